@@ -1,0 +1,125 @@
+//! The one place that spells the site's URLs. The app's router, its links and the per-route
+//! HTML files written at build time all go through here.
+
+/// Path of the trace viewer.
+pub const VIEWER: &str = "/viewer";
+/// First segment of a talk page's path.
+pub const TALKS_SEGMENT: &str = "talks";
+
+/// A page of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Talk(String),
+    Viewer,
+    NotFound,
+}
+
+impl Route {
+    /// The canonical path of the route (no trailing slash except for the home page).
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home => "/".to_string(),
+            Route::Talk(slug) => talk_path(slug),
+            Route::Viewer => VIEWER.to_string(),
+            Route::NotFound => "/404".to_string(),
+        }
+    }
+
+    /// Parses a path as a browser or static host gives it: query, fragment, a trailing slash
+    /// and `index.html` are ignored. Anything unknown is `NotFound`.
+    pub fn parse(path: &str) -> Route {
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            [] => Route::Home,
+            ["viewer"] => Route::Viewer,
+            [TALKS_SEGMENT, slug] if is_valid_slug(slug) => Route::Talk((*slug).to_string()),
+            _ => Route::NotFound,
+        }
+    }
+}
+
+pub fn talk_path(slug: &str) -> String {
+    format!("/{TALKS_SEGMENT}/{slug}")
+}
+
+/// Slugs are lowercase ASCII letters, digits and single hyphens, so they are safe in paths and
+/// file names without escaping.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The file a static host serves for a route: `talks/x/index.html` answers both `/talks/x`
+/// (hosts that map a path to a folder's index) and `/talks/x/`.
+pub fn output_file(route: &Route) -> String {
+    match route {
+        Route::Home => "index.html".to_string(),
+        Route::NotFound => "404.html".to_string(),
+        other => format!("{}/index.html", other.path().trim_start_matches('/')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip() {
+        for r in [
+            Route::Home,
+            Route::Viewer,
+            Route::Talk("opentracing-and-go".into()),
+        ] {
+            assert_eq!(Route::parse(&r.path()), r);
+        }
+    }
+
+    #[test]
+    fn parse_ignores_trailing_slash_query_and_index() {
+        assert_eq!(
+            Route::parse("/talks/abc/"),
+            Route::Talk("abc".into())
+        );
+        assert_eq!(Route::parse("/viewer?trace=1#x"), Route::Viewer);
+        assert_eq!(Route::parse("/index.html"), Route::Home);
+        assert_eq!(
+            Route::parse("/talks/abc/index.html"),
+            Route::Talk("abc".into())
+        );
+        assert_eq!(Route::parse(""), Route::Home);
+    }
+
+    #[test]
+    fn unknown_paths_are_not_found() {
+        for p in ["/nope", "/talks", "/talks/a/b", "/talks/Bad_Slug", "/viewer/x"] {
+            assert_eq!(Route::parse(p), Route::NotFound, "{p}");
+        }
+    }
+
+    #[test]
+    fn slug_rules() {
+        assert!(is_valid_slug("a-b-1"));
+        for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a/b", "é"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn output_files_match_static_host_lookup() {
+        assert_eq!(output_file(&Route::Home), "index.html");
+        assert_eq!(output_file(&Route::Viewer), "viewer/index.html");
+        assert_eq!(
+            output_file(&Route::Talk("x".into())),
+            "talks/x/index.html"
+        );
+        assert_eq!(output_file(&Route::NotFound), "404.html");
+    }
+}
