@@ -12,3 +12,5 @@
 
 pub mod time_scale;
 pub mod ticks;
+pub mod bitset;
+pub mod rows;
