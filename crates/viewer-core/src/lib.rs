@@ -14,3 +14,4 @@ pub mod time_scale;
 pub mod ticks;
 pub mod bitset;
 pub mod rows;
+pub mod lod;
