@@ -15,3 +15,4 @@ pub mod ticks;
 pub mod bitset;
 pub mod rows;
 pub mod lod;
+pub mod filter;
