@@ -16,3 +16,4 @@ pub mod bitset;
 pub mod rows;
 pub mod lod;
 pub mod filter;
+pub mod share;

@@ -1,0 +1,487 @@
+//! The URL view-state codec for shareable links (after speedscope's `hash-params.ts` and
+//! Perfetto's `route_schema.ts`).
+//!
+//! `v=1&trace=abc&span=def&t=1000-2000&q=service%3Dapi&depth=2&view=stats&skew=1&sample=hotrod`
+//!
+//! Parsed key by key: a bad value drops only that key and adds a [`ShareWarning`], so a link
+//! mangled by a chat client still opens the trace. Unknown keys are ignored (links from a newer
+//! viewer degrade gracefully); a newer `v` is read best-effort with a warning. Rule for future
+//! versions: only add keys; changing a key's meaning needs a new key name or a version bump.
+//!
+//! The percent-encoding here is the only one in the viewer: it encodes every byte outside the
+//! RFC 3986 unreserved set, so values survive both the query string and the fragment.
+
+use std::fmt;
+
+/// The version this viewer writes.
+pub const SHARE_VERSION: u32 = 1;
+
+/// Longest accepted trace/span id.
+const MAX_ID_LEN: usize = 128;
+/// Longest accepted filter text.
+const MAX_FILTER_LEN: usize = 2_000;
+
+/// Which pane is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewTab {
+    /// The timeline (default).
+    Timeline,
+    /// Statistics charts.
+    Stats,
+    /// Data-quality warnings.
+    Quality,
+}
+
+impl ViewTab {
+    /// The URL spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewTab::Timeline => "timeline",
+            ViewTab::Stats => "stats",
+            ViewTab::Quality => "quality",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "timeline" => Some(ViewTab::Timeline),
+            "stats" => Some(ViewTab::Stats),
+            "quality" => Some(ViewTab::Quality),
+            _ => None,
+        }
+    }
+}
+
+/// Everything a link restores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewState {
+    /// Version the link was written with (always [`SHARE_VERSION`] when encoding).
+    pub version: u32,
+    /// Trace id.
+    pub trace: Option<String>,
+    /// Selected span id.
+    pub span: Option<String>,
+    /// Visible window, ns from trace start, `start < end`.
+    pub window: Option<(u64, u64)>,
+    /// Filter text (parsed by the filter module, not here).
+    pub filter: Option<String>,
+    /// "Collapse to level N".
+    pub collapsed_depth: Option<u16>,
+    /// Pane.
+    pub view: Option<ViewTab>,
+    /// Clock-skew correction on.
+    pub skew: bool,
+    /// Name of a bundled sample trace.
+    pub sample: Option<String>,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            version: SHARE_VERSION,
+            trace: None,
+            span: None,
+            window: None,
+            filter: None,
+            collapsed_depth: None,
+            view: None,
+            skew: false,
+            sample: None,
+        }
+    }
+}
+
+/// Something in a link that was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareWarning {
+    /// A key's value was invalid; the key was dropped.
+    InvalidValue {
+        /// The key.
+        key: String,
+        /// The raw value (still percent-encoded, truncated to 100 chars).
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// The link is from a newer viewer; known keys were read anyway.
+    NewerVersion {
+        /// The version in the link.
+        found: u32,
+    },
+    /// A key appeared more than once; the last value wins.
+    Duplicate {
+        /// The key.
+        key: String,
+    },
+}
+
+impl fmt::Display for ShareWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShareWarning::InvalidValue {
+                key,
+                value,
+                expected,
+            } => write!(f, "ignored `{key}={value}`: expected {expected}"),
+            ShareWarning::NewerVersion { found } => write!(
+                f,
+                "link is from a newer viewer (v={found}, this one reads v={SHARE_VERSION}); \
+                 some settings may be missing"
+            ),
+            ShareWarning::Duplicate { key } => write!(f, "`{key}` given twice; the last one wins"),
+        }
+    }
+}
+
+/// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` (uppercase hex).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
+            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes and `+` as a space (form encoding, as browsers may produce).
+/// `None` for a malformed escape or bytes that are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                let hi = hex(*b.get(i + 1)?)?;
+                let lo = hex(*b.get(i + 2)?)?;
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Encodes the state as `k=v&...` (no leading `?`/`#`), keys in a fixed order, absent
+/// values omitted, always with `v=` first.
+pub fn encode(state: &ViewState) -> String {
+    let mut parts = vec![format!("v={SHARE_VERSION}")];
+    let mut push = |k: &str, v: &str| parts.push(format!("{k}={}", percent_encode(v)));
+    if let Some(s) = &state.sample {
+        push("sample", s);
+    }
+    if let Some(t) = &state.trace {
+        push("trace", t);
+    }
+    if let Some(s) = &state.span {
+        push("span", s);
+    }
+    if let Some((a, b)) = state.window {
+        push("t", &format!("{a}-{b}"));
+    }
+    if let Some(q) = &state.filter {
+        push("q", q);
+    }
+    if let Some(d) = state.collapsed_depth {
+        push("depth", &d.to_string());
+    }
+    if let Some(v) = state.view {
+        push("view", v.as_str());
+    }
+    if state.skew {
+        push("skew", "1");
+    }
+    parts.join("&")
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().count() <= MAX_ID_LEN && !s.chars().any(char::is_control)
+}
+
+/// Sample names become a path (`samples/NAME.json`): no separators, no leading dot.
+fn valid_sample(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('.')
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+fn parse_window(s: &str) -> Option<(u64, u64)> {
+    let (a, b) = s.split_once('-')?;
+    let (a, b) = (a.parse::<u64>().ok()?, b.parse::<u64>().ok()?);
+    (a < b).then_some((a, b))
+}
+
+/// Decodes a query string or hash fragment (one leading `#` and/or `?` is skipped). Never
+/// fails: invalid values are dropped with a warning each, unknown keys ignored.
+pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
+    let s = input.strip_prefix('#').unwrap_or(input);
+    let s = s.strip_prefix('?').unwrap_or(s);
+    let mut st = ViewState::default();
+    let mut warnings = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for pair in s.split('&').filter(|p| !p.is_empty()) {
+        let (raw_k, raw_v) = pair.split_once('=').unwrap_or((pair, ""));
+        let Some(key) = percent_decode(raw_k) else {
+            continue; // an undecodable key cannot be one of ours
+        };
+        const KNOWN: [&str; 9] = [
+            "v", "trace", "span", "t", "q", "depth", "view", "skew", "sample",
+        ];
+        if !KNOWN.contains(&key.as_str()) {
+            continue;
+        }
+        if seen.contains(&key) {
+            warnings.push(ShareWarning::Duplicate { key: key.clone() });
+        } else {
+            seen.push(key.clone());
+        }
+        let mut invalid = |expected: &'static str| {
+            warnings.push(ShareWarning::InvalidValue {
+                key: key.clone(),
+                value: raw_v.chars().take(100).collect(),
+                expected,
+            })
+        };
+        let Some(value) = percent_decode(raw_v) else {
+            invalid("valid percent-encoded UTF-8");
+            continue;
+        };
+        match key.as_str() {
+            "v" => match value.parse::<u32>() {
+                Ok(v) if v >= 1 => st.version = v,
+                _ => invalid("a version number >= 1"),
+            },
+            "trace" if valid_id(&value) => st.trace = Some(value),
+            "trace" => invalid("a trace id (1-128 printable characters)"),
+            "span" if valid_id(&value) => st.span = Some(value),
+            "span" => invalid("a span id (1-128 printable characters)"),
+            "t" => match parse_window(&value) {
+                Some(w) => st.window = Some(w),
+                None => invalid("START-END in ns with START < END"),
+            },
+            "q" if value.chars().count() <= MAX_FILTER_LEN => st.filter = Some(value),
+            "q" => invalid("a filter of at most 2000 characters"),
+            "depth" => match value.parse::<u16>() {
+                Ok(d) => st.collapsed_depth = Some(d),
+                Err(_) => invalid("a depth 0-65535"),
+            },
+            "view" => match ViewTab::parse(&value) {
+                Some(v) => st.view = Some(v),
+                None => invalid("timeline, stats or quality"),
+            },
+            "skew" => match value.as_str() {
+                // A bare `skew` (no `=`) switches it on.
+                "" | "1" | "true" | "on" => st.skew = true,
+                "0" | "false" | "off" => st.skew = false,
+                _ => invalid("1 or 0"),
+            },
+            "sample" if valid_sample(&value) => st.sample = Some(value),
+            "sample" => invalid("a sample name (letters, digits, - _ .)"),
+            _ => {}
+        }
+    }
+    if st.version > SHARE_VERSION {
+        warnings.push(ShareWarning::NewerVersion { found: st.version });
+    }
+    (st, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> ViewState {
+        ViewState {
+            version: 1,
+            trace: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+            span: Some("00f067aa0ba902b7".into()),
+            window: Some((1000, 2000)),
+            filter: Some("service=api duration>10ms http.url=\"/a b\"".into()),
+            collapsed_depth: Some(3),
+            view: Some(ViewTab::Stats),
+            skew: true,
+            sample: Some("hotrod-1.json".into()),
+        }
+    }
+
+    #[test]
+    fn encodes_the_documented_shape() {
+        let s = ViewState {
+            trace: Some("abc".into()),
+            span: Some("def".into()),
+            window: Some((1000, 2000)),
+            filter: Some("service=api".into()),
+            view: Some(ViewTab::Stats),
+            ..ViewState::default()
+        };
+        assert_eq!(
+            encode(&s),
+            "v=1&trace=abc&span=def&t=1000-2000&q=service%3Dapi&view=stats"
+        );
+        assert_eq!(encode(&ViewState::default()), "v=1");
+    }
+
+    #[test]
+    fn hand_written_round_trips() {
+        let cases = [
+            ViewState::default(),
+            full(),
+            ViewState {
+                filter: Some("ü & = % + # ? \"quoted\" 🚀".into()),
+                ..ViewState::default()
+            },
+            ViewState {
+                collapsed_depth: Some(0),
+                view: Some(ViewTab::Quality),
+                ..ViewState::default()
+            },
+            ViewState {
+                window: Some((0, u64::MAX)),
+                ..ViewState::default()
+            },
+        ];
+        for c in cases {
+            let enc = encode(&c);
+            let (dec, w) = decode(&enc);
+            assert_eq!(dec, c, "{enc}");
+            assert!(w.is_empty(), "{enc}: {w:?}");
+        }
+    }
+
+    /// A tiny deterministic xorshift generator, so the generated cases are reproducible.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn coin(&mut self) -> bool {
+            self.next() % 2 == 0
+        }
+        fn text(&mut self, max: u64, alphabet: &[char]) -> String {
+            let len = 1 + self.next() % max;
+            (0..len)
+                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    #[test]
+    fn generated_round_trips() {
+        let alphabet: Vec<char> = "aZ09-_.~ &=%+#?/\\\"'é€🚀\n\t;:,".chars().collect();
+        let printable: Vec<char> = alphabet
+            .iter()
+            .copied()
+            .filter(|c| !c.is_control())
+            .collect();
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..2_000 {
+            let a = r.next() % 1_000_000_000;
+            let st = ViewState {
+                version: SHARE_VERSION,
+                trace: Some(r.text(40, &printable)),
+                span: if r.coin() { Some(r.text(20, &printable)) } else { None },
+                window: if r.coin() { Some((a, a + 1 + r.next() % 1_000_000)) } else { None },
+                filter: if r.coin() { Some(r.text(60, &alphabet)) } else { None },
+                collapsed_depth: if r.coin() { Some((r.next() % 65_536) as u16) } else { None },
+                view: [None, Some(ViewTab::Timeline), Some(ViewTab::Stats)]
+                    [(r.next() % 3) as usize],
+                skew: r.coin(),
+                sample: if r.coin() { Some("sample-1".to_string()) } else { None },
+            };
+            let enc = encode(&st);
+            assert!(
+                enc.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.~%&=".contains(&b)),
+                "{enc}"
+            );
+            let (dec, w) = decode(&enc);
+            assert_eq!(dec, st, "{enc}");
+            assert!(w.is_empty(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn one_bad_key_does_not_break_the_link() {
+        let (st, w) = decode("?v=1&trace=abc&t=2000-1000&depth=-1&view=flame&span=def&skew=maybe");
+        assert_eq!(st.trace.as_deref(), Some("abc"));
+        assert_eq!(st.span.as_deref(), Some("def"));
+        assert_eq!(st.window, None);
+        assert_eq!(st.collapsed_depth, None);
+        assert_eq!(st.view, None);
+        assert!(!st.skew);
+        let keys: Vec<&str> = w
+            .iter()
+            .filter_map(|w| match w {
+                ShareWarning::InvalidValue { key, .. } => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(keys, ["t", "depth", "view", "skew"]);
+        assert!(w[0].to_string().contains("START-END"));
+    }
+
+    #[test]
+    fn bad_encoding_and_path_traversal_are_rejected_per_key() {
+        let (st, w) = decode("#trace=%ZZ&q=%E2%82&sample=..%2Fetc%2Fpasswd&span=ok");
+        assert_eq!(st.trace, None);
+        assert_eq!(st.filter, None);
+        assert_eq!(st.sample, None);
+        assert_eq!(st.span.as_deref(), Some("ok"));
+        assert_eq!(w.len(), 3);
+        let (st, w) = decode("trace=&span=a%00b");
+        assert_eq!((st.trace, st.span), (None, None));
+        assert_eq!(w.len(), 2);
+    }
+
+    #[test]
+    fn unknown_keys_ignored_and_future_version_read_best_effort() {
+        let (st, w) = decode("v=7&trace=abc&newthing=42&view=timeline");
+        assert_eq!(st.version, 7);
+        assert_eq!(st.trace.as_deref(), Some("abc"));
+        assert_eq!(st.view, Some(ViewTab::Timeline));
+        assert_eq!(w, [ShareWarning::NewerVersion { found: 7 }]);
+        let (st, w) = decode("v=banana&trace=abc");
+        assert_eq!(st.version, SHARE_VERSION);
+        assert_eq!(w.len(), 1);
+        let (st, w) = decode("");
+        assert_eq!((st, w.len()), (ViewState::default(), 0));
+    }
+
+    #[test]
+    fn plus_is_space_bare_skew_and_duplicates() {
+        let (st, w) = decode("q=service%3Dapi+dur>1ms&skew&trace=a&trace=b");
+        assert_eq!(st.filter.as_deref(), Some("service=api dur>1ms"));
+        assert!(st.skew);
+        assert_eq!(st.trace.as_deref(), Some("b"));
+        assert_eq!(w, [ShareWarning::Duplicate { key: "trace".into() }]);
+    }
+
+    #[test]
+    fn percent_codec() {
+        assert_eq!(percent_encode("a b&c=é"), "a%20b%26c%3D%C3%A9");
+        assert_eq!(percent_decode("a%20b%26c%3d%C3%A9").as_deref(), Some("a b&c=é"));
+        assert_eq!(percent_decode("%"), None);
+        assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("%FF"), None, "not UTF-8");
+        assert_eq!(percent_decode("%é1"), None);
+    }
+}
