@@ -17,3 +17,4 @@ pub mod rows;
 pub mod lod;
 pub mod filter;
 pub mod share;
+pub mod palette;
