@@ -201,7 +201,11 @@ pub struct FilterError {
 
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} at column {}", self.term, self.message, self.column)?;
+        write!(
+            f,
+            "{}: {} at column {}",
+            self.term, self.message, self.column
+        )?;
         if let Some(h) = self.hint {
             write!(f, " ({h})")?;
         }
@@ -353,7 +357,12 @@ pub fn parse_duration(text: &str) -> Result<u64, (String, &'static str)> {
         _ => return Err((format!("unknown unit `{unit}`"), UNIT_HINT)),
     };
     let (int, frac) = num.split_once('.').unwrap_or((num, ""));
-    let too_large = || (format!("duration `{text}` is too large"), "at most ~584 years");
+    let too_large = || {
+        (
+            format!("duration `{text}` is too large"),
+            "at most ~584 years",
+        )
+    };
     if int.len() > 25 {
         return Err(too_large());
     }
@@ -742,7 +751,9 @@ mod tests {
             self.attrs.get(key).map(|v| Cow::Borrowed(*v))
         }
         fn any_attr_value_contains(&self, needle_lowercase: &str) -> bool {
-            self.attrs.values().any(|v| contains_ci(v, needle_lowercase))
+            self.attrs
+                .values()
+                .any(|v| contains_ci(v, needle_lowercase))
         }
     }
 
@@ -829,10 +840,13 @@ mod tests {
         assert!(!m("missing.key=x", &a));
         assert!(m("http.method!=POST", &a));
         assert!(m("missing.key!=x", &a), "absent attribute is not equal");
-        assert!(m(r#"k="say \"hi\"""#, &S {
-            attrs: HashMap::from([("k", r#"say "hi""#)]),
-            ..S::default()
-        }));
+        assert!(m(
+            r#"k="say \"hi\"""#,
+            &S {
+                attrs: HashMap::from([("k", r#"say "hi""#)]),
+                ..S::default()
+            }
+        ));
     }
 
     #[test]
@@ -841,7 +855,10 @@ mod tests {
         assert!(m("http.status_code>=500", &b));
         assert!(!m("http.status_code>=500", &a));
         assert!(m("http.status_code<300", &a));
-        assert!(!m("http.method>1", &a), "non-numeric attribute never orders");
+        assert!(
+            !m("http.method>1", &a),
+            "non-numeric attribute never orders"
+        );
     }
 
     #[test]
@@ -875,7 +892,11 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Ok(1_500_000_000));
         assert_eq!(parse_duration(".5ms"), Ok(500_000));
         assert_eq!(parse_duration("2m"), Ok(120_000_000_000));
-        assert_eq!(parse_duration("0.0000000019s"), Ok(1), "sub-ns digits truncate");
+        assert_eq!(
+            parse_duration("0.0000000019s"),
+            Ok(1),
+            "sub-ns digits truncate"
+        );
         assert!(parse_duration("99999999999999999999h").is_err());
         assert!(parse_duration("1.2.3s").is_err());
     }
@@ -945,7 +966,10 @@ mod tests {
                     let _ = f.matches(&get_user());
                 }
                 Err(e) => {
-                    assert!(e.column >= 1 && e.column <= s.chars().count() + 1, "{s:?}: {e}");
+                    assert!(
+                        e.column >= 1 && e.column <= s.chars().count() + 1,
+                        "{s:?}: {e}"
+                    );
                     assert!(!e.message.is_empty());
                 }
             }

@@ -10,11 +10,12 @@
 //! - [`palette`]: stable service colours and readable label colours.
 //! - [`charts`]: plotters charts generic over any `DrawingBackend`.
 
-pub mod time_scale;
-pub mod ticks;
 pub mod bitset;
-pub mod rows;
-pub mod lod;
+pub mod charts;
 pub mod filter;
-pub mod share;
+pub mod lod;
 pub mod palette;
+pub mod rows;
+pub mod share;
+pub mod ticks;
+pub mod time_scale;

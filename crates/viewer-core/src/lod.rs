@@ -211,9 +211,24 @@ mod tests {
         assert_eq!(
             out,
             [
-                DrawRect { x0: 0.0, x1: 10.0, index: 0, count: 1 },
-                DrawRect { x0: 20.0, x1: 25.0, index: 1, count: 1 },
-                DrawRect { x0: 50.0, x1: 100.0, index: 2, count: 1 },
+                DrawRect {
+                    x0: 0.0,
+                    x1: 10.0,
+                    index: 0,
+                    count: 1
+                },
+                DrawRect {
+                    x0: 20.0,
+                    x1: 25.0,
+                    index: 1,
+                    count: 1
+                },
+                DrawRect {
+                    x0: 50.0,
+                    x1: 100.0,
+                    index: 2,
+                    count: 1
+                },
             ]
         );
     }
@@ -221,14 +236,30 @@ mod tests {
     #[test]
     fn narrow_spans_merge_per_pixel_keeping_the_longest() {
         let s = scale(1000, 100.0); // 10 ns per px
-        // Three tiny spans in pixel 3 (30..40 ns), one in pixel 4.
+                                    // Three tiny spans in pixel 3 (30..40 ns), one in pixel 4.
         let spans = [(30, 1), (32, 5), (35, 2), (41, 3)];
         let mut out = Vec::new();
         lod_row(&spans, &s, &mut out);
         assert_eq!(out.len(), 2);
-        assert_eq!(out[0], DrawRect { x0: 3.0, x1: 4.0, index: 1, count: 3 });
+        assert_eq!(
+            out[0],
+            DrawRect {
+                x0: 3.0,
+                x1: 4.0,
+                index: 1,
+                count: 3
+            }
+        );
         assert!(out[0].is_merged());
-        assert_eq!(out[1], DrawRect { x0: 4.0, x1: 5.0, index: 3, count: 1 });
+        assert_eq!(
+            out[1],
+            DrawRect {
+                x0: 4.0,
+                x1: 5.0,
+                index: 3,
+                count: 1
+            }
+        );
     }
 
     #[test]

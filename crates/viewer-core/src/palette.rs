@@ -132,12 +132,21 @@ mod tests {
     #[test]
     fn colours_are_stable_and_deterministic() {
         // Pinned: changing the palette or hash would recolour everyone's services.
-        assert_eq!(service_color_index("frontend"), (fnv1a64(b"frontend") % 16) as usize);
+        assert_eq!(
+            service_color_index("frontend"),
+            (fnv1a64(b"frontend") % 16) as usize
+        );
         assert_eq!(service_color("frontend"), service_color("frontend"));
-        assert_eq!(service_color_index("a"), (0xaf63_dc4c_8601_ec8cu64 % 16) as usize);
+        assert_eq!(
+            service_color_index("a"),
+            (0xaf63_dc4c_8601_ec8cu64 % 16) as usize
+        );
         let names = ["api", "db", "cache", "auth", "frontend", "payments"];
         let idx: Vec<usize> = names.iter().map(|n| service_color_index(n)).collect();
-        assert!(idx.iter().any(|&i| i != idx[0]), "hash spreads names: {idx:?}");
+        assert!(
+            idx.iter().any(|&i| i != idx[0]),
+            "hash spreads names: {idx:?}"
+        );
     }
 
     #[test]

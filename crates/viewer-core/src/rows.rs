@@ -138,7 +138,8 @@ impl TreeRows {
                 parent_pos.push(pp);
                 depth.push(depth[pp as usize].saturating_add(1));
             }
-            let kids = &children[child_off[s as usize] as usize..child_off[s as usize + 1] as usize];
+            let kids =
+                &children[child_off[s as usize] as usize..child_off[s as usize + 1] as usize];
             stack.extend(kids.iter().rev());
         }
 
@@ -330,10 +331,8 @@ pub fn row_range(
     total_rows: usize,
     overscan: usize,
 ) -> Range<usize> {
-    if !(row_height_px.is_finite() && row_height_px > 0.0)
-        || !height_px.is_finite()
-        || height_px <= 0.0
-    {
+    let usable = |v: f64| v.is_finite() && v > 0.0;
+    if !usable(row_height_px) || !usable(height_px) {
         return 0..0;
     }
     let top = if scroll_top_px.is_finite() {
@@ -527,7 +526,11 @@ mod tests {
         m.set(5, true);
         m.set(1, true);
         visible_rows_filtered(&t, &none, &m, &mut rows);
-        assert_eq!(spans_of(&t, &rows), [0, 2, 4, 1, 5], "3 not a match, not shown");
+        assert_eq!(
+            spans_of(&t, &rows),
+            [0, 2, 4, 1, 5],
+            "3 not a match, not shown"
+        );
         let mut c = Collapsed::new(6);
         c.set(2, true);
         visible_rows_filtered(&t, &c, &m, &mut rows);

@@ -216,8 +216,7 @@ fn valid_sample(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && !s.starts_with('.')
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
@@ -374,7 +373,7 @@ mod tests {
             self.0
         }
         fn coin(&mut self) -> bool {
-            self.next() % 2 == 0
+            self.next().is_multiple_of(2)
         }
         fn text(&mut self, max: u64, alphabet: &[char]) -> String {
             let len = 1 + self.next() % max;
@@ -398,14 +397,34 @@ mod tests {
             let st = ViewState {
                 version: SHARE_VERSION,
                 trace: Some(r.text(40, &printable)),
-                span: if r.coin() { Some(r.text(20, &printable)) } else { None },
-                window: if r.coin() { Some((a, a + 1 + r.next() % 1_000_000)) } else { None },
-                filter: if r.coin() { Some(r.text(60, &alphabet)) } else { None },
-                collapsed_depth: if r.coin() { Some((r.next() % 65_536) as u16) } else { None },
+                span: if r.coin() {
+                    Some(r.text(20, &printable))
+                } else {
+                    None
+                },
+                window: if r.coin() {
+                    Some((a, a + 1 + r.next() % 1_000_000))
+                } else {
+                    None
+                },
+                filter: if r.coin() {
+                    Some(r.text(60, &alphabet))
+                } else {
+                    None
+                },
+                collapsed_depth: if r.coin() {
+                    Some((r.next() % 65_536) as u16)
+                } else {
+                    None
+                },
                 view: [None, Some(ViewTab::Timeline), Some(ViewTab::Stats)]
                     [(r.next() % 3) as usize],
                 skew: r.coin(),
-                sample: if r.coin() { Some("sample-1".to_string()) } else { None },
+                sample: if r.coin() {
+                    Some("sample-1".to_string())
+                } else {
+                    None
+                },
             };
             let enc = encode(&st);
             assert!(
@@ -472,13 +491,21 @@ mod tests {
         assert_eq!(st.filter.as_deref(), Some("service=api dur>1ms"));
         assert!(st.skew);
         assert_eq!(st.trace.as_deref(), Some("b"));
-        assert_eq!(w, [ShareWarning::Duplicate { key: "trace".into() }]);
+        assert_eq!(
+            w,
+            [ShareWarning::Duplicate {
+                key: "trace".into()
+            }]
+        );
     }
 
     #[test]
     fn percent_codec() {
         assert_eq!(percent_encode("a b&c=é"), "a%20b%26c%3D%C3%A9");
-        assert_eq!(percent_decode("a%20b%26c%3d%C3%A9").as_deref(), Some("a b&c=é"));
+        assert_eq!(
+            percent_decode("a%20b%26c%3d%C3%A9").as_deref(),
+            Some("a b&c=é")
+        );
         assert_eq!(percent_decode("%"), None);
         assert_eq!(percent_decode("%4"), None);
         assert_eq!(percent_decode("%FF"), None, "not UTF-8");

@@ -176,13 +176,19 @@ mod tests {
         assert!(labels(&t).contains(&"1.6 s"));
         assert_eq!(t.last().map(|t| t.label.as_str()), Some("3.0 s"));
         let t = ticks_for_window(0, 3_000_000_000, 480.0, 80.0);
-        assert_eq!(labels(&t), ["0.0 s", "0.5 s", "1.0 s", "1.5 s", "2.0 s", "2.5 s", "3.0 s"]);
+        assert_eq!(
+            labels(&t),
+            ["0.0 s", "0.5 s", "1.0 s", "1.5 s", "2.0 s", "2.5 s", "3.0 s"]
+        );
     }
 
     #[test]
     fn nanosecond_and_microsecond_windows() {
         let t = ticks_for_window(0, 500, 500.0, 80.0);
-        assert_eq!(labels(&t), ["0 ns", "100 ns", "200 ns", "300 ns", "400 ns", "500 ns"]);
+        assert_eq!(
+            labels(&t),
+            ["0 ns", "100 ns", "200 ns", "300 ns", "400 ns", "500 ns"]
+        );
         let t = ticks_for_window(0, 50_000, 1000.0, 80.0);
         // 4 µs minimum -> 5 µs step.
         assert_eq!(t[1].label, "5 µs");
@@ -233,7 +239,11 @@ mod tests {
                 assert!(t.len() as f64 <= width / 80.0 + 2.0);
                 let mut l = labels(&t);
                 l.dedup();
-                assert_eq!(l.len(), t.len(), "duplicate labels for {window} ns / {width}");
+                assert_eq!(
+                    l.len(),
+                    t.len(),
+                    "duplicate labels for {window} ns / {width}"
+                );
             }
         }
     }
@@ -241,6 +251,9 @@ mod tests {
     #[test]
     fn ticks_from_scale() {
         let s = TimeScale::new((0, 20_000_000), 400.0);
-        assert_eq!(ticks(&s, 80.0), ticks_for_window(0, 20_000_000, 400.0, 80.0));
+        assert_eq!(
+            ticks(&s, 80.0),
+            ticks_for_window(0, 20_000_000, 400.0, 80.0)
+        );
     }
 }

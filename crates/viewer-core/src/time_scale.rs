@@ -365,7 +365,11 @@ mod tests {
         assert!(s.start_ns() < s.end_ns());
         s.set_window(50_000, 50_000);
         assert_eq!(s.window_ns(), DEFAULT_MIN_WINDOW_NS);
-        assert_eq!((s.start_ns(), s.end_ns()), (49_500, 50_500), "widened around centre");
+        assert_eq!(
+            (s.start_ns(), s.end_ns()),
+            (49_500, 50_500),
+            "widened around centre"
+        );
     }
 
     #[test]
