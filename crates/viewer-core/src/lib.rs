@@ -1,5 +1,6 @@
 //! Presentation logic of the trace viewer, kept free of web crates so it builds and tests
 //! natively (and for wasm32): the UI adapts trace-core's columns to the plain inputs here.
+//! (plotters itself pulls wasm-bindgen/web-sys on wasm32 only; this crate calls neither.)
 //!
 //! - [`time_scale`]: the one time <-> pixel scale, and `format_duration`.
 //! - [`ticks`]: adaptive ruler ticks.
@@ -9,6 +10,45 @@
 //! - [`share`]: the URL view-state codec, parsed key by key.
 //! - [`palette`]: stable service colours and readable label colours.
 //! - [`charts`]: plotters charts generic over any `DrawingBackend`.
+//! - [`bitset`]: the compact span-index set behind collapse state and filter matches.
+//!
+//! # How the UI uses it
+//! Once per trace: build [`rows::TreeRows`] from the parent/start columns and a
+//! [`lod::RowIndex`] per layout row. On collapse/filter change (not per frame): recompute the
+//! visible rows into a reused `Vec`. Per frame: [`rows::row_range`] picks the rows in the
+//! scroll viewport and, for each, [`lod::lod_row_range`] yields at most ~width rects.
+//!
+//! ```
+//! use viewer_core::{filter::Filter, lod, rows, time_scale::TimeScale};
+//!
+//! // Three spans: 0 is the root of 1 and 2.
+//! let parent = [None, Some(0), Some(0)];
+//! let start = [0u64, 10, 500];
+//! let dur = [1_000u64, 400, 300];
+//! let tree = rows::TreeRows::build(&parent, &start);
+//! let mut collapsed = rows::Collapsed::new(tree.len());
+//! let mut visible = Vec::new();
+//! rows::visible_rows(&tree, &collapsed, &mut visible);
+//! assert_eq!(visible.len(), 3);
+//! collapsed.toggle(0);
+//! rows::visible_rows(&tree, &collapsed, &mut visible);
+//! assert_eq!(visible.len(), 1);
+//!
+//! // Per frame: rows in the viewport, then draw rects for each row.
+//! let scale = TimeScale::new((0, 1_000), 800.0);
+//! let in_view = rows::row_range(0.0, 600.0, 20.0, visible.len(), 2);
+//! for &pos in &visible[in_view] {
+//!     let span = tree.order()[pos as usize] as usize;
+//!     let row_spans = [(start[span], dur[span])];
+//!     let mut rects = Vec::new();
+//!     lod::lod_row(&row_spans, &scale, &mut rects);
+//!     assert_eq!(rects.len(), 1);
+//! }
+//!
+//! // Filters parse once per keystroke and report errors with a column.
+//! let err = Filter::parse("duration>10xs").unwrap_err();
+//! assert_eq!(err.column, 10);
+//! ```
 
 pub mod bitset;
 pub mod charts;
