@@ -1,1 +1,50 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's single entry point for set-up, serving, testing,
+//! building and benchmarking. Dependency-light on purpose (std plus the site crate) so it
+//! compiles in seconds on a fresh machine.
+
+mod check;
+mod dist;
+mod run;
+mod serve;
+mod setup;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  setup        install what is missing (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt,
+               chromium + chromedriver, e2e npm packages); skips what is present
+  serve        setup, release build, then serve dist/ on http://127.0.0.1:8080
+  test [STEP]  setup, then every check, or only the named steps: fmt, clippy (native),
+               clippy-wasm, native (tests), wasm (tests in headless Chromium),
+               build (release), e2e (end-to-end tests in Chromium)
+  dist         release build into dist/ with one HTML file per route
+  pages DIR    write the per-route HTML files into an already built DIR";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(setup::Needs::All),
+        Some("serve") => serve::serve_site(),
+        Some("test") => check::test_all(&args[1..]),
+        Some("dist") => {
+            setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
+        }
+        Some("pages") => match args.get(1) {
+            Some(dir) => dist::write_pages(std::path::Path::new(dir)),
+            None => Err("pages needs the built folder, e.g. `cargo xtask pages dist`".into()),
+        },
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -76,7 +76,12 @@ fn required_str(file: &str, table: &toml::Table, key: &str) -> Result<String, Co
     }
 }
 
-fn optional_str(file: &str, table: &toml::Table, key: &str, field: &str) -> Result<Option<String>, ContentError> {
+fn optional_str(
+    file: &str,
+    table: &toml::Table,
+    key: &str,
+    field: &str,
+) -> Result<Option<String>, ContentError> {
     match table.get(key) {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.trim().to_string()).filter(|s| !s.is_empty())),
@@ -88,22 +93,28 @@ fn optional_str(file: &str, table: &toml::Table, key: &str, field: &str) -> Resu
     }
 }
 
-fn tables<'a>(file: &str, front: &'a toml::Table, key: &str) -> Result<Vec<&'a toml::Table>, ContentError> {
+fn tables<'a>(
+    file: &str,
+    front: &'a toml::Table,
+    key: &str,
+) -> Result<Vec<&'a toml::Table>, ContentError> {
     match front.get(key) {
         None => Ok(vec![]),
         Some(toml::Value::Array(items)) => items
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                v.as_table().ok_or_else(|| {
-                    err(file, Some(&format!("{key}[{i}]")), "must be a table")
-                })
+                v.as_table()
+                    .ok_or_else(|| err(file, Some(&format!("{key}[{i}]")), "must be a table"))
             })
             .collect(),
         Some(other) => Err(err(
             file,
             Some(key),
-            format!("must be an array of tables (`[[{key}]]`), found {}", other.type_str()),
+            format!(
+                "must be an array of tables (`[[{key}]]`), found {}",
+                other.type_str()
+            ),
         )),
     }
 }
@@ -116,7 +127,11 @@ const KNOWN_KEYS: [&str; 8] = [
 pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
     let (front, body) = split(file, text)?;
     let front: toml::Table = front.parse().map_err(|e: toml::de::Error| {
-        err(file, None, format!("front matter is not valid TOML: {}", e.message()))
+        err(
+            file,
+            None,
+            format!("front matter is not valid TOML: {}", e.message()),
+        )
     })?;
     if let Some(unknown) = front.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
         return Err(err(
@@ -131,7 +146,9 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
         return Err(err(
             file,
             Some("slug"),
-            format!("`{slug}` is not a valid slug: use lowercase letters, digits and single hyphens"),
+            format!(
+                "`{slug}` is not a valid slug: use lowercase letters, digits and single hyphens"
+            ),
         ));
     }
     let title = required_str(file, &front, "title")?;
@@ -168,7 +185,12 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
                 e.field = Some(field);
                 e
             })?;
-            let affiliation = optional_str(file, t, "affiliation", &format!("speakers[{i}].affiliation"))?;
+            let affiliation = optional_str(
+                file,
+                t,
+                "affiliation",
+                &format!("speakers[{i}].affiliation"),
+            )?;
             Ok(Speaker { name, affiliation })
         })
         .collect::<Result<Vec<_>, ContentError>>()?;
@@ -194,7 +216,11 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
             let title = required_str(file, t, "title").map_err(rename("title"))?;
             let url = required_str(file, t, "url").map_err(rename("url"))?;
             if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(err(file, Some(&format!("sources[{i}].url")), "must be an http(s) URL"));
+                return Err(err(
+                    file,
+                    Some(&format!("sources[{i}].url")),
+                    "must be an http(s) URL",
+                ));
             }
             Ok(Source { title, url })
         })
@@ -217,7 +243,13 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
 
 fn parse_video(file: &str, value: Option<&toml::Value>) -> Result<Video, ContentError> {
     let table = match value {
-        None => return Err(err(file, Some("video"), "missing (use `[video] provider = \"none\"` when no recording is known)")),
+        None => {
+            return Err(err(
+                file,
+                Some("video"),
+                "missing (use `[video] provider = \"none\"` when no recording is known)",
+            ))
+        }
         Some(toml::Value::Table(t)) => t,
         Some(other) => {
             return Err(err(
@@ -247,7 +279,11 @@ fn parse_video(file: &str, value: Option<&toml::Value>) -> Result<Video, Content
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !valid {
-                return Err(err(file, Some(&field("id")), format!("`{id}` is not a valid {provider} video id")));
+                return Err(err(
+                    file,
+                    Some(&field("id")),
+                    format!("`{id}` is not a valid {provider} video id"),
+                ));
             }
             Ok(if provider == "youtube" {
                 Video::YouTube { id }
@@ -270,7 +306,10 @@ fn parse_video(file: &str, value: Option<&toml::Value>) -> Result<Video, Content
 /// Renders our own Markdown (trusted content) to HTML.
 pub fn markdown_to_html(markdown: &str) -> String {
     use pulldown_cmark::{html, Options, Parser};
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_SMART_PUNCTUATION);
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_SMART_PUNCTUATION,
+    );
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
     out
@@ -315,7 +354,12 @@ Some *text*.
         assert_eq!(t.speakers.len(), 2);
         assert_eq!(t.speakers[0].affiliation.as_deref(), Some("Acme"));
         assert_eq!(t.speakers[1].affiliation, None);
-        assert_eq!(t.video, Video::YouTube { id: "abc_DEF-1".into() });
+        assert_eq!(
+            t.video,
+            Video::YouTube {
+                id: "abc_DEF-1".into()
+            }
+        );
         assert_eq!(t.sources[0].url, "https://example.com/r");
         assert!(t.body_html.contains("<h2>Heading</h2>"));
         assert!(t.body_html.contains("<em>text</em>"));
@@ -331,16 +375,25 @@ Some *text*.
     fn video_providers() {
         let with = |video: &str| VALID.replace("provider = \"youtube\"\nid = \"abc_DEF-1\"", video);
         assert_eq!(
-            parse_talk("a.md", &with("provider = \"none\"")).unwrap().video,
+            parse_talk("a.md", &with("provider = \"none\""))
+                .unwrap()
+                .video,
             Video::None { note: None }
         );
         assert_eq!(
-            parse_talk("a.md", &with("provider = \"vimeo\"\nid = \"123\"")).unwrap().video,
+            parse_talk("a.md", &with("provider = \"vimeo\"\nid = \"123\""))
+                .unwrap()
+                .video,
             Video::Vimeo { id: "123".into() }
         );
         assert_eq!(
-            parse_talk("a.md", &with("provider = \"file\"\nsrc = \"/v.mp4\"")).unwrap().video,
-            Video::File { src: "/v.mp4".into(), poster: None }
+            parse_talk("a.md", &with("provider = \"file\"\nsrc = \"/v.mp4\""))
+                .unwrap()
+                .video,
+            Video::File {
+                src: "/v.mp4".into(),
+                poster: None
+            }
         );
     }
 

@@ -169,7 +169,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]
@@ -177,8 +180,17 @@ mod tests {
         let mut t = talk("a", 1, false);
         t.title = "Tom & <Jerry>".into();
         let c = content(vec![t]);
-        let html = render_page(TEMPLATE, &Route::Talk("a".into()), &c, Some("https://s.org/")).unwrap();
-        assert!(html.contains("<title>Tom &amp; &lt;Jerry&gt; — A · GoSF 20 June 2016</title>"), "{html}");
+        let html = render_page(
+            TEMPLATE,
+            &Route::Talk("a".into()),
+            &c,
+            Some("https://s.org/"),
+        )
+        .unwrap();
+        assert!(
+            html.contains("<title>Tom &amp; &lt;Jerry&gt; — A · GoSF 20 June 2016</title>"),
+            "{html}"
+        );
         assert!(!html.contains("<title>App</title>"));
         assert!(html.contains("<meta property=\"og:title\" content=\"Tom &amp; &lt;Jerry&gt;"));
         assert!(html.contains("<meta property=\"og:type\" content=\"article\">"));
@@ -218,7 +230,11 @@ mod tests {
 
     #[test]
     fn home_copy_links_every_listed_talk() {
-        let c = content(vec![talk("a", 1, false), talk("b", 2, false), talk("h", 3, true)]);
+        let c = content(vec![
+            talk("a", 1, false),
+            talk("b", 2, false),
+            talk("h", 3, true),
+        ]);
         let copy = static_copy(&Route::Home, &c);
         assert!(copy.contains("href=\"/talks/a\""));
         assert!(copy.contains("href=\"/talks/b\""));

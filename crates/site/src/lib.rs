@@ -8,6 +8,7 @@ pub mod content;
 pub mod html;
 pub mod meta;
 pub mod routes;
+pub mod theme;
 
 #[cfg(feature = "markdown")]
 pub mod front_matter;

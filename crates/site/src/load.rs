@@ -27,17 +27,31 @@ pub fn load_dirs(dir: &Path, extra_dirs: &[&Path]) -> Result<Content, ContentErr
 }
 
 /// Talks sorted by order then slug; slugs and orders must be unique.
-pub fn check_and_sort(event: Event, mut talks: Vec<(String, Talk)>) -> Result<Content, ContentError> {
+pub fn check_and_sort(
+    event: Event,
+    mut talks: Vec<(String, Talk)>,
+) -> Result<Content, ContentError> {
     talks.sort_by(|(_, a), (_, b)| a.order.cmp(&b.order).then_with(|| a.slug.cmp(&b.slug)));
     for pair in talks.windows(2) {
         let ((_, a), (file, b)) = (&pair[0], &pair[1]);
         if a.order == b.order {
-            return Err(error(file, Some("order"), format!("{} is already used by `{}`", b.order, a.slug)));
+            return Err(error(
+                file,
+                Some("order"),
+                format!("{} is already used by `{}`", b.order, a.slug),
+            ));
         }
     }
     for (i, (file, t)) in talks.iter().enumerate() {
         if let Some((_, other)) = talks[..i].iter().find(|(_, o)| o.slug == t.slug) {
-            return Err(error(file, Some("slug"), format!("`{}` is already used by another talk ({})", t.slug, other.title)));
+            return Err(error(
+                file,
+                Some("slug"),
+                format!(
+                    "`{}` is already used by another talk ({})",
+                    t.slug, other.title
+                ),
+            ));
         }
     }
     Ok(Content {
@@ -47,8 +61,13 @@ pub fn check_and_sort(event: Event, mut talks: Vec<(String, Talk)>) -> Result<Co
 }
 
 fn markdown_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, ContentError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| error(&dir.display().to_string(), None, format!("cannot list: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        error(
+            &dir.display().to_string(),
+            None,
+            format!("cannot list: {e}"),
+        )
+    })?;
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
@@ -82,9 +101,19 @@ pub fn parse_event(file: &str, text: &str) -> Result<Event, ContentError> {
         error(file, None, format!("invalid event file: {}", e.message()))
     })?;
     let date_ok = raw.date.len() == 10
-        && raw.date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && raw.date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !date_ok {
-        return Err(error(file, Some("date"), format!("`{}` is not a YYYY-MM-DD date", raw.date)));
+        return Err(error(
+            file,
+            Some("date"),
+            format!("`{}` is not a YYYY-MM-DD date", raw.date),
+        ));
     }
     Ok(Event {
         name: raw.name,
@@ -123,14 +152,20 @@ mod tests {
         let event = content(vec![]).event;
         let e = check_and_sort(
             event.clone(),
-            vec![("a.md".into(), talk("a", 1, false)), ("b.md".into(), talk("b", 1, false))],
+            vec![
+                ("a.md".into(), talk("a", 1, false)),
+                ("b.md".into(), talk("b", 1, false)),
+            ],
         )
         .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("order"));
         assert_eq!(e.file, "b.md");
         let e = check_and_sort(
             event,
-            vec![("a.md".into(), talk("a", 1, false)), ("b.md".into(), talk("a", 2, false))],
+            vec![
+                ("a.md".into(), talk("a", 1, false)),
+                ("b.md".into(), talk("a", 2, false)),
+            ],
         )
         .unwrap_err();
         assert_eq!(e.field.as_deref(), Some("slug"));
@@ -142,7 +177,13 @@ mod tests {
         let e = parse_event("event.toml", good).unwrap();
         assert!(e.intro_html.contains("<em>there</em>"));
         let bad_date = good.replace("2016-06-20", "20/06/2016");
-        assert_eq!(parse_event("event.toml", &bad_date).unwrap_err().field.as_deref(), Some("date"));
+        assert_eq!(
+            parse_event("event.toml", &bad_date)
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("date")
+        );
         let missing = good.replace("venue = \"v\"\n", "");
         let e = parse_event("event.toml", &missing).unwrap_err();
         assert!(e.to_string().contains("venue"), "{e}");
@@ -153,7 +194,11 @@ mod tests {
     fn project_talks_load() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../talks");
         let c = load_dirs(&root, &[]).unwrap();
-        assert_eq!(c.listed().count(), c.talks.len(), "talks/ holds no unlisted talk");
+        assert_eq!(
+            c.listed().count(),
+            c.talks.len(),
+            "talks/ holds no unlisted talk"
+        );
         assert!(c.talks.len() >= 3);
         let orders: Vec<i64> = c.talks.iter().map(|t| t.order).collect();
         assert!(orders.windows(2).all(|w| w[0] < w[1]));

@@ -5,6 +5,8 @@
 pub const VIEWER: &str = "/viewer";
 /// First segment of a talk page's path.
 pub const TALKS_SEGMENT: &str = "talks";
+/// The viewer's single path segment (`VIEWER` without the slash), for the router.
+pub const VIEWER_SEGMENT: &str = "viewer";
 
 /// A page of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +36,7 @@ impl Route {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] => Route::Home,
-            ["viewer"] => Route::Viewer,
+            [VIEWER_SEGMENT] => Route::Viewer,
             [TALKS_SEGMENT, slug] if is_valid_slug(slug) => Route::Talk((*slug).to_string()),
             _ => Route::NotFound,
         }
@@ -84,10 +86,7 @@ mod tests {
 
     #[test]
     fn parse_ignores_trailing_slash_query_and_index() {
-        assert_eq!(
-            Route::parse("/talks/abc/"),
-            Route::Talk("abc".into())
-        );
+        assert_eq!(Route::parse("/talks/abc/"), Route::Talk("abc".into()));
         assert_eq!(Route::parse("/viewer?trace=1#x"), Route::Viewer);
         assert_eq!(Route::parse("/index.html"), Route::Home);
         assert_eq!(
@@ -99,7 +98,13 @@ mod tests {
 
     #[test]
     fn unknown_paths_are_not_found() {
-        for p in ["/nope", "/talks", "/talks/a/b", "/talks/Bad_Slug", "/viewer/x"] {
+        for p in [
+            "/nope",
+            "/talks",
+            "/talks/a/b",
+            "/talks/Bad_Slug",
+            "/viewer/x",
+        ] {
             assert_eq!(Route::parse(p), Route::NotFound, "{p}");
         }
     }
@@ -116,10 +121,7 @@ mod tests {
     fn output_files_match_static_host_lookup() {
         assert_eq!(output_file(&Route::Home), "index.html");
         assert_eq!(output_file(&Route::Viewer), "viewer/index.html");
-        assert_eq!(
-            output_file(&Route::Talk("x".into())),
-            "talks/x/index.html"
-        );
+        assert_eq!(output_file(&Route::Talk("x".into())), "talks/x/index.html");
         assert_eq!(output_file(&Route::NotFound), "404.html");
     }
 }

@@ -1,0 +1,59 @@
+//! The few direct browser calls the site makes (document head, storage, media queries),
+//! kept in one place so pages stay declarative. Every call tolerates a missing API.
+
+use site::meta::PageMeta;
+use site::theme::{Theme, STORAGE_KEY};
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// The build writes a plain copy of each page for visitors without JavaScript; once the app
+/// runs it renders the page itself.
+pub fn remove_static_copy() {
+    if let Some(el) = document().and_then(|d| d.get_element_by_id(site::html::STATIC_PAGE_ID)) {
+        el.remove();
+    }
+}
+
+/// Keeps the document title and description in step with in-app navigation.
+pub fn set_page_meta(meta: &PageMeta) {
+    let Some(doc) = document() else { return };
+    doc.set_title(&meta.title);
+    for (selector, value) in [
+        ("meta[name=description]", &meta.description),
+        ("meta[property='og:title']", &meta.title),
+        ("meta[property='og:description']", &meta.description),
+    ] {
+        if let Ok(Some(el)) = doc.query_selector(selector) {
+            let _ = el.set_attribute("content", value);
+        }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn stored_theme() -> Option<Theme> {
+    let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    Theme::parse(stored.as_deref())
+}
+
+pub fn system_prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Applies a theme to `<html data-theme>` and remembers it.
+pub fn apply_theme(theme: Theme, remember: bool) {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme.as_str());
+    }
+    if remember {
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, theme.as_str());
+        }
+    }
+}

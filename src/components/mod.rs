@@ -1,0 +1,3 @@
+pub mod talk_card;
+pub mod theme_toggle;
+pub mod video;

@@ -1,0 +1,61 @@
+//! Click-to-load video: until the visitor asks, nothing is requested from the video host.
+
+use leptos::prelude::*;
+use site::Video;
+
+#[component]
+pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) -> impl IntoView {
+    let loaded = RwSignal::new(false);
+    match video {
+        Video::None { note } => view! {
+            <div class="video video-none" data-testid="video-unavailable">
+                <p>
+                    <strong>"No video to show. "</strong>
+                    {note.clone().unwrap_or_else(|| "We do not know of a public recording of this talk.".to_string())}
+                </p>
+                <p><a href=original_recap>"See the original recap of the evening"</a></p>
+            </div>
+        }
+        .into_any(),
+        _ => {
+            let src = video.embed_url().unwrap_or_default();
+            let provider = video.provider_label();
+            let is_file = matches!(video, Video::File { .. });
+            let frame_title = format!("Video: {title}");
+            view! {
+                <div class="video" data-testid="video">
+                    <Show
+                        when=move || loaded.get()
+                        fallback=move || view! {
+                            <button type="button" class="video-poster" data-testid="video-load"
+                                on:click=move |_| loaded.set(true)>
+                                <span class="play" aria-hidden="true">"▶"</span>
+                                <span>"Play video"</span>
+                                <small>"Loads the player from " {provider} " only when you click."</small>
+                            </button>
+                        }
+                    >
+                        {
+                            let src = src.clone();
+                            let frame_title = frame_title.clone();
+                            if is_file {
+                                view! { <video controls autoplay src=src title=frame_title></video> }.into_any()
+                            } else {
+                                view! {
+                                    <iframe
+                                        src=src
+                                        title=frame_title
+                                        allow="autoplay; encrypted-media; picture-in-picture; fullscreen"
+                                        referrerpolicy="strict-origin-when-cross-origin"
+                                        allowfullscreen=true
+                                    ></iframe>
+                                }.into_any()
+                            }
+                        }
+                    </Show>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,34 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use site::meta::page_meta;
+use site::routes::{Route, VIEWER};
+
+use crate::browser::set_page_meta;
+use crate::components::talk_card::TalkCard;
+use crate::content::content;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let c = content();
+    set_page_meta(&page_meta(&Route::Home, c));
+    view! {
+        <section class="hero">
+            <p class="eyebrow">{c.event.byline()}</p>
+            <h1>{c.event.title.clone()}</h1>
+            <div class="intro" inner_html=c.event.intro_html.clone()></div>
+        </section>
+        <section aria-labelledby="talks-heading">
+            <h2 id="talks-heading">"The talks"</h2>
+            <ul class="cards" data-testid="talk-list">
+                {c.listed().map(|talk| view! { <TalkCard talk=talk/> }).collect_view()}
+            </ul>
+        </section>
+        <section class="card viewer-entry" aria-labelledby="viewer-heading">
+            <h2 id="viewer-heading">"Open your own traces"</h2>
+            <p>
+                "Ben Sigelman's talk was about tracing requests across services. Our trace viewer opens Jaeger, OpenTelemetry (OTLP), Zipkin and Chrome trace files right in your browser; nothing is uploaded."
+            </p>
+            <p><A href=VIEWER attr:class="button" attr:data-testid="viewer-entry">"Open the trace viewer"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use site::meta::page_meta;
+use site::routes::{talk_path, Route, VIEWER};
+
+use crate::browser::set_page_meta;
+use crate::content::content;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let c = content();
+    set_page_meta(&page_meta(&Route::NotFound, c));
+    view! {
+        <section class="not-found" data-testid="not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
+            <p>"You might be looking for:"</p>
+            <ul>
+                <li><A href="/">"The home page"</A></li>
+                {c.listed().map(|t| view! { <li><A href=talk_path(&t.slug)>{t.title.clone()}</A></li> }).collect_view()}
+                <li><A href=VIEWER>"The trace viewer"</A></li>
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,113 @@
+//! `cargo xtask test [STEP...]`: every check CI runs, in order of cost, stopping at the first
+//! failure. With step names, runs only those (for iterating locally); CI runs them all.
+
+use crate::dist::{release_build, report_wasm_size, EXTRA_TALKS_ENV};
+use crate::run::{cmd, root, run, Result};
+use crate::serve;
+
+/// The end-to-end build adds the unlisted fixture talk that exercises the video embed.
+const E2E_DIST: &str = "dist-e2e";
+const E2E_EXTRA_TALKS: &str = "e2e/fixtures/talks";
+
+const STEPS: [&str; 7] = [
+    "fmt",
+    "clippy",
+    "clippy-wasm",
+    "native",
+    "wasm",
+    "build",
+    "e2e",
+];
+
+/// Crates that must build for the browser.
+const WASM_LIBS: [&str; 3] = ["site", "trace-core", "viewer-core"];
+
+pub fn test_all(args: &[String]) -> Result {
+    for a in args {
+        if !STEPS.contains(&a.as_str()) {
+            return Err(format!("unknown step `{a}` (steps: {})", STEPS.join(", ")));
+        }
+    }
+    let wanted = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    crate::setup::setup(crate::setup::Needs::All)?;
+
+    if wanted("fmt") {
+        run(
+            "cargo fmt --check",
+            cmd("cargo", &["fmt", "--all", "--", "--check"]),
+        )?;
+    }
+    if wanted("clippy") {
+        run(
+            "clippy (native)",
+            cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ),
+        )?;
+    }
+    if wanted("clippy-wasm") {
+        let mut args = vec![
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "gosf-site",
+            "--all-targets",
+        ];
+        for lib in WASM_LIBS {
+            args.extend(["-p", lib]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        let mut c = cmd("cargo", &args);
+        c.env("CLIPPY_CONF_DIR", root().join("xtask/clippy-wasm"));
+        run("clippy (wasm32)", c)?;
+    }
+    if wanted("native") {
+        // The app itself is tested in the browser (step `wasm`), not natively.
+        run(
+            "native tests",
+            cmd("cargo", &["test", "--workspace", "--exclude", "gosf-site"]),
+        )?;
+    }
+    if wanted("wasm") {
+        let mut c = cmd(
+            "cargo",
+            &[
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "gosf-site",
+            ],
+        );
+        c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        run("wasm-bindgen tests in headless Chromium", c)?;
+    }
+    if wanted("build") {
+        release_build(E2E_DIST, &[(EXTRA_TALKS_ENV, E2E_EXTRA_TALKS)])?;
+        report_wasm_size(&root().join(E2E_DIST));
+    }
+    if wanted("e2e") {
+        run(
+            "build tracecheck",
+            cmd("cargo", &["build", "-p", "tracecheck"]),
+        )?;
+        let port = serve::spawn(root().join(E2E_DIST))?;
+        let mut c = cmd("npm", &["test"]);
+        c.current_dir(root().join("e2e"))
+            .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("TRACECHECK", root().join("target/debug/tracecheck"))
+            .env("TALKS_DIR", root().join("talks"))
+            .env("FIXTURE_TALKS_DIR", root().join(E2E_EXTRA_TALKS));
+        run("end-to-end tests in Chromium", c)?;
+    }
+    Ok(())
+}

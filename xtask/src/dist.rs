@@ -1,0 +1,89 @@
+//! The release build: Trunk, then one HTML file per route so that each URL's served HTML
+//! already carries its own title, description, Open Graph tags and a readable copy of the
+//! page (link previews and crawlers do not run JavaScript).
+
+use std::path::Path;
+
+use site::routes::{output_file, Route};
+
+use crate::run::{cmd, root, run, Result};
+
+/// `SITE_EXTRA_TALKS` adds test-only talks (read by build.rs and by `write_pages`).
+pub const EXTRA_TALKS_ENV: &str = "SITE_EXTRA_TALKS";
+
+pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
+    let mut c = cmd("trunk", &["build", "--release", "--dist", dist]);
+    // Build with exactly the given extra talks, never an inherited setting.
+    c.env_remove(EXTRA_TALKS_ENV);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    run(&format!("trunk build --release --dist {dist}"), c)?;
+    let extra = env
+        .iter()
+        .find(|(k, _)| *k == EXTRA_TALKS_ENV)
+        .map(|(_, v)| *v);
+    write_pages_with(&root().join(dist), extra)
+}
+
+pub fn write_pages(dir: &Path) -> Result {
+    let extra = std::env::var(EXTRA_TALKS_ENV).ok();
+    write_pages_with(dir, extra.as_deref().filter(|v| !v.is_empty()))
+}
+
+fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
+    let template_path = dir.join("index.html");
+    let template = std::fs::read_to_string(&template_path)
+        .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
+    let extra_dir = extra_talks.map(|e| root().join(e));
+    let extra: Vec<&Path> = extra_dir.iter().map(|p| p.as_path()).collect();
+    let content =
+        site::load::load_dirs(&root().join("talks"), &extra).map_err(|e| e.to_string())?;
+    // Set SITE_URL (e.g. https://gosf.example.org) when deploying to make og:url absolute.
+    let site_url = std::env::var("SITE_URL").ok().filter(|u| !u.is_empty());
+
+    let mut routes = vec![Route::Home, Route::Viewer, Route::NotFound];
+    routes.extend(content.talks.iter().map(|t| Route::Talk(t.slug.clone())));
+    for route in &routes {
+        let html = site::html::render_page(&template, route, &content, site_url.as_deref())
+            .map_err(|e| e.to_string())?;
+        let out = dir.join(output_file(route));
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
+    println!(
+        "    wrote {} route pages into {}",
+        routes.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Size of the release wasm, raw and gzip-compressed (gzip via the system's gzip).
+pub fn report_wasm_size(dist: &Path) {
+    let Ok(entries) = std::fs::read_dir(dist) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "wasm") {
+            let raw = e.metadata().map(|m| m.len()).unwrap_or(0);
+            let gz = cmd("gzip", &["-9", "-c"])
+                .arg(&p)
+                .output()
+                .map(|o| o.stdout.len())
+                .unwrap_or(0);
+            println!(
+                "    {}: {:.0} KB raw, {:.0} KB gzip",
+                p.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default(),
+                raw as f64 / 1024.0,
+                gz as f64 / 1024.0
+            );
+        }
+    }
+}
