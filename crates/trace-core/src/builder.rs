@@ -1,0 +1,758 @@
+//! Builder: turns importer output into `Trace`s. Interns strings, normalizes ids, groups spans by trace
+//! id, resolves parents, and repairs what can be repaired, with a warning for each repair.
+
+use crate::import::Format;
+use crate::model::*;
+use crate::time::Nanos;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+/// FxHash: the interner and id maps are hot, and SipHash's flood resistance buys nothing for a local
+/// file being viewed by its owner.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64)
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64)
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64)
+    }
+}
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Key of a span id inside one trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum SpanKey {
+    Num(u64),
+    /// Interned string for ids that are not up to 16 hex digits.
+    Str(u32),
+}
+
+/// How an importer names a span's parent.
+#[derive(Clone, Debug)]
+pub(crate) enum ParentIn<'a> {
+    None,
+    /// By id (normalized by the builder like span ids).
+    Id(&'a str),
+    /// By span index in the same trace (Chrome nesting, Zipkin shared halves).
+    Index(u32),
+}
+
+/// Which id spellings to accept: OTLP also allows base64.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdStyle {
+    Hex,
+    HexOrBase64,
+}
+
+/// One span as an importer hands it over.
+pub(crate) struct NewSpan<'a> {
+    pub trace_id: &'a str,
+    pub span_id: &'a str,
+    pub parent: ParentIn<'a>,
+    pub name: &'a str,
+    pub service: &'a str,
+    pub kind: SpanKind,
+    pub status: StatusCode,
+    /// None when missing (or zero where the format says zero means missing).
+    pub start: Option<Nanos>,
+    pub duration: Option<Nanos>,
+    pub follows_from: bool,
+    pub shared: bool,
+    pub ctx: u32,
+}
+
+#[derive(Default)]
+struct Interner {
+    map: FxMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.map.get(s) {
+            return i;
+        }
+        let i = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.map.insert(s.into(), i);
+        i
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct TraceBuilder {
+    id: String,
+    interner: Interner,
+    span_id: Vec<SpanKey>,
+    parent: Vec<ParentRef>,
+    start: Vec<Option<Nanos>>,
+    dur: Vec<Nanos>,
+    name: Vec<u32>,
+    service: Vec<u32>,
+    flags: Vec<u8>,
+    ctx: Vec<u32>,
+    part_start: Vec<u32>,
+    parts: Vec<Part>,
+    extras: Vec<(u32, Extra)>,
+    warnings: Vec<Warning>,
+}
+
+#[derive(Clone, Copy)]
+enum ParentRef {
+    None,
+    Key(SpanKey),
+    Index(u32),
+}
+
+/// Collects spans of one import, grouped by trace id.
+pub(crate) struct ImportBuilder<'s> {
+    /// The whole input text: raw ranges are offsets into it.
+    base: &'s str,
+    pub traces: Vec<TraceBuilder>,
+    by_id: FxMap<Box<str>, u32>,
+    pub contexts: Vec<Context>,
+    pub warnings: Vec<Warning>,
+    pub id_style: IdStyle,
+    synth: u64,
+}
+
+impl<'s> ImportBuilder<'s> {
+    pub fn new(base: &'s str) -> Self {
+        ImportBuilder {
+            base,
+            traces: Vec::new(),
+            by_id: FxMap::default(),
+            contexts: Vec::new(),
+            warnings: Vec::new(),
+            id_style: IdStyle::Hex,
+            synth: 0,
+        }
+    }
+
+    /// Byte range of `s` inside the input; `s` must be a slice of it (else an empty range).
+    pub fn range(&self, s: &str) -> RawRef {
+        let base = self.base.as_ptr() as usize;
+        let p = s.as_ptr() as usize;
+        if p < base || p + s.len() > base + self.base.len() {
+            return RawRef::default();
+        }
+        RawRef {
+            start: u32::try_from(p - base).unwrap_or(u32::MAX),
+            len: u32::try_from(s.len()).unwrap_or(0),
+        }
+    }
+
+    pub fn add_context(&mut self, c: Context) -> u32 {
+        self.contexts.push(c);
+        (self.contexts.len() - 1) as u32
+    }
+
+    pub fn trace_slot(&mut self, raw_id: &str) -> u32 {
+        let mut id = normalize_trace_id(raw_id, self.id_style);
+        let empty = id.is_empty();
+        if empty {
+            // Synthesized, so that the UI always has an id to show and link.
+            id = std::borrow::Cow::Borrowed("00000000000000000000000000000000");
+        }
+        if let Some(&t) = self.by_id.get(&*id) {
+            return t;
+        }
+        let t = self.traces.len() as u32;
+        let mut tb = TraceBuilder {
+            id: id.to_string(),
+            ..Default::default()
+        };
+        // Index 0 is always the empty string, so a zero column entry reads as "".
+        tb.interner.get("");
+        if empty {
+            tb.warnings.push(Warning::new(
+                WarningKind::EmptyId,
+                "empty trace id; shown as 00000000000000000000000000000000",
+            ));
+        }
+        self.traces.push(tb);
+        self.by_id.insert(id.into(), t);
+        t
+    }
+
+    /// Adds a span; returns (trace slot, span index in that trace).
+    pub fn add_span(&mut self, s: NewSpan<'_>) -> (u32, u32) {
+        let t = self.trace_slot(s.trace_id);
+        let style = self.id_style;
+        self.synth += 1;
+        let synth = self.synth;
+        let Some(tb) = self.traces.get_mut(t as usize) else {
+            return (t, 0);
+        };
+        let i = tb.start.len() as u32;
+        let key = match span_key(s.span_id, style, &mut tb.interner) {
+            Some(k) => k,
+            None => {
+                tb.warnings.push(Warning::at(
+                    WarningKind::EmptyId,
+                    i,
+                    format!("span {:?} has an empty id; synthesized one", s.name),
+                ));
+                SpanKey::Str(tb.interner.get(&format!("synthetic-{synth}")))
+            }
+        };
+        let parent = match s.parent {
+            ParentIn::None => ParentRef::None,
+            ParentIn::Index(p) => ParentRef::Index(p),
+            ParentIn::Id(p) => match span_key(p, style, &mut tb.interner) {
+                Some(k) => ParentRef::Key(k),
+                None => ParentRef::None,
+            },
+        };
+        let name = tb.interner.get(s.name);
+        let service = tb.interner.get(s.service);
+        let mut flags = s.kind.bits() | s.status.bits();
+        if s.follows_from {
+            flags |= FLAG_FOLLOWS_FROM;
+        }
+        if s.shared {
+            flags |= FLAG_SHARED;
+        }
+        let dur = match s.duration {
+            Some(d) if d >= 0 => d,
+            Some(_) => {
+                tb.warnings.push(Warning::at(
+                    WarningKind::MissingDuration,
+                    i,
+                    format!(
+                        "span {:?} ends before it starts; duration taken as 0",
+                        s.name
+                    ),
+                ));
+                0
+            }
+            None => {
+                tb.warnings.push(Warning::at(
+                    WarningKind::MissingDuration,
+                    i,
+                    format!("span {:?} has no duration; taken as 0", s.name),
+                ));
+                0
+            }
+        };
+        tb.span_id.push(key);
+        tb.parent.push(parent);
+        tb.start.push(s.start);
+        tb.dur.push(dur);
+        tb.name.push(name);
+        tb.service.push(service);
+        tb.flags.push(flags);
+        tb.ctx.push(s.ctx);
+        tb.part_start.push(tb.parts.len() as u32);
+        (t, i)
+    }
+
+    /// Retains a raw byte range for the span most recently added to trace `t`.
+    pub fn add_part(&mut self, t: u32, field: PartField, raw: &str) {
+        let raw = self.range(raw);
+        if let Some(tb) = self.traces.get_mut(t as usize) {
+            tb.parts.push(Part { field, raw });
+        }
+    }
+
+    pub fn add_part_range(&mut self, t: u32, field: PartField, raw: RawRef) {
+        if let Some(tb) = self.traces.get_mut(t as usize) {
+            tb.parts.push(Part { field, raw });
+        }
+    }
+
+    /// Start and end columns of trace `t` (missing starts read as 0).
+    pub fn times(&self, t: u32) -> (Vec<Nanos>, Vec<Nanos>) {
+        let Some(tb) = self.traces.get(t as usize) else {
+            return (Vec::new(), Vec::new());
+        };
+        let starts: Vec<Nanos> = tb.start.iter().map(|s| s.unwrap_or(0)).collect();
+        let ends = starts
+            .iter()
+            .zip(&tb.dur)
+            .map(|(s, d)| s.saturating_add(*d))
+            .collect();
+        (starts, ends)
+    }
+
+    pub fn string(&self, t: u32, s: u32) -> &str {
+        self.traces
+            .get(t as usize)
+            .and_then(|tb| tb.interner.strings.get(s as usize))
+            .map(|s| &**s)
+            .unwrap_or("")
+    }
+
+    pub fn ctx_of(&self, t: u32, i: u32) -> Option<u32> {
+        self.traces
+            .get(t as usize)
+            .and_then(|tb| tb.ctx.get(i as usize).copied())
+    }
+
+    pub fn add_extra(&mut self, t: u32, span: u32, e: Extra) {
+        if let Some(tb) = self.traces.get_mut(t as usize) {
+            tb.extras.push((span, e));
+        }
+    }
+
+    pub fn intern(&mut self, t: u32, s: &str) -> u32 {
+        self.traces
+            .get_mut(t as usize)
+            .map(|tb| tb.interner.get(s))
+            .unwrap_or(0)
+    }
+
+    pub fn trace_warn(&mut self, t: u32, w: Warning) {
+        if let Some(tb) = self.traces.get_mut(t as usize) {
+            tb.warnings.push(w);
+        }
+    }
+
+    /// Overrides parent of span `i` in trace `t` (Chrome nesting is known only after sorting).
+    pub fn set_parent_index(&mut self, t: u32, i: u32, p: Option<u32>) {
+        if let Some(tb) = self.traces.get_mut(t as usize) {
+            if let Some(slot) = tb.parent.get_mut(i as usize) {
+                *slot = p.map_or(ParentRef::None, ParentRef::Index);
+            }
+        }
+    }
+
+    pub fn set_shared(&mut self, t: u32, i: u32) {
+        if let Some(f) = self
+            .traces
+            .get_mut(t as usize)
+            .and_then(|tb| tb.flags.get_mut(i as usize))
+        {
+            *f |= FLAG_SHARED;
+        }
+    }
+
+    pub fn set_service(&mut self, t: u32, i: u32, s: u32) {
+        if let Some(slot) = self
+            .traces
+            .get_mut(t as usize)
+            .and_then(|tb| tb.service.get_mut(i as usize))
+        {
+            *slot = s;
+        }
+    }
+
+    pub fn set_duration(&mut self, t: u32, i: u32, d: Nanos) {
+        if let Some(slot) = self
+            .traces
+            .get_mut(t as usize)
+            .and_then(|tb| tb.dur.get_mut(i as usize))
+        {
+            *slot = d.max(0);
+        }
+    }
+
+    pub fn finish(self, format: Format, src: &Arc<Vec<u8>>) -> (Vec<Trace>, Vec<Warning>) {
+        let contexts = Arc::new(self.contexts);
+        let traces = self
+            .traces
+            .into_iter()
+            .map(|tb| tb.finish(format, src, &contexts))
+            .collect();
+        (traces, self.warnings)
+    }
+}
+
+impl TraceBuilder {
+    fn id_display(&self, k: SpanKey) -> String {
+        match k {
+            SpanKey::Num(n) => format!("{n:016x}"),
+            SpanKey::Str(s) => self
+                .interner
+                .strings
+                .get(s as usize)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn finish(mut self, format: Format, src: &Arc<Vec<u8>>, contexts: &Arc<Vec<Context>>) -> Trace {
+        let n = self.start.len();
+        let mut warnings = std::mem::take(&mut self.warnings);
+
+        // 1. Id map: the first span with an id owns it; later ones are kept and reported.
+        let mut by_key: FxMap<SpanKey, u32> = FxMap::default();
+        by_key.reserve(n);
+        for (i, &k) in self.span_id.iter().enumerate() {
+            let i = i as u32;
+            match by_key.get(&k) {
+                None => {
+                    by_key.insert(k, i);
+                }
+                Some(&first) => {
+                    // Zipkin's shared client/server halves carry one id by design.
+                    let shared = |a: u32| {
+                        self.flags
+                            .get(a as usize)
+                            .is_some_and(|f| f & FLAG_SHARED != 0)
+                    };
+                    let child_of = |a: u32, b: u32| matches!(self.parent.get(a as usize), Some(ParentRef::Index(p)) if *p == b);
+                    let pair =
+                        (shared(i) && child_of(i, first)) || (shared(first) && child_of(first, i));
+                    if !pair {
+                        warnings.push(Warning::at(
+                            WarningKind::DuplicateId,
+                            i,
+                            format!(
+                                "span id {} is used by more than one span; both are kept",
+                                self.id_display(k)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+
+        // 2. Parents.
+        let mut parent = vec![NO_PARENT; n];
+        for (i, slot) in parent.iter_mut().enumerate() {
+            let iu = i as u32;
+            let p = match self.parent.get(i).copied().unwrap_or(ParentRef::None) {
+                ParentRef::None => None,
+                ParentRef::Index(p) => Some(p).filter(|&p| (p as usize) < n),
+                ParentRef::Key(k) => match by_key.get(&k) {
+                    Some(&p) => Some(p),
+                    None => {
+                        warnings.push(Warning::at(
+                            WarningKind::Orphan,
+                            iu,
+                            format!(
+                                "parent {} of span {:?} is not in the file; shown as a root",
+                                self.id_display(k),
+                                self.interner
+                                    .strings
+                                    .get(self.name[i] as usize)
+                                    .map(|s| &**s)
+                                    .unwrap_or("")
+                            ),
+                        ));
+                        None
+                    }
+                },
+            };
+            *slot = match p {
+                Some(p) if p == iu => {
+                    warnings.push(Warning::at(
+                        WarningKind::Cycle,
+                        iu,
+                        "span is its own parent; shown as a root",
+                    ));
+                    NO_PARENT
+                }
+                Some(p) => p,
+                None => NO_PARENT,
+            };
+        }
+
+        // 3. Cut cycles so every walk up the tree ends (state: 0 new, 1 on the current path, 2 done).
+        let mut state = vec![0u8; n];
+        let mut path = Vec::new();
+        for i in 0..n {
+            let mut cur = i;
+            path.clear();
+            while state.get(cur) == Some(&0) {
+                state[cur] = 1;
+                path.push(cur);
+                let p = parent[cur];
+                if p == NO_PARENT {
+                    break;
+                }
+                let p = p as usize;
+                if state.get(p) == Some(&1) {
+                    parent[cur] = NO_PARENT;
+                    warnings.push(Warning::at(
+                        WarningKind::Cycle,
+                        cur as u32,
+                        "parent references form a cycle; cut here and shown as a root",
+                    ));
+                    break;
+                }
+                cur = p;
+            }
+            for &x in &path {
+                state[x] = 2;
+            }
+        }
+
+        // 4. Missing start times: take the parent's (Jaeger UI does the same) in top-down order.
+        let mut start: Vec<Nanos> = Vec::with_capacity(n);
+        if self.start.iter().any(|s| s.is_none()) {
+            let min_known = self.start.iter().flatten().copied().min().unwrap_or(0);
+            let order = topo_order(&parent);
+            start.resize(n, 0);
+            for &i in &order {
+                start[i] = match self.start[i] {
+                    Some(s) => s,
+                    None => {
+                        let p = parent[i];
+                        let (v, from) = if p == NO_PARENT {
+                            (min_known, "the trace's earliest start")
+                        } else {
+                            (
+                                start.get(p as usize).copied().unwrap_or(min_known),
+                                "its parent",
+                            )
+                        };
+                        warnings.push(Warning::at(
+                            WarningKind::MissingTimestamp,
+                            i as u32,
+                            format!(
+                                "span {:?} has no start time; took {from}'s",
+                                self.interner
+                                    .strings
+                                    .get(self.name[i] as usize)
+                                    .map(|s| &**s)
+                                    .unwrap_or("")
+                            ),
+                        ));
+                        v
+                    }
+                };
+            }
+        } else {
+            start.extend(self.start.iter().map(|s| s.unwrap_or(0)));
+        }
+        drop(self.start);
+
+        let mut odd_ids = Vec::new();
+        let mut span_id = Vec::with_capacity(n);
+        for (i, k) in self.span_id.iter().enumerate() {
+            match *k {
+                SpanKey::Num(v) => span_id.push(v),
+                SpanKey::Str(s) => {
+                    span_id.push(0);
+                    odd_ids.push((i as u32, s));
+                }
+            }
+        }
+
+        let mut services: Vec<u32> = self.service.clone();
+        services.sort_unstable();
+        services.dedup();
+        let strings = self.interner.strings;
+        services.sort_by(|a, b| strings.get(*a as usize).cmp(&strings.get(*b as usize)));
+
+        self.part_start.push(self.parts.len() as u32);
+        self.extras.sort_by_key(|(s, _)| *s);
+        let mut t = Trace {
+            id: self.id,
+            format,
+            src: Arc::clone(src),
+            strings,
+            span_id,
+            odd_ids,
+            start,
+            dur: self.dur,
+            parent,
+            name: self.name,
+            service: self.service,
+            flags: self.flags,
+            ctx: self.ctx,
+            part_start: self.part_start,
+            parts: self.parts,
+            contexts: Arc::clone(contexts),
+            extras: self.extras,
+            warnings,
+            services,
+            start_ns: 0,
+            end_ns: 0,
+        };
+        t.parts.shrink_to_fit();
+        t.recompute_bounds();
+        t
+    }
+}
+
+/// Parents before children (the parent column is acyclic here).
+fn topo_order(parent: &[u32]) -> Vec<usize> {
+    let n = parent.len();
+    let mut child_count = vec![0u32; n + 1];
+    for &p in parent {
+        if p != NO_PARENT {
+            if let Some(c) = child_count.get_mut(p as usize) {
+                *c += 1;
+            }
+        }
+    }
+    let mut offs = vec![0usize; n + 1];
+    for i in 0..n {
+        offs[i + 1] = offs[i] + child_count[i] as usize;
+    }
+    let mut fill = offs.clone();
+    let mut kids = vec![0usize; offs[n]];
+    for (i, &p) in parent.iter().enumerate() {
+        if p != NO_PARENT {
+            let p = p as usize;
+            kids[fill[p]] = i;
+            fill[p] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..n).filter(|&i| parent[i] == NO_PARENT).collect();
+    let mut k = 0;
+    while k < order.len() {
+        let i = order[k];
+        order.extend_from_slice(&kids[offs[i]..offs[i + 1]]);
+        k += 1;
+    }
+    order
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn strip_0x(s: &str) -> &str {
+    s.strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s)
+}
+
+/// Lowercase hex, left-padded to 16 or 32 digits (Zipkin allows unpadded ids); base64 ids decoded
+/// when the style allows; anything else kept as written.
+pub(crate) fn normalize_trace_id(raw: &str, style: IdStyle) -> Cow<'_, str> {
+    let s = strip_0x(raw.trim());
+    if style == IdStyle::HexOrBase64 && looks_base64(s, 24) {
+        if let Some(bytes) = decode_base64(s) {
+            return Cow::Owned(hex(&bytes));
+        }
+    }
+    if !is_hex(s) {
+        return Cow::Borrowed(s);
+    }
+    let lower = s.bytes().all(|b| !b.is_ascii_uppercase());
+    if (s.len() == 16 || s.len() == 32) && lower {
+        return Cow::Borrowed(s);
+    }
+    let width = if s.len() <= 16 { 16 } else { 32 };
+    Cow::Owned(format!("{:0>width$}", s.to_ascii_lowercase()))
+}
+
+/// Display form of a span or trace id given by a format that uses hex (or base64 in OTLP).
+pub(crate) fn normalize_span_id(raw: &str, style: IdStyle) -> String {
+    let s = strip_0x(raw.trim());
+    if style == IdStyle::HexOrBase64 && looks_base64(s, 12) {
+        if let Some(bytes) = decode_base64(s) {
+            return hex(&bytes);
+        }
+    }
+    if is_hex(s) && s.len() <= 16 {
+        return format!("{:0>16}", s.to_ascii_lowercase());
+    }
+    s.to_string()
+}
+
+fn span_key(raw: &str, style: IdStyle, interner: &mut Interner) -> Option<SpanKey> {
+    let s = strip_0x(raw.trim());
+    if s.is_empty() {
+        return None;
+    }
+    if style == IdStyle::HexOrBase64 && looks_base64(s, 12) {
+        if let Some(b) = decode_base64(s) {
+            if let Ok(arr) = <[u8; 8]>::try_from(b.as_slice()) {
+                return Some(SpanKey::Num(u64::from_be_bytes(arr)));
+            }
+        }
+    }
+    if s.len() <= 16 {
+        if let Ok(v) = u64::from_str_radix(s, 16) {
+            if is_hex(s) {
+                return Some(SpanKey::Num(v));
+            }
+        }
+    }
+    // A 32-digit hex span id: keep its lowercase spelling so display stays stable.
+    if is_hex(s) {
+        return Some(SpanKey::Str(interner.get(&s.to_ascii_lowercase())));
+    }
+    Some(SpanKey::Str(interner.get(s)))
+}
+
+/// Base64 rather than hex: the protobuf-JSON spelling of an id of `b64_len` characters, or any
+/// string using characters hex does not have.
+fn looks_base64(s: &str, b64_len: usize) -> bool {
+    let b64 = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+    b64 && (s.len() == b64_len || (!is_hex(s) && s.len().is_multiple_of(4)))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Standard or URL-safe base64, padding optional. None on any invalid character.
+pub(crate) fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for b in s.trim_end_matches('=').bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_normalize() {
+        assert_eq!(
+            normalize_trace_id("5B8EFFF798038103D269B633813FC60C", IdStyle::Hex),
+            "5b8efff798038103d269b633813fc60c"
+        );
+        assert_eq!(normalize_trace_id("abc", IdStyle::Hex), "0000000000000abc");
+        assert_eq!(
+            normalize_trace_id("W47/95gDgQPSabYzgT/GDA==", IdStyle::HexOrBase64),
+            "5b8efff798038103d269b633813fc60c"
+        );
+        assert_eq!(
+            normalize_span_id("7uGbfsPBsXM=", IdStyle::HexOrBase64),
+            "eee19b7ec3c1b173"
+        );
+        assert_eq!(decode_base64("aGk"), Some(b"hi".to_vec()));
+    }
+}

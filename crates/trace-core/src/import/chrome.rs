@@ -1,0 +1,864 @@
+//! Chrome Trace Event Format (the "Trace Event Format" Google doc; Perfetto's JSON importer and
+//! speedscope's `trace-event.ts` for what real files do).
+//!
+//! Supported: a JSON array or `{"traceEvents": [...]}`; truncated arrays (no `]`), trailing commas;
+//! unsorted events (sorted stably by ts); phases B/E (nested per pid+tid, E closes the latest B),
+//! X (complete), i/I/R (instants become events of the enclosing span), b/e/n and S/T/F (async,
+//! keyed by cat+id, id2.local also by pid), s/t/f flows and bind_id/flow_in/flow_out (span links),
+//! M metadata (process_name, thread_name). ts/pid/tid as numbers or strings, fractional ts.
+//! Ignored with a warning: counters (C), samples (P), objects (N/O/D), memory dumps (v/V), marks.
+//! One file is one trace; pid is the service; spans get synthetic ids.
+
+use super::wire::{parse_or_default, Scalar};
+use super::{ErrorKind, Format, ImportError, Pos};
+use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
+use crate::model::*;
+use crate::time::{Nanos, WireNum};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::cmp::Reverse;
+
+/// Chrome traces carry no trace id; every file is one trace with this id.
+pub(crate) const CHROME_TRACE_ID: &str = "0000000000000001";
+
+#[derive(Deserialize)]
+struct Ev<'a> {
+    #[serde(borrow, default)]
+    ph: Scalar<'a>,
+    #[serde(borrow, default)]
+    name: Scalar<'a>,
+    #[serde(borrow, default)]
+    cat: Scalar<'a>,
+    #[serde(default)]
+    ts: WireNum,
+    #[serde(default)]
+    dur: WireNum,
+    #[serde(borrow, default)]
+    pid: Scalar<'a>,
+    #[serde(borrow, default)]
+    tid: Scalar<'a>,
+    #[serde(borrow, default)]
+    id: Scalar<'a>,
+    #[serde(borrow, default)]
+    id2: Option<Id2<'a>>,
+    #[serde(borrow, default)]
+    bind_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    flow_in: Scalar<'a>,
+    #[serde(borrow, default)]
+    flow_out: Scalar<'a>,
+    #[serde(borrow, default)]
+    bp: Scalar<'a>,
+    #[serde(borrow, default)]
+    args: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct Id2<'a> {
+    #[serde(borrow, default)]
+    local: Scalar<'a>,
+    #[serde(borrow, default)]
+    global: Scalar<'a>,
+}
+
+#[derive(Deserialize, Default)]
+struct NameArg {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// A key that is an integer or a string (pid, tid).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Int(i64),
+    Str(String),
+}
+
+impl Key {
+    fn of(s: &Scalar) -> Key {
+        match s {
+            Scalar::Int(i) => Key::Int(*i),
+            Scalar::Str(s) => match s.trim().parse::<i64>() {
+                Ok(i) => Key::Int(i),
+                Err(_) => Key::Str(s.to_string()),
+            },
+            Scalar::None => Key::Int(0),
+            other => Key::Str(other.text().into_owned()),
+        }
+    }
+    fn text(&self) -> String {
+        match self {
+            Key::Int(i) => i.to_string(),
+            Key::Str(s) => s.clone(),
+        }
+    }
+}
+
+struct Track {
+    pid: u32,
+    tid: Key,
+    ctx: u32,
+}
+
+#[derive(Clone, Copy)]
+struct BeEv {
+    ts: Nanos,
+    seq: u32,
+    track: u32,
+    begin: bool,
+    name: u32,
+    raw: RawRef,
+}
+
+#[derive(Clone, Copy)]
+struct Point {
+    ts: Nanos,
+    seq: u32,
+    track: u32,
+    name: u32,
+    raw: RawRef,
+    what: PointKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PointKind {
+    Instant,
+    /// A flow step (s/t/f) of flow `key`.
+    Flow {
+        key: u32,
+        step: u8,
+    },
+}
+
+#[derive(Clone, Copy)]
+struct AsyncEv {
+    ts: Nanos,
+    seq: u32,
+    key: u32,
+    track: u32,
+    ph: u8,
+    name: u32,
+    raw: RawRef,
+}
+
+#[derive(Default)]
+struct State {
+    t: u32,
+    seq: u32,
+    pids: Vec<Key>,
+    pid_ix: FxMap<Key, u32>,
+    process_names: FxMap<u32, String>,
+    thread_names: FxMap<u32, String>,
+    tracks: Vec<Track>,
+    track_ix: FxMap<(u32, Key), u32>,
+    /// Per span index: (track or u32::MAX for async spans, sequence number of its begin event).
+    aux: Vec<(u32, u32)>,
+    be: Vec<BeEv>,
+    points: Vec<Point>,
+    asyncs: Vec<AsyncEv>,
+    /// bind_id flows: (key, span, is_out)
+    binds: Vec<(u32, u32, bool)>,
+    ignored: usize,
+    skipped: usize,
+    max_ts: Nanos,
+    keys: FxMap<String, u32>,
+}
+
+impl State {
+    fn key_id(&mut self, k: String) -> u32 {
+        let n = self.keys.len() as u32;
+        *self.keys.entry(k).or_insert(n)
+    }
+
+    fn track(&mut self, b: &mut ImportBuilder<'_>, pid: &Scalar, tid: &Scalar) -> u32 {
+        let pk = Key::of(pid);
+        let p = match self.pid_ix.get(&pk) {
+            Some(&p) => p,
+            None => {
+                let p = self.pids.len() as u32;
+                self.pids.push(pk.clone());
+                self.pid_ix.insert(pk, p);
+                p
+            }
+        };
+        let tk = Key::of(tid);
+        if let Some(&t) = self.track_ix.get(&(p, tk.clone())) {
+            return t;
+        }
+        let t = self.tracks.len() as u32;
+        let ctx = b.add_context(Context::Decoded(Vec::new()));
+        self.tracks.push(Track {
+            pid: p,
+            tid: tk.clone(),
+            ctx,
+        });
+        self.track_ix.insert((p, tk), t);
+        t
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_span(
+        &mut self,
+        b: &mut ImportBuilder<'_>,
+        track: u32,
+        name: &str,
+        start: Nanos,
+        dur: Option<Nanos>,
+        seq: u32,
+        async_span: bool,
+    ) -> u32 {
+        let ctx = self.tracks.get(track as usize).map_or(0, |t| t.ctx);
+        let mut buf = String::new();
+        use std::fmt::Write;
+        let _ = write!(buf, "{:x}", self.aux.len() + 1);
+        let (_, i) = b.add_span(NewSpan {
+            trace_id: CHROME_TRACE_ID,
+            span_id: &buf,
+            parent: ParentIn::None,
+            name,
+            service: "",
+            kind: SpanKind::Internal,
+            status: StatusCode::Unset,
+            start: Some(start),
+            duration: dur,
+            follows_from: false,
+            shared: false,
+            ctx,
+        });
+        self.aux
+            .push((if async_span { u32::MAX } else { track }, seq));
+        i
+    }
+}
+
+pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
+    let body_off = text.len() - text.trim_start_matches('\u{feff}').trim_start().len();
+    let arr = match text.as_bytes().get(body_off) {
+        Some(b'[') => body_off,
+        _ => {
+            let after =
+                super::detect::find_key(text.as_bytes(), "traceEvents").ok_or_else(|| {
+                    ImportError::new(
+                        Some(Format::Chrome),
+                        ErrorKind::Invalid {
+                            reason: "an object without a `traceEvents` array".into(),
+                        },
+                    )
+                })?;
+            let k = after
+                + text
+                    .as_bytes()
+                    .get(after..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count();
+            if text.as_bytes().get(k) != Some(&b'[') {
+                let p = Pos::of(text, k);
+                return Err(ImportError::new(
+                    Some(Format::Chrome),
+                    ErrorKind::Syntax {
+                        line: p.line,
+                        column: p.column,
+                        message: "`traceEvents` is not an array".into(),
+                    },
+                ));
+            }
+            k
+        }
+    };
+    let mut st = State {
+        t: b.trace_slot(CHROME_TRACE_ID),
+        max_ts: Nanos::MIN,
+        ..Default::default()
+    };
+    let bytes = text.as_bytes();
+    let mut pos = arr + 1;
+    let mut truncated = false;
+    loop {
+        while bytes.get(pos).is_some_and(|c| c.is_ascii_whitespace()) {
+            pos += 1;
+        }
+        match bytes.get(pos) {
+            None => {
+                truncated = true;
+                break;
+            }
+            Some(b']') => break,
+            Some(b',') => {
+                pos += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let sub = text.get(pos..).unwrap_or("");
+        let mut it = serde_json::Deserializer::from_str(sub).into_iter::<Ev>();
+        match it.next() {
+            Some(Ok(ev)) => {
+                let end = pos + it.byte_offset();
+                event(ev, text.get(pos..end).unwrap_or(""), b, &mut st);
+                pos = end;
+            }
+            Some(Err(e)) if e.is_eof() => {
+                truncated = true;
+                break;
+            }
+            Some(Err(e)) if e.is_data() => {
+                // Valid JSON that is not an event object: skip it.
+                let mut skip = serde_json::Deserializer::from_str(sub).into_iter::<IgnoredAny>();
+                match skip.next() {
+                    Some(Ok(_)) => {
+                        st.skipped += 1;
+                        pos += skip.byte_offset();
+                    }
+                    _ => {
+                        return Err(ImportError::json(
+                            Some(Format::Chrome),
+                            &e,
+                            Pos::of(text, pos),
+                        ))
+                    }
+                }
+            }
+            Some(Err(e)) => {
+                return Err(ImportError::json(
+                    Some(Format::Chrome),
+                    &e,
+                    Pos::of(text, pos),
+                ))
+            }
+            None => break,
+        }
+    }
+    if truncated {
+        b.warnings.push(Warning::new(
+            WarningKind::Truncated,
+            "the event array is not closed (truncated recording); read the events up to the end",
+        ));
+    }
+    if st.skipped > 0 {
+        b.warnings.push(Warning::new(
+            WarningKind::Skipped,
+            format!(
+                "{} array element(s) are not event objects; skipped",
+                st.skipped
+            ),
+        ));
+    }
+    if st.ignored > 0 {
+        b.warnings.push(Warning::new(
+            WarningKind::Ignored,
+            format!(
+                "{} counter, sample or object event(s) are not shown",
+                st.ignored
+            ),
+        ));
+    }
+    finish(b, st);
+    Ok(())
+}
+
+fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
+    let seq = st.seq;
+    st.seq += 1;
+    let ph = ev
+        .ph
+        .as_str()
+        .and_then(|p| p.bytes().next())
+        .unwrap_or(b'?');
+    let ts = ev.ts.us_to_ns().unwrap_or(0);
+    if ph != b'M' {
+        st.max_ts = st.max_ts.max(ts);
+    }
+    let name = ev.name.text();
+    let t = st.t;
+    match ph {
+        b'X' => {
+            let track = st.track(b, &ev.pid, &ev.tid);
+            let dur = ev.dur.us_to_ns();
+            st.max_ts = st.max_ts.max(ts.saturating_add(dur.unwrap_or(0)));
+            let i = st.add_span(b, track, &name, ts, dur, seq, false);
+            b.add_part(t, PartField::Whole, raw);
+            if !ev.bind_id.is_none() {
+                let key = st.key_id(format!("bind:{}", ev.bind_id.text()));
+                if ev.flow_out.truthy() {
+                    st.binds.push((key, i, true));
+                }
+                if ev.flow_in.truthy() {
+                    st.binds.push((key, i, false));
+                }
+            }
+        }
+        b'B' | b'E' => {
+            let track = st.track(b, &ev.pid, &ev.tid);
+            let name = b.intern(t, &name);
+            st.be.push(BeEv {
+                ts,
+                seq,
+                track,
+                begin: ph == b'B',
+                name,
+                raw: b.range(raw),
+            });
+        }
+        b'i' | b'I' | b'R' => {
+            let track = st.track(b, &ev.pid, &ev.tid);
+            let name = b.intern(t, &name);
+            st.points.push(Point {
+                ts,
+                seq,
+                track,
+                name,
+                raw: b.range(raw),
+                what: PointKind::Instant,
+            });
+        }
+        b's' | b't' | b'f' => {
+            let track = st.track(b, &ev.pid, &ev.tid);
+            let key = st.key_id(format!("flow:{}:{}", ev.cat.text(), id_of(&ev)));
+            let step = match ph {
+                b's' => 0,
+                b't' => 1,
+                _ => 2,
+            };
+            // bp "e" binds to the enclosing slice; otherwise the spec binds a finish to the next
+            // slice, which we approximate by the enclosing one.
+            let _ = &ev.bp;
+            let name = b.intern(t, &name);
+            st.points.push(Point {
+                ts,
+                seq,
+                track,
+                name,
+                raw: b.range(raw),
+                what: PointKind::Flow { key, step },
+            });
+        }
+        b'b' | b'e' | b'n' | b'S' | b'F' | b'T' | b'p' => {
+            let track = st.track(b, &ev.pid, &ev.tid);
+            let local = ev.id2.as_ref().is_some_and(|i| !i.local.is_none());
+            let pid = if local {
+                Key::of(&ev.pid).text()
+            } else {
+                String::new()
+            };
+            let key = st.key_id(format!("async:{}:{}:{}", ev.cat.text(), id_of(&ev), pid));
+            let name = b.intern(t, &name);
+            st.asyncs.push(AsyncEv {
+                ts,
+                seq,
+                key,
+                track,
+                ph,
+                name,
+                raw: b.range(raw),
+            });
+        }
+        b'M' => {
+            let track = st.track(b, &ev.pid, &ev.tid);
+            let arg: NameArg = ev
+                .args
+                .map(|a| parse_or_default(a.get()))
+                .unwrap_or_default();
+            if let (Some(tr), Some(n)) = (st.tracks.get(track as usize), arg.name) {
+                let pid = tr.pid;
+                match &*name {
+                    "process_name" => {
+                        st.process_names.insert(pid, n);
+                    }
+                    "thread_name" => {
+                        st.thread_names.insert(track, n);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => st.ignored += 1,
+    }
+}
+
+fn id_of(ev: &Ev) -> String {
+    match &ev.id2 {
+        Some(i2) if !i2.local.is_none() => i2.local.text().into_owned(),
+        Some(i2) if !i2.global.is_none() => i2.global.text().into_owned(),
+        _ => ev.id.text().into_owned(),
+    }
+}
+
+fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
+    let t = st.t;
+    let end_of_trace = if st.max_ts == Nanos::MIN {
+        0
+    } else {
+        st.max_ts
+    };
+
+    // B/E pairs, per track in time order (stable: file order breaks ties).
+    let mut be = std::mem::take(&mut st.be);
+    be.sort_by_key(|e| (e.track, e.ts));
+    let mut stack: Vec<BeEv> = Vec::new();
+    let mut k = 0;
+    while k < be.len() {
+        let track = be[k].track;
+        stack.clear();
+        while k < be.len() && be[k].track == track {
+            let e = be[k];
+            k += 1;
+            if e.begin {
+                stack.push(e);
+                continue;
+            }
+            let Some(open) = stack.pop() else {
+                let w = format!(
+                    "an E event ({:?}) at {}us has no open B on its thread; ignored",
+                    b_str(b, t, e.name),
+                    e.ts / 1000
+                );
+                b.trace_warn(t, Warning::new(WarningKind::Unbalanced, w));
+                continue;
+            };
+            let name = if b_str(b, t, open.name).is_empty() {
+                e.name
+            } else {
+                open.name
+            };
+            let name_s = b_str(b, t, name);
+            let i = st.add_span(
+                b,
+                track,
+                &name_s,
+                open.ts,
+                Some(e.ts.saturating_sub(open.ts)),
+                open.seq,
+                false,
+            );
+            b.add_part_range(t, PartField::Whole, open.raw);
+            b.add_part_range(t, PartField::EndArgs, e.raw);
+            let end_name = b_str(b, t, e.name);
+            if !end_name.is_empty() && e.name != open.name && !b_str(b, t, open.name).is_empty() {
+                let w = format!("E event {end_name:?} closes B event {name_s:?}");
+                b.trace_warn(t, Warning::at(WarningKind::Unbalanced, i, w));
+            }
+        }
+        for open in stack.drain(..).rev() {
+            let name_s = b_str(b, t, open.name);
+            let i = st.add_span(
+                b,
+                track,
+                &name_s,
+                open.ts,
+                Some(end_of_trace.saturating_sub(open.ts)),
+                open.seq,
+                false,
+            );
+            b.add_part_range(t, PartField::Whole, open.raw);
+            b.trace_warn(
+                t,
+                Warning::at(
+                    WarningKind::Unbalanced,
+                    i,
+                    format!("B event {name_s:?} is never closed; ends at the end of the trace"),
+                ),
+            );
+        }
+    }
+    drop(be);
+
+    // Async spans: b/S open, e/F close the latest open with the same key, n/T/p are events.
+    let mut asyncs = std::mem::take(&mut st.asyncs);
+    asyncs.sort_by_key(|e| e.ts);
+    let mut open: FxMap<u32, Vec<u32>> = FxMap::default();
+    let mut async_start: FxMap<u32, Nanos> = FxMap::default();
+    for e in &asyncs {
+        let stack = open.entry(e.key).or_default();
+        match e.ph {
+            b'b' | b'S' => {
+                let parent = stack.last().copied();
+                let name_s = b_str(b, t, e.name);
+                let i = st.add_span(b, e.track, &name_s, e.ts, Some(0), e.seq, true);
+                b.add_part_range(t, PartField::Whole, e.raw);
+                b.set_parent_index(t, i, parent);
+                if let Some(stack) = open.get_mut(&e.key) {
+                    stack.push(i);
+                }
+                async_start.insert(i, e.ts);
+            }
+            b'e' | b'F' => match stack.pop() {
+                Some(i) => {
+                    let start = async_start.get(&i).copied().unwrap_or(e.ts);
+                    b.set_duration(t, i, e.ts.saturating_sub(start));
+                    b.add_part_range(t, PartField::EndArgs, e.raw);
+                }
+                None => {
+                    let w = format!(
+                        "async end {:?} at {}us has no open begin with its id; ignored",
+                        b_str(b, t, e.name),
+                        e.ts / 1000
+                    );
+                    b.trace_warn(t, Warning::new(WarningKind::Unbalanced, w));
+                }
+            },
+            _ => match stack.last() {
+                Some(&i) => b.add_extra(
+                    t,
+                    i,
+                    Extra::Event {
+                        time: e.ts,
+                        name: e.name,
+                        raw: e.raw,
+                    },
+                ),
+                None => {
+                    let name_s = b_str(b, t, e.name);
+                    st.add_span(b, e.track, &name_s, e.ts, Some(0), e.seq, true);
+                    b.add_part_range(t, PartField::Whole, e.raw);
+                }
+            },
+        }
+    }
+    for (_, stack) in open {
+        for i in stack {
+            let start = async_start.get(&i).copied().unwrap_or(0);
+            b.set_duration(t, i, end_of_trace.saturating_sub(start));
+            b.trace_warn(
+                t,
+                Warning::at(
+                    WarningKind::Unbalanced,
+                    i,
+                    "async begin is never ended; ends at the end of the trace",
+                ),
+            );
+        }
+    }
+
+    // Nesting on each thread: sort by (track, start, longest first, file order), sweep with a stack.
+    let n = st.aux.len();
+    let (starts, ends) = b.times(t);
+    #[derive(Clone, Copy)]
+    enum Item {
+        Span(u32),
+        Point(u32),
+    }
+    let mut items: Vec<(u32, Nanos, Reverse<Nanos>, u32, Item)> =
+        Vec::with_capacity(n + st.points.len());
+    for (i, &(track, seq)) in st.aux.iter().enumerate() {
+        if track != u32::MAX {
+            let s = starts.get(i).copied().unwrap_or(0);
+            let e = ends.get(i).copied().unwrap_or(s);
+            items.push((track, s, Reverse(e), seq, Item::Span(i as u32)));
+        }
+    }
+    for (k, p) in st.points.iter().enumerate() {
+        items.push((p.track, p.ts, Reverse(p.ts), p.seq, Item::Point(k as u32)));
+    }
+    items.sort_unstable_by_key(|x| (x.0, x.1, x.2, x.3));
+    let mut stack: Vec<(u32, Nanos)> = Vec::new();
+    let mut cur_track = u32::MAX;
+    let mut loose_points = Vec::new();
+    let mut flow_spans: Vec<(u32, u8, Nanos, u32, u32)> = Vec::new();
+    for &(track, start, Reverse(end), _, item) in &items {
+        if track != cur_track {
+            stack.clear();
+            cur_track = track;
+        }
+        while stack.last().is_some_and(|&(_, e)| e <= start) {
+            stack.pop();
+        }
+        match item {
+            Item::Span(i) => {
+                if let Some(&(p, pend)) = stack.last() {
+                    b.set_parent_index(t, i, Some(p));
+                    if end > pend {
+                        let w = format!("span overlaps the end of its enclosing span by {}ns on the same thread", end - pend);
+                        b.trace_warn(t, Warning::at(WarningKind::Overlap, i, w));
+                    }
+                }
+                stack.push((i, end));
+            }
+            Item::Point(k) => {
+                let Some(p) = st.points.get(k as usize).copied() else {
+                    continue;
+                };
+                let enclosing = stack.last().map(|&(s, _)| s);
+                match (p.what, enclosing) {
+                    (PointKind::Instant, Some(s)) => b.add_extra(
+                        t,
+                        s,
+                        Extra::Event {
+                            time: p.ts,
+                            name: p.name,
+                            raw: p.raw,
+                        },
+                    ),
+                    (PointKind::Instant, None) => loose_points.push(p),
+                    (PointKind::Flow { key, step }, Some(s)) => {
+                        flow_spans.push((key, step, p.ts, p.seq, s))
+                    }
+                    (PointKind::Flow { .. }, None) => {}
+                }
+            }
+        }
+    }
+    drop(items);
+    // Instants outside any slice become zero-length spans so they are not lost.
+    for p in loose_points {
+        let name_s = b_str(b, t, p.name);
+        st.add_span(b, p.track, &name_s, p.ts, Some(0), p.seq, false);
+        b.add_part_range(t, PartField::Whole, p.raw);
+    }
+    // Flows: each step links from the previous step's span.
+    flow_spans.sort_by_key(|&(key, _, ts, seq, _)| (key, ts, seq));
+    for w in flow_spans.windows(2) {
+        if let [a, c] = w {
+            if a.0 == c.0 && a.4 != c.4 && c.1 != 0 {
+                b.add_extra(t, c.4, Extra::FlowFrom { from: a.4 });
+            }
+        }
+    }
+    st.binds.sort_by_key(|&(key, _, out)| (key, !out));
+    let mut k = 0;
+    while k < st.binds.len() {
+        let key = st.binds[k].0;
+        let group: Vec<(u32, u32, bool)> = st.binds[k..]
+            .iter()
+            .take_while(|x| x.0 == key)
+            .copied()
+            .collect();
+        k += group.len();
+        if let Some(&(_, src, _)) = group.iter().find(|x| x.2) {
+            for &(_, dst, out) in &group {
+                if !out && dst != src {
+                    b.add_extra(t, dst, Extra::FlowFrom { from: src });
+                }
+            }
+        }
+    }
+
+    // Services and contexts, now that all metadata has been read.
+    let mut svc_ids = Vec::with_capacity(st.pids.len());
+    for (p, key) in st.pids.iter().enumerate() {
+        let name = st
+            .process_names
+            .get(&(p as u32))
+            .cloned()
+            .unwrap_or_else(|| format!("pid {}", key.text()));
+        svc_ids.push(b.intern(t, &name));
+    }
+    for (ti, tr) in st.tracks.iter().enumerate() {
+        let mut kv = vec![KeyValue::new(
+            "process.pid",
+            Value::Str(
+                st.pids
+                    .get(tr.pid as usize)
+                    .map(Key::text)
+                    .unwrap_or_default(),
+            ),
+        )];
+        if let Some(n) = st.process_names.get(&tr.pid) {
+            kv.push(KeyValue::new("process.name", Value::Str(n.clone())));
+        }
+        kv.push(KeyValue::new("thread.tid", Value::Str(tr.tid.text())));
+        if let Some(n) = st.thread_names.get(&(ti as u32)) {
+            kv.push(KeyValue::new("thread.name", Value::Str(n.clone())));
+        }
+        if let Some(c) = b.contexts.get_mut(tr.ctx as usize) {
+            *c = Context::Decoded(kv);
+        }
+    }
+    for (i, &(track, _)) in st.aux.iter().enumerate() {
+        let track = if track == u32::MAX { None } else { Some(track) };
+        let pid = track
+            .and_then(|tr| st.tracks.get(tr as usize))
+            .map(|tr| tr.pid);
+        let svc = pid.and_then(|p| svc_ids.get(p as usize).copied());
+        if let Some(svc) = svc {
+            b.set_service(t, i as u32, svc);
+        }
+    }
+    // Async spans: service of the track of their begin event (tracked through ctx).
+    let ctx_to_pid: FxMap<u32, u32> = st.tracks.iter().map(|tr| (tr.ctx, tr.pid)).collect();
+    for (i, &(track, _)) in st.aux.iter().enumerate() {
+        if track == u32::MAX {
+            if let Some(svc) = b
+                .ctx_of(t, i as u32)
+                .and_then(|c| ctx_to_pid.get(&c))
+                .and_then(|p| svc_ids.get(*p as usize))
+            {
+                b.set_service(t, i as u32, *svc);
+            }
+        }
+    }
+}
+
+fn b_str(b: &ImportBuilder<'_>, t: u32, s: u32) -> String {
+    b.string(t, s).to_string()
+}
+
+#[derive(Deserialize, Default)]
+struct Full {
+    #[serde(default)]
+    cat: Option<String>,
+    #[serde(default)]
+    args: Option<serde_json::Value>,
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+}
+
+fn args_kvs(raw: &str, prefix: &str, out: &mut Vec<KeyValue>) {
+    let f: Full = parse_or_default(raw);
+    if prefix.is_empty() {
+        if let Some(c) = f.cat.filter(|c| !c.is_empty()) {
+            out.push(KeyValue::new("category", Value::Str(c)));
+        }
+        if let Some(id) = f.id {
+            out.push(KeyValue::new("id", Value::from_json(id)));
+        }
+    }
+    match f.args {
+        Some(serde_json::Value::Object(m)) => {
+            out.extend(m.into_iter().map(|(k, v)| KeyValue {
+                key: format!("{prefix}{k}"),
+                value: Value::from_json(v),
+            }));
+        }
+        Some(serde_json::Value::Null) | None => {}
+        Some(other) => out.push(KeyValue {
+            key: format!("{prefix}args"),
+            value: Value::from_json(other),
+        }),
+    }
+}
+
+pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
+    if let Some(raw) = t.part(i, PartField::Whole) {
+        args_kvs(raw, "", &mut d.attributes);
+    }
+    if let Some(raw) = t.part(i, PartField::EndArgs) {
+        args_kvs(raw, "end.", &mut d.attributes);
+    }
+    for (_, e) in t.extras_of(i) {
+        match e {
+            Extra::Event { time, name, raw } => {
+                let mut attributes = Vec::new();
+                args_kvs(t.raw(*raw), "", &mut attributes);
+                d.events.push(Event {
+                    time_ns: *time,
+                    offset_ns: 0,
+                    name: t.string(*name).to_string(),
+                    attributes,
+                });
+            }
+            Extra::FlowFrom { from } => d.links.push(Link {
+                trace_id: t.trace_id().to_string(),
+                span_id: t.span_id(*from),
+                kind: LinkKind::Flow,
+                target: Some(*from),
+                attributes: Vec::new(),
+            }),
+        }
+    }
+    if let Some(Context::Decoded(kv)) = t.context_of(i) {
+        d.resource = kv.clone();
+    }
+}

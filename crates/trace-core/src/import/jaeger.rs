@@ -1,0 +1,480 @@
+//! Jaeger JSON: the Jaeger UI's "Download JSON" and the query service's `/api/traces` response
+//! (jaeger-ui `src/types/trace.tsx`, jaeger `model/json/model.go`).
+//!
+//! Supported: envelopes `{"data":[Trace...]}`, `{"data":Trace}`, a bare array of traces, a single
+//! Trace object, JSON Lines of any of these; spans with `references` (CHILD_OF, FOLLOWS_FROM) or the
+//! older `parentSpanID`; processes by `processID` or an embedded `process`; tags/logs of any KV type.
+//! Conventional tags: `span.kind`, `error`, `otel.status_code`, `otel.status_description`.
+//! Not supported: Jaeger's protobuf JSON (api_v2 gRPC gateway; detected and explained).
+
+use super::wire::{parse_or_default, LenientVec, Scalar};
+use super::{single_or_lines, Format, ImportError, Pos};
+use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
+use crate::model::*;
+use crate::time::WireNum;
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Deserialize, Default)]
+struct WireTrace<'a> {
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    spans: Option<Vec<WireSpan<'a>>>,
+    #[serde(borrow, default)]
+    processes: Option<HashMap<Cow<'a, str>, &'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct WireSpan<'a> {
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Scalar<'a>,
+    #[serde(rename = "spanID", borrow, default)]
+    span_id: Scalar<'a>,
+    #[serde(rename = "parentSpanID", borrow, default)]
+    parent_span_id: Scalar<'a>,
+    #[serde(rename = "operationName", borrow, default)]
+    operation_name: Scalar<'a>,
+    #[serde(borrow, default)]
+    references: Option<&'a RawValue>,
+    #[serde(rename = "startTime", default)]
+    start_time: WireNum,
+    #[serde(default)]
+    duration: WireNum,
+    #[serde(borrow, default)]
+    tags: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    logs: Option<&'a RawValue>,
+    #[serde(rename = "processID", borrow, default)]
+    process_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    process: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    warnings: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct WireRef<'a> {
+    #[serde(rename = "refType", borrow, default)]
+    ref_type: Scalar<'a>,
+    #[serde(rename = "traceID", borrow, default)]
+    trace_id: Scalar<'a>,
+    #[serde(rename = "spanID", borrow, default)]
+    span_id: Scalar<'a>,
+}
+
+#[derive(Deserialize, Default)]
+struct ProcessLite<'a> {
+    #[serde(rename = "serviceName", borrow, default)]
+    service_name: Scalar<'a>,
+}
+
+/// Streams traces into the builder as they are parsed, so at most one trace's wire structs are in
+/// memory at a time (peak memory stays near the file size).
+struct TracesSeed<'b, 'a>(&'b mut ImportBuilder<'a>);
+
+impl<'de> DeserializeSeed<'de> for TracesSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TracesSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Jaeger trace, an array of traces, or {\"data\": ...}")
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while let Some(t) = a.next_element::<WireTrace<'de>>()? {
+            add_trace(t, self.0);
+        }
+        Ok(())
+    }
+    /// An object is either an envelope with `data` or a single trace (keys of both are read).
+    fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let mut t = WireTrace::default();
+        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "data" => a.next_value_seed(TracesSeed(&mut *self.0))?,
+                "traceID" => t.trace_id = a.next_value()?,
+                "spans" => t.spans = a.next_value()?,
+                "processes" => t.processes = a.next_value()?,
+                _ => {
+                    a.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        add_trace(t, self.0);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// What import needs from the tags, found without collecting them.
+#[derive(Default)]
+struct TagScan {
+    kind: Option<SpanKind>,
+    status: StatusCode,
+}
+
+#[derive(Deserialize)]
+struct TagLite<'a> {
+    #[serde(borrow, default)]
+    key: Scalar<'a>,
+    #[serde(borrow, default)]
+    value: Scalar<'a>,
+}
+
+impl<'de> Deserialize<'de> for TagScan {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TagScan;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of tags")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<TagScan, A::Error> {
+                let mut s = TagScan::default();
+                let mut otel_status = None;
+                while let Some(t) = a.next_element::<TagLite<'de>>()? {
+                    match t.key.as_str() {
+                        Some("span.kind") => {
+                            s.kind = t.value.as_str().and_then(SpanKind::parse_name)
+                        }
+                        Some("error") if t.value.truthy() => s.status = StatusCode::Error,
+                        Some("otel.status_code") => {
+                            otel_status = t.value.as_str().and_then(StatusCode::parse_name)
+                        }
+                        _ => {}
+                    }
+                }
+                if s.status != StatusCode::Error {
+                    s.status = otel_status.unwrap_or(StatusCode::Unset);
+                }
+                Ok(s)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
+    single_or_lines(text, b, parse_doc)?;
+    Ok(())
+}
+
+fn parse_doc(doc: &str, at: Pos, b: &mut ImportBuilder<'_>) -> Result<(), ImportError> {
+    let err = |e: serde_json::Error| ImportError::json(Some(Format::Jaeger), &e, at);
+    let mut de = serde_json::Deserializer::from_str(doc);
+    TracesSeed(b).deserialize(&mut de).map_err(err)?;
+    de.end().map_err(err)
+}
+
+fn contains(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
+    let Some(spans) = t.spans else { return };
+    let mut procs: FxMap<&str, (u32, Cow<'a, str>)> = FxMap::default();
+    if let Some(p) = &t.processes {
+        for (k, raw) in p {
+            let lite: ProcessLite = parse_or_default(raw.get());
+            let ctx = b.add_context(Context::Raw {
+                resource: Some(b.range(raw.get())),
+                scope: None,
+            });
+            let name = lite.service_name.text().into_owned();
+            procs.insert(k, (ctx, Cow::Owned(name)));
+        }
+    }
+    let mut unknown_ctx = None;
+    // Span ids of this trace object, built only when a span has several references to choose from.
+    let mut ids: Option<std::collections::HashSet<&str>> = None;
+    let trace_id = t.trace_id.text();
+    for s in &spans {
+        let span_trace = if s.trace_id.is_none() {
+            trace_id.clone()
+        } else {
+            s.trace_id.text()
+        };
+        let (ctx, service, unknown) = match procs.get(&*s.process_id.text()) {
+            Some((c, name)) => (*c, name.clone(), None),
+            None => match s.process {
+                Some(raw) => {
+                    let lite: ProcessLite = parse_or_default(raw.get());
+                    let c = b.add_context(Context::Raw {
+                        resource: Some(b.range(raw.get())),
+                        scope: None,
+                    });
+                    (c, Cow::Owned(lite.service_name.text().into_owned()), None)
+                }
+                None => {
+                    let c = *unknown_ctx.get_or_insert_with(|| {
+                        b.add_context(Context::Raw {
+                            resource: None,
+                            scope: None,
+                        })
+                    });
+                    (
+                        c,
+                        Cow::Borrowed("unknown-service"),
+                        Some(s.process_id.text().into_owned()),
+                    )
+                }
+            },
+        };
+        let refs: Vec<WireRef> = match s.references {
+            Some(r) => parse_or_default::<LenientVec<WireRef>>(r.get()).0,
+            None => Vec::new(),
+        };
+        let parent_ref = if refs.len() > 1 {
+            let set = ids
+                .get_or_insert_with(|| spans.iter().filter_map(|x| x.span_id.as_str()).collect());
+            let in_trace = |r: &&WireRef| r.span_id.as_str().is_some_and(|id| set.contains(id));
+            let child_of = |r: &&WireRef| {
+                r.ref_type
+                    .as_str()
+                    .is_none_or(|t| t.eq_ignore_ascii_case("CHILD_OF"))
+            };
+            refs.iter()
+                .filter(in_trace)
+                .find(child_of)
+                .or_else(|| refs.iter().find(in_trace))
+                .or_else(|| refs.iter().find(child_of))
+                .or(refs.first())
+        } else {
+            refs.first()
+        };
+        let (parent, follows_from) = match parent_ref {
+            Some(r) => (
+                r.span_id.as_str().map_or(ParentIn::None, ParentIn::Id),
+                r.ref_type
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("FOLLOWS_FROM")),
+            ),
+            None => (
+                s.parent_span_id
+                    .as_str()
+                    .filter(|p| !p.is_empty() && *p != "0")
+                    .map_or(ParentIn::None, ParentIn::Id),
+                false,
+            ),
+        };
+        let scan = match s.tags {
+            Some(raw)
+                if contains(raw.get(), "span.kind")
+                    || contains(raw.get(), "error")
+                    || contains(raw.get(), "otel.status_code") =>
+            {
+                serde_json::from_str::<TagScan>(raw.get()).unwrap_or_default()
+            }
+            _ => TagScan::default(),
+        };
+        let name = s.operation_name.text();
+        let span_id = s.span_id.text();
+        let (ti, si) = b.add_span(NewSpan {
+            trace_id: &span_trace,
+            span_id: &span_id,
+            parent,
+            name: &name,
+            service: &service,
+            kind: scan.kind.unwrap_or_default(),
+            status: scan.status,
+            start: s.start_time.us_to_ns().filter(|&t| t != 0),
+            duration: s.duration.us_to_ns(),
+            follows_from,
+            shared: false,
+            ctx,
+        });
+        if let Some(pid) = unknown {
+            b.trace_warn(
+                ti,
+                Warning::at(
+                    WarningKind::UnknownProcess,
+                    si,
+                    format!("span {name:?} refers to process {pid:?}, which the trace does not define; service set to \"unknown-service\""),
+                ),
+            );
+        }
+        for (field, raw) in [
+            (PartField::Tags, s.tags),
+            (PartField::Logs, s.logs),
+            (PartField::References, s.references),
+            (PartField::Warnings, s.warnings),
+        ] {
+            if let Some(raw) = raw {
+                b.add_part(ti, field, raw.get());
+            }
+        }
+    }
+}
+
+/// A Jaeger KV with its value decoded by `type`.
+#[derive(Deserialize, Default)]
+struct Kv {
+    #[serde(default)]
+    key: String,
+    #[serde(rename = "type", default)]
+    ty: Option<String>,
+    #[serde(default)]
+    value: serde_json::Value,
+}
+
+fn kv_value(kv: Kv) -> KeyValue {
+    use serde_json::Value as J;
+    let ty = kv.ty.unwrap_or_default().to_ascii_lowercase();
+    let value = match (ty.as_str(), kv.value) {
+        ("int64", J::String(s)) => s.parse().map(Value::Int).unwrap_or(Value::Str(s)),
+        ("float64", J::String(s)) => s.parse().map(Value::Float).unwrap_or(Value::Str(s)),
+        ("bool", J::String(s)) => match s.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::Str(s),
+        },
+        ("binary", J::String(s)) => crate::builder::decode_base64(&s)
+            .map(Value::Bytes)
+            .unwrap_or(Value::Str(s)),
+        (_, v) => Value::from_json(v),
+    };
+    KeyValue { key: kv.key, value }
+}
+
+fn kvs(raw: Option<&str>) -> Vec<KeyValue> {
+    raw.map(|r| {
+        parse_or_default::<LenientVec<Kv>>(r)
+            .0
+            .into_iter()
+            .map(kv_value)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[derive(Deserialize, Default)]
+struct WireLog {
+    #[serde(default)]
+    timestamp: WireNum,
+    #[serde(default)]
+    fields: Option<LenientVec<Kv>>,
+}
+
+#[derive(Deserialize, Default)]
+struct ProcessFull {
+    #[serde(rename = "serviceName", default)]
+    service_name: Option<String>,
+    #[serde(default)]
+    tags: Option<LenientVec<Kv>>,
+}
+
+pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
+    let mut attrs = kvs(t.part(i, PartField::Tags));
+    let mut scope_name = None;
+    let mut scope_version = None;
+    attrs.retain(|kv| match kv.key.as_str() {
+        "otel.status_description" => {
+            d.status_message = Some(
+                kv.value
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| kv.value.to_string()),
+            );
+            true
+        }
+        "otel.library.name" | "otel.scope.name" => {
+            scope_name = kv.value.as_str().map(str::to_string);
+            true
+        }
+        "otel.library.version" | "otel.scope.version" => {
+            scope_version = kv.value.as_str().map(str::to_string);
+            true
+        }
+        _ => true,
+    });
+    d.attributes = attrs;
+    if let Some(name) = scope_name {
+        d.scope = Some(Scope {
+            name,
+            version: scope_version,
+        });
+    }
+    if let Some(raw) = t.part(i, PartField::Logs) {
+        for log in parse_or_default::<LenientVec<WireLog>>(raw).0 {
+            let fields: Vec<KeyValue> = log
+                .fields
+                .map(|f| f.0)
+                .unwrap_or_default()
+                .into_iter()
+                .map(kv_value)
+                .collect();
+            let name = fields
+                .iter()
+                .find(|kv| kv.key == "event" || kv.key == "message")
+                .and_then(|kv| kv.value.as_str())
+                .unwrap_or("log")
+                .to_string();
+            let time_ns = log.timestamp.us_to_ns().unwrap_or_else(|| t.start_ns(i));
+            d.events.push(Event {
+                time_ns,
+                offset_ns: 0,
+                name,
+                attributes: fields,
+            });
+        }
+    }
+    if let Some(raw) = t.part(i, PartField::References) {
+        for r in parse_or_default::<LenientVec<WireRef>>(raw).0 {
+            let kind = match r.ref_type.as_str() {
+                Some(k) if k.eq_ignore_ascii_case("FOLLOWS_FROM") => LinkKind::FollowsFrom,
+                _ => LinkKind::ChildOf,
+            };
+            let style = crate::builder::IdStyle::Hex;
+            let trace_id = if r.trace_id.is_none() {
+                t.trace_id().to_string()
+            } else {
+                crate::builder::normalize_trace_id(&r.trace_id.text(), style).into_owned()
+            };
+            let span_id = crate::builder::normalize_span_id(&r.span_id.text(), style);
+            d.links.push(Link {
+                trace_id,
+                span_id,
+                kind,
+                target: None,
+                attributes: Vec::new(),
+            });
+        }
+    }
+    if let Some(raw) = t.part(i, PartField::Warnings) {
+        let ws: Vec<Scalar> = parse_or_default::<LenientVec<Scalar>>(raw).0;
+        for w in ws {
+            d.warnings
+                .push(Warning::at(WarningKind::Reported, i, w.text().into_owned()));
+        }
+    }
+    if let Some(Context::Raw {
+        resource: Some(r), ..
+    }) = t.context_of(i)
+    {
+        let p: ProcessFull = parse_or_default(t.raw(*r));
+        if let Some(s) = p.service_name {
+            d.resource
+                .push(KeyValue::new("service.name", Value::Str(s)));
+        }
+        d.resource.extend(
+            p.tags
+                .map(|x| x.0)
+                .unwrap_or_default()
+                .into_iter()
+                .map(kv_value),
+        );
+    }
+}

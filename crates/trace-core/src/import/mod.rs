@@ -1,0 +1,299 @@
+//! Import: bytes -> detected format -> `Trace`s plus warnings, or an error that says what was found.
+//!
+//! Dispatch order (detect.rs): gzip magic, UTF-8, then the JSON keys seen near the start of the
+//! document. One file per format, each with a header naming its spec and the supported subset.
+
+mod chrome;
+mod detect;
+mod gzip;
+mod jaeger;
+mod otlp;
+mod wire;
+mod zipkin;
+
+pub use detect::detect;
+
+use crate::builder::ImportBuilder;
+use crate::model::{SpanDetails, Trace, Warning, WarningKind};
+use std::fmt;
+use std::sync::Arc;
+
+/// A supported trace file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jaeger,
+    Otlp,
+    Zipkin,
+    Chrome,
+}
+
+impl Format {
+    /// Short machine name: "jaeger", "otlp", "zipkin", "chrome".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jaeger => "jaeger",
+            Format::Otlp => "otlp",
+            Format::Zipkin => "zipkin",
+            Format::Chrome => "chrome",
+        }
+    }
+
+    /// Human name used in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Jaeger => "Jaeger JSON",
+            Format::Otlp => "OTLP JSON",
+            Format::Zipkin => "Zipkin JSON",
+            Format::Chrome => "Chrome Trace Event JSON",
+        }
+    }
+
+    pub const ALL: [Format; 4] = [Format::Jaeger, Format::Otlp, Format::Zipkin, Format::Chrome];
+}
+
+/// The result of reading one file.
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub format: Format,
+    /// In order of first appearance in the file.
+    pub traces: Vec<Trace>,
+    /// Warnings about the file rather than one trace (skipped lines, ignored events).
+    pub warnings: Vec<Warning>,
+}
+
+/// Input that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// The format that was tried, if one was recognised.
+    pub format: Option<Format>,
+    pub kind: ErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Nothing but whitespace.
+    Empty,
+    /// Not UTF-8 text: probably a binary (protobuf, thrift) file.
+    NotText { offset: usize },
+    /// Text, but not JSON; `found` describes the start.
+    NotJson { found: String },
+    /// JSON syntax error (or a structure the format does not allow) at a position (1-based).
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// Valid JSON, but not a trace format we know; `hint` says what it looks like.
+    UnknownJson { hint: String },
+    /// The format was recognised but the file breaks one of its hard rules.
+    Invalid { reason: String },
+    /// gzip header found but the stream is broken.
+    Gzip { message: String },
+}
+
+impl ImportError {
+    pub(crate) fn new(format: Option<Format>, kind: ErrorKind) -> Self {
+        ImportError { format, kind }
+    }
+
+    /// Converts a serde_json error, shifting its position by where the parsed slice starts.
+    pub(crate) fn json(format: Option<Format>, e: &serde_json::Error, at: Pos) -> Self {
+        let msg = e.to_string();
+        // serde_json appends " at line L column C"; we print our own position.
+        let message = match msg.rfind(" at line ") {
+            Some(k) => msg[..k].to_string(),
+            None => msg,
+        };
+        let (line, column) = at.shift(e.line(), e.column());
+        ImportError::new(
+            format,
+            ErrorKind::Syntax {
+                line,
+                column,
+                message,
+            },
+        )
+    }
+
+    /// Line and column, when the error has a position.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self.kind {
+            ErrorKind::Syntax { line, column, .. } => Some((line, column)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = self.format.map(Format::label).unwrap_or("invalid JSON");
+        match &self.kind {
+            ErrorKind::Empty => f.write_str("empty input: no trace data"),
+            ErrorKind::NotText { offset } => write!(
+                f,
+                "not a text file (byte {offset} is not UTF-8): binary trace formats such as OTLP protobuf or Jaeger thrift are not supported; export JSON instead"
+            ),
+            ErrorKind::NotJson { found } => write!(
+                f,
+                "not JSON: the file starts with {found}; expected Jaeger, OTLP, Zipkin or Chrome trace JSON"
+            ),
+            ErrorKind::Syntax { line, column, message } => {
+                write!(f, "{label}: {message} at line {line}, column {column}")
+            }
+            ErrorKind::UnknownJson { hint } => write!(f, "JSON, but not a known trace format: {hint}"),
+            ErrorKind::Invalid { reason } => write!(f, "{label}: {reason}"),
+            ErrorKind::Gzip { message } => write!(f, "gzip-compressed input could not be decompressed: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Start of a parsed slice within the whole file, as a 1-based line and column.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    /// Position of byte `offset` of `text`.
+    pub fn of(text: &str, offset: usize) -> Pos {
+        let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |k| k + 1);
+        Pos {
+            line,
+            column: 1 + before.len() - line_start,
+        }
+    }
+
+    /// Position of `sub` (a slice of `doc`) in the file, given where `doc` starts.
+    pub fn within(self, doc: &str, sub: &str) -> Pos {
+        let off = (sub.as_ptr() as usize).saturating_sub(doc.as_ptr() as usize);
+        let p = Pos::of(doc, off);
+        let (line, column) = self.shift(p.line, p.column);
+        Pos { line, column }
+    }
+
+    /// Maps a (line, column) inside the slice to the whole file.
+    fn shift(self, line: usize, column: usize) -> (usize, usize) {
+        if line <= 1 {
+            (self.line, self.column + column.saturating_sub(1))
+        } else {
+            (self.line + line - 1, column)
+        }
+    }
+}
+
+/// Reads a trace file from borrowed bytes (copies them: details are decoded lazily from a retained
+/// buffer). Use [`import_owned`] to hand over a buffer without the copy.
+pub fn import(bytes: &[u8], name_hint: Option<&str>) -> Result<Import, ImportError> {
+    import_owned(bytes.to_vec(), name_hint)
+}
+
+/// Reads a trace file, keeping `bytes` (or their decompressed form) as the buffer that every
+/// returned `Trace` shares through an `Arc` for lazy `span_details`.
+pub fn import_owned(bytes: Vec<u8>, name_hint: Option<&str>) -> Result<Import, ImportError> {
+    let bytes = if gzip::is_gzip(&bytes) {
+        gzip::decompress(&bytes)?
+    } else {
+        bytes
+    };
+    let src = Arc::new(bytes);
+    let text = match std::str::from_utf8(&src) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(ImportError::new(
+                None,
+                ErrorKind::NotText {
+                    offset: e.valid_up_to(),
+                },
+            ))
+        }
+    };
+    let format = detect::detect(text, name_hint)?;
+    let mut b = ImportBuilder::new(text);
+    match format {
+        Format::Jaeger => jaeger::parse(text, &mut b)?,
+        Format::Otlp => otlp::parse(text, &mut b)?,
+        Format::Zipkin => zipkin::parse(text, &mut b)?,
+        Format::Chrome => chrome::parse(text, &mut b)?,
+    }
+    let (traces, warnings) = b.finish(format, &src);
+    Ok(Import {
+        format,
+        traces,
+        warnings,
+    })
+}
+
+/// Fills the details of span `i` from its retained raw JSON.
+pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
+    match t.format {
+        Format::Jaeger => jaeger::details(t, i, d),
+        Format::Otlp => otlp::details(t, i, d),
+        Format::Zipkin => zipkin::details(t, i, d),
+        Format::Chrome => chrome::details(t, i, d),
+    }
+}
+
+/// Parses `text` as one document with `parse_doc`, or as JSON Lines (one document per line, as the
+/// OTel Collector's file exporter writes) when the first line alone is a complete JSON value and more
+/// follows. A bad line is skipped with a warning unless no line can be read.
+pub(crate) fn single_or_lines<'a>(
+    text: &'a str,
+    b: &mut ImportBuilder<'a>,
+    mut parse_doc: impl FnMut(&'a str, Pos, &mut ImportBuilder<'a>) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
+    if !is_json_lines(text) {
+        return parse_doc(text, Pos::START, b);
+    }
+    let mut first_err = None;
+    let mut ok = 0usize;
+    for (k, line) in text.split('\n').enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_doc(
+            line,
+            Pos {
+                line: k + 1,
+                column: 1,
+            },
+            b,
+        ) {
+            Ok(()) => ok += 1,
+            Err(e) => {
+                b.warnings.push(Warning::new(
+                    WarningKind::Skipped,
+                    format!("JSON Lines: line {} skipped: {e}", k + 1),
+                ));
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    match first_err {
+        Some(e) if ok == 0 => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// JSON Lines: the first non-empty line is a complete JSON value and something follows it.
+/// Checked up front (cheap: a pretty-printed document's first line is just `{`) so that streaming
+/// importers never see a document twice.
+fn is_json_lines(text: &str) -> bool {
+    let t = text.trim_start();
+    let Some(nl) = t.find('\n') else { return false };
+    let (first, rest) = t.split_at(nl);
+    if rest.trim().is_empty() {
+        return false;
+    }
+    serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
+}

@@ -1,0 +1,640 @@
+//! OTLP JSON (OpenTelemetry protocol, JSON encoding of `ExportTraceServiceRequest`; spec:
+//! opentelemetry-proto `docs/specification.md` "JSON Protobuf Encoding", `trace/v1/trace.proto`).
+//!
+//! Supported: `resourceSpans` / `scopeSpans` and the pre-2022 `instrumentationLibrarySpans` /
+//! `instrumentationLibrary`; Grafana Tempo's top-level `batches`; Jaeger API v3's `{"result": ...}`;
+//! JSON Lines (the Collector's file exporter, one request per line, merged); hex or base64 ids;
+//! integer or string enums; nanoseconds as strings or numbers; AnyValue including arrays, kvlists
+//! and bytes. Unknown fields are ignored, as the spec requires.
+//! Rejected: files in which no resource has `service.name` (see `parse`). OTLP protobuf (binary).
+
+use super::wire::{parse_or_default, LenientVec, Scalar};
+use super::{single_or_lines, ErrorKind, Format, ImportError};
+use crate::builder::{IdStyle, ImportBuilder, NewSpan, ParentIn};
+use crate::model::*;
+use crate::time::WireNum;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+#[derive(Default)]
+struct State {
+    spans: usize,
+    resources: usize,
+    with_service: usize,
+}
+
+pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
+    b.id_style = IdStyle::HexOrBase64;
+    let mut st = State::default();
+    single_or_lines(text, b, |doc, at, b| {
+        let err = |e: serde_json::Error| ImportError::json(Some(Format::Otlp), &e, at);
+        let mut de = serde_json::Deserializer::from_str(doc);
+        DocSeed { b, st: &mut st }
+            .deserialize(&mut de)
+            .map_err(err)?;
+        de.end().map_err(err)
+    })?;
+    // OpenTelemetry requires `service.name` on every resource (SDKs default it to
+    // "unknown_service"). A file where no resource has one did not come from an SDK or the
+    // Collector; Jaeger's OTLP conversion rejects it too (jaeger-ui's otlp2jaeger-in-error fixture).
+    if st.spans > 0 && st.with_service == 0 {
+        return Err(ImportError::new(
+            Some(Format::Otlp),
+            ErrorKind::Invalid {
+                reason: format!(
+                    "no resource has a `service.name` attribute ({} span(s) in {} resource(s)); OpenTelemetry requires it on every resource and Jaeger rejects such files. Add {{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"...\"}}}} to resource.attributes",
+                    st.spans, st.resources
+                ),
+            },
+        ));
+    }
+    if st.resources > st.with_service {
+        b.warnings.push(Warning::new(
+            WarningKind::MissingService,
+            format!(
+                "{} resource(s) without `service.name`; their spans are shown as \"unknown_service\"",
+                st.resources - st.with_service
+            ),
+        ));
+    }
+    Ok(())
+}
+
+struct DocSeed<'b, 'a> {
+    b: &'b mut ImportBuilder<'a>,
+    st: &'b mut State,
+}
+
+impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an OTLP export request object")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "resourceSpans" | "batches" => a.next_value_seed(ListSeed(RsSeed {
+                    b: &mut *self.b,
+                    st: &mut *self.st,
+                }))?,
+                "result" => a.next_value_seed(DocSeed {
+                    b: &mut *self.b,
+                    st: &mut *self.st,
+                })?,
+                _ => {
+                    a.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Applies a reusable element seed to every element of an array.
+struct ListSeed<S>(S);
+
+trait Reseed {
+    type Elem<'s>: for<'de> DeserializeSeed<'de, Value = ()>
+    where
+        Self: 's;
+    fn elem(&mut self) -> Self::Elem<'_>;
+}
+
+impl<'de, S: Reseed> DeserializeSeed<'de> for ListSeed<S> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, S: Reseed> Visitor<'de> for ListSeed<S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(mut self, mut a: A) -> Result<(), A::Error> {
+        while a.next_element_seed(self.0.elem())?.is_some() {}
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+struct RsSeed<'b, 'a> {
+    b: &'b mut ImportBuilder<'a>,
+    st: &'b mut State,
+}
+
+impl<'b, 'a> Reseed for RsSeed<'b, 'a> {
+    type Elem<'s>
+        = RsSeed<'s, 'a>
+    where
+        Self: 's;
+    fn elem(&mut self) -> RsSeed<'_, 'a> {
+        RsSeed {
+            b: &mut *self.b,
+            st: &mut *self.st,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// Per resource: its raw range, service name, and spans added before the resource was seen.
+struct RsState {
+    resource: Option<RawRef>,
+    service: Option<String>,
+    contexts: Vec<u32>,
+    pending: Vec<(u32, u32)>,
+}
+
+#[derive(Deserialize, Default)]
+struct ResourceLite<'a> {
+    #[serde(borrow, default)]
+    attributes: LenientVec<AttrLite<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+struct AttrLite<'a> {
+    #[serde(borrow, default)]
+    key: Scalar<'a>,
+    #[serde(borrow, default)]
+    value: AnyLite<'a>,
+}
+
+#[derive(Deserialize, Default)]
+struct AnyLite<'a> {
+    #[serde(rename = "stringValue", borrow, default)]
+    string_value: Scalar<'a>,
+}
+
+impl<'de> Visitor<'de> for RsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a ResourceSpans object")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let mut rs = RsState {
+            resource: None,
+            service: None,
+            contexts: Vec::new(),
+            pending: Vec::new(),
+        };
+        self.st.resources += 1;
+        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "resource" => {
+                    let raw: Option<&'de RawValue> = a.next_value()?;
+                    if let Some(raw) = raw {
+                        rs.resource = Some(self.b.range(raw.get()));
+                        let lite: ResourceLite = parse_or_default(raw.get());
+                        rs.service = lite
+                            .attributes
+                            .0
+                            .iter()
+                            .find(|kv| kv.key.as_str() == Some("service.name"))
+                            .map(|kv| kv.value.string_value.text().into_owned());
+                    }
+                }
+                "scopeSpans" | "instrumentationLibrarySpans" => {
+                    a.next_value_seed(ListSeed(ScopeSeed {
+                        b: &mut *self.b,
+                        st: &mut *self.st,
+                        rs: &mut rs,
+                    }))?
+                }
+                _ => {
+                    a.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if rs.service.is_some() {
+            self.st.with_service += 1;
+        }
+        // The resource may follow its spans in the object: patch what was added before it.
+        for &c in &rs.contexts {
+            if let Some(Context::Raw { resource, .. }) = self.b.contexts.get_mut(c as usize) {
+                *resource = rs.resource;
+            }
+        }
+        if let Some(svc) = &rs.service {
+            for &(t, i) in &rs.pending {
+                let s = self.b.intern(t, svc);
+                self.b.set_service(t, i, s);
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ScopeSeed<'b, 'a> {
+    b: &'b mut ImportBuilder<'a>,
+    st: &'b mut State,
+    rs: &'b mut RsState,
+}
+
+impl<'b, 'a> Reseed for ScopeSeed<'b, 'a> {
+    type Elem<'s>
+        = ScopeSeed<'s, 'a>
+    where
+        Self: 's;
+    fn elem(&mut self) -> ScopeSeed<'_, 'a> {
+        ScopeSeed {
+            b: &mut *self.b,
+            st: &mut *self.st,
+            rs: &mut *self.rs,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ScopeSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a ScopeSpans object")
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let ctx = self.b.add_context(Context::Raw {
+            resource: self.rs.resource,
+            scope: None,
+        });
+        self.rs.contexts.push(ctx);
+        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "scope" | "instrumentationLibrary" => {
+                    let raw: Option<&'de RawValue> = a.next_value()?;
+                    let r = raw.map(|r| self.b.range(r.get()));
+                    if let Some(Context::Raw { scope, .. }) = self.b.contexts.get_mut(ctx as usize)
+                    {
+                        *scope = r;
+                    }
+                }
+                "spans" => a.next_value_seed(SpansSeed {
+                    b: &mut *self.b,
+                    st: &mut *self.st,
+                    rs: &mut *self.rs,
+                    ctx,
+                })?,
+                _ => {
+                    a.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct WireSpan<'a> {
+    #[serde(rename = "traceId", borrow, default)]
+    trace_id: Scalar<'a>,
+    #[serde(rename = "spanId", borrow, default)]
+    span_id: Scalar<'a>,
+    #[serde(rename = "parentSpanId", borrow, default)]
+    parent_span_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    name: Scalar<'a>,
+    #[serde(borrow, default)]
+    kind: Scalar<'a>,
+    #[serde(rename = "startTimeUnixNano", default)]
+    start: WireNum,
+    #[serde(rename = "endTimeUnixNano", default)]
+    end: WireNum,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    events: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    links: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status: Option<StatusLite<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+struct StatusLite<'a> {
+    #[serde(borrow, default)]
+    code: Scalar<'a>,
+    #[serde(borrow, default)]
+    message: Option<&'a RawValue>,
+}
+
+struct SpansSeed<'b, 'a> {
+    b: &'b mut ImportBuilder<'a>,
+    st: &'b mut State,
+    rs: &'b mut RsState,
+    ctx: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpansSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of spans")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while let Some(s) = a.next_element::<WireSpan<'de>>()? {
+            self.st.spans += 1;
+            add_span(s, self.b, self.rs, self.ctx);
+        }
+        Ok(())
+    }
+}
+
+fn kind_of(k: &Scalar) -> Option<SpanKind> {
+    match k {
+        Scalar::None => Some(SpanKind::Unspecified),
+        Scalar::Int(v) => SpanKind::from_otlp_int(*v),
+        Scalar::Str(s) => SpanKind::parse_name(s),
+        _ => None,
+    }
+}
+
+fn status_of(k: &Scalar) -> Option<StatusCode> {
+    match k {
+        Scalar::None => Some(StatusCode::Unset),
+        Scalar::Int(v) => StatusCode::from_otlp_int(*v),
+        Scalar::Str(s) => StatusCode::parse_name(s),
+        _ => None,
+    }
+}
+
+fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u32) {
+    let status_code = s
+        .status
+        .as_ref()
+        .map(|st| &st.code)
+        .unwrap_or(&Scalar::None);
+    let kind = kind_of(&s.kind);
+    let status = status_of(status_code);
+    let start = s.start.ns().filter(|&t| t != 0);
+    let duration = match (start, s.end.ns()) {
+        (Some(a), Some(e)) => Some(e.saturating_sub(a)),
+        _ => None,
+    };
+    let name = s.name.text();
+    let parent = match s.parent_span_id.as_str() {
+        Some(p) if !p.is_empty() => ParentIn::Id(p),
+        _ => ParentIn::None,
+    };
+    let trace_id = s.trace_id.text();
+    let span_id = s.span_id.text();
+    let (t, i) = b.add_span(NewSpan {
+        trace_id: &trace_id,
+        span_id: &span_id,
+        parent,
+        name: &name,
+        service: rs.service.as_deref().unwrap_or("unknown_service"),
+        kind: kind.unwrap_or_default(),
+        status: status.unwrap_or_default(),
+        start,
+        duration,
+        follows_from: false,
+        shared: false,
+        ctx,
+    });
+    if rs.service.is_none() && rs.resource.is_none() {
+        rs.pending.push((t, i));
+    }
+    if kind.is_none() {
+        b.trace_warn(
+            t,
+            Warning::at(
+                WarningKind::BadValue,
+                i,
+                format!(
+                    "span {name:?} has an unknown kind {:?}; taken as unspecified",
+                    s.kind.text()
+                ),
+            ),
+        );
+    }
+    if status.is_none() {
+        b.trace_warn(
+            t,
+            Warning::at(
+                WarningKind::BadValue,
+                i,
+                format!(
+                    "span {name:?} has an unknown status code {:?}; taken as unset",
+                    status_code.text()
+                ),
+            ),
+        );
+    }
+    for (field, raw) in [
+        (PartField::Attributes, s.attributes),
+        (PartField::Events, s.events),
+        (PartField::Links, s.links),
+    ] {
+        if let Some(raw) = raw {
+            b.add_part(t, field, raw.get());
+        }
+    }
+    if let Some(m) = s.status.as_ref().and_then(|st| st.message) {
+        b.add_part(t, PartField::Status, m.get());
+    }
+}
+
+// ---- details ----
+
+#[derive(Deserialize, Default)]
+struct Kv {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    value: AnyValue,
+}
+
+/// AnyValue: exactly one of the typed fields; `{}` is no value.
+#[derive(Deserialize, Default)]
+struct AnyValue {
+    #[serde(rename = "stringValue", default)]
+    string_value: Option<String>,
+    #[serde(rename = "boolValue", default)]
+    bool_value: Option<serde_json::Value>,
+    #[serde(rename = "intValue", default)]
+    int_value: Option<WireNum>,
+    #[serde(rename = "doubleValue", default)]
+    double_value: Option<serde_json::Value>,
+    #[serde(rename = "bytesValue", default)]
+    bytes_value: Option<String>,
+    #[serde(rename = "arrayValue", default)]
+    array_value: Option<ArrayValue>,
+    #[serde(rename = "kvlistValue", default)]
+    kvlist_value: Option<KvList>,
+}
+
+#[derive(Deserialize, Default)]
+struct ArrayValue {
+    #[serde(default)]
+    values: LenientVec<AnyValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct KvList {
+    #[serde(default)]
+    values: LenientVec<Kv>,
+}
+
+fn any_value(v: AnyValue) -> Value {
+    if let Some(s) = v.string_value {
+        return Value::Str(s);
+    }
+    if let Some(b) = v.bool_value {
+        return Value::Bool(b.as_bool().unwrap_or_else(|| b.as_str() == Some("true")));
+    }
+    if let Some(i) = v.int_value.and_then(|n| n.as_i64()) {
+        return Value::Int(i);
+    }
+    if let Some(d) = v.double_value {
+        return match d {
+            serde_json::Value::Number(n) => n.as_f64().map(Value::Float).unwrap_or(Value::Null),
+            // Protobuf JSON writes non-finite doubles as "NaN", "Infinity", "-Infinity".
+            serde_json::Value::String(s) => s.parse().map(Value::Float).unwrap_or(Value::Str(s)),
+            _ => Value::Null,
+        };
+    }
+    if let Some(b) = v.bytes_value {
+        return crate::builder::decode_base64(&b)
+            .map(Value::Bytes)
+            .unwrap_or(Value::Str(b));
+    }
+    if let Some(a) = v.array_value {
+        return Value::Array(a.values.0.into_iter().map(any_value).collect());
+    }
+    if let Some(m) = v.kvlist_value {
+        return Value::Map(kvs_of(m.values.0));
+    }
+    Value::Null
+}
+
+fn kvs_of(v: Vec<Kv>) -> Vec<KeyValue> {
+    v.into_iter()
+        .map(|kv| KeyValue {
+            key: kv.key,
+            value: any_value(kv.value),
+        })
+        .collect()
+}
+
+fn kvs(raw: Option<&str>) -> Vec<KeyValue> {
+    raw.map(|r| kvs_of(parse_or_default::<LenientVec<Kv>>(r).0))
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize, Default)]
+struct WireEvent {
+    #[serde(rename = "timeUnixNano", default)]
+    time: WireNum,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    attributes: LenientVec<Kv>,
+}
+
+#[derive(Deserialize, Default)]
+struct WireLink {
+    #[serde(rename = "traceId", default)]
+    trace_id: Option<String>,
+    #[serde(rename = "spanId", default)]
+    span_id: Option<String>,
+    #[serde(default)]
+    attributes: LenientVec<Kv>,
+}
+
+#[derive(Deserialize, Default)]
+struct WireResource {
+    #[serde(default)]
+    attributes: LenientVec<Kv>,
+}
+
+#[derive(Deserialize, Default)]
+struct WireScope {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
+    d.attributes = kvs(t.part(i, PartField::Attributes));
+    if let Some(raw) = t.part(i, PartField::Events) {
+        for e in parse_or_default::<LenientVec<WireEvent>>(raw).0 {
+            d.events.push(Event {
+                time_ns: e.time.ns().unwrap_or_else(|| t.start_ns(i)),
+                offset_ns: 0,
+                name: e.name.unwrap_or_default(),
+                attributes: kvs_of(e.attributes.0),
+            });
+        }
+    }
+    if let Some(raw) = t.part(i, PartField::Links) {
+        for l in parse_or_default::<LenientVec<WireLink>>(raw).0 {
+            let style = IdStyle::HexOrBase64;
+            d.links.push(Link {
+                trace_id: crate::builder::normalize_trace_id(
+                    l.trace_id.as_deref().unwrap_or(""),
+                    style,
+                )
+                .into_owned(),
+                span_id: crate::builder::normalize_span_id(
+                    l.span_id.as_deref().unwrap_or(""),
+                    style,
+                ),
+                kind: LinkKind::Link,
+                target: None,
+                attributes: kvs_of(l.attributes.0),
+            });
+        }
+    }
+    if let Some(raw) = t.part(i, PartField::Status) {
+        d.status_message = serde_json::from_str::<String>(raw)
+            .ok()
+            .filter(|m| !m.is_empty());
+    }
+    if let Some(Context::Raw { resource, scope }) = t.context_of(i) {
+        if let Some(r) = resource {
+            d.resource = kvs_of(parse_or_default::<WireResource>(t.raw(*r)).attributes.0);
+        }
+        if let Some(s) = scope {
+            let sc: WireScope = parse_or_default(t.raw(*s));
+            if sc.name.is_some() || sc.version.is_some() {
+                d.scope = Some(Scope {
+                    name: sc.name.unwrap_or_default(),
+                    version: sc.version,
+                });
+            }
+        }
+    }
+}

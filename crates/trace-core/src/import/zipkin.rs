@@ -1,0 +1,437 @@
+//! Zipkin JSON: API v2 spans (zipkin-api `zipkin2-api.yaml`) and v1 spans (`zipkin-api.yaml`, the
+//! v1 model of annotations and binaryAnnotations), converted to the v2 model as Zipkin's own
+//! `V1SpanConverter` does.
+//!
+//! Supported: a list of spans, a list of traces (the search API), JSON Lines of either; 64/128-bit
+//! and unpadded ids; shared client/server spans (same id; the server half becomes the client half's
+//! child); missing timestamp/duration; v1 cs/sr/ss/cr annotations (a v1 span with both client and
+//! server annotations is split in two), `lc` local component, `error` binary annotation.
+//! Not supported: Zipkin thrift or protobuf encodings.
+
+use super::wire::{parse_or_default, LenientVec, Scalar};
+use super::{single_or_lines, Format, ImportError, Pos};
+use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
+use crate::model::*;
+use crate::time::{Nanos, WireNum};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+
+#[derive(Deserialize, Default)]
+struct ZSpan<'a> {
+    #[serde(rename = "traceId", borrow, default)]
+    trace_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    id: Scalar<'a>,
+    #[serde(rename = "parentId", borrow, default)]
+    parent_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    name: Scalar<'a>,
+    #[serde(borrow, default)]
+    kind: Scalar<'a>,
+    #[serde(default)]
+    timestamp: WireNum,
+    #[serde(default)]
+    duration: WireNum,
+    #[serde(borrow, default)]
+    shared: Scalar<'a>,
+    #[serde(rename = "localEndpoint", borrow, default)]
+    local_endpoint: Option<Endpoint<'a>>,
+    #[serde(borrow, default)]
+    annotations: LenientVec<Annotation<'a>>,
+    #[serde(rename = "binaryAnnotations", borrow, default)]
+    binary_annotations: Option<LenientVec<BinaryAnnotation<'a>>>,
+    #[serde(borrow, default)]
+    tags: Option<HashMap<&'a str, Scalar<'a>>>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct Endpoint<'a> {
+    #[serde(rename = "serviceName", borrow, default)]
+    service_name: Scalar<'a>,
+}
+
+#[derive(Deserialize, Default)]
+struct Annotation<'a> {
+    #[serde(default)]
+    timestamp: WireNum,
+    #[serde(borrow, default)]
+    value: Scalar<'a>,
+    #[serde(borrow, default)]
+    endpoint: Option<Endpoint<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+struct BinaryAnnotation<'a> {
+    #[serde(borrow, default)]
+    key: Scalar<'a>,
+    #[serde(borrow, default)]
+    endpoint: Option<Endpoint<'a>>,
+}
+
+pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
+    let mut seen = FxMap::default();
+    single_or_lines(text, b, |doc, at, b| parse_doc(doc, at, b, &mut seen))
+}
+
+/// Remembers the first span of each (trace, id) to pair shared client/server halves.
+type Seen = FxMap<(String, String), (u32, u32, SpanKind)>;
+
+fn parse_doc<'a>(
+    doc: &'a str,
+    at: Pos,
+    b: &mut ImportBuilder<'a>,
+    seen: &mut Seen,
+) -> Result<(), ImportError> {
+    let err = |e: serde_json::Error| ImportError::json(Some(Format::Zipkin), &e, at);
+    let items: Vec<&'a RawValue> = if doc.trim_start().starts_with('[') {
+        serde_json::from_str(doc).map_err(err)?
+    } else {
+        vec![serde_json::from_str(doc).map_err(err)?]
+    };
+    for item in items {
+        if item.get().starts_with('[') {
+            let spans: Vec<&'a RawValue> = serde_json::from_str(item.get()).map_err(|e| {
+                ImportError::json(Some(Format::Zipkin), &e, at.within(doc, item.get()))
+            })?;
+            for s in spans {
+                add_span(s.get(), doc, at, b, seen);
+            }
+        } else {
+            add_span(item.get(), doc, at, b, seen);
+        }
+    }
+    Ok(())
+}
+
+fn service_of<'e>(ep: Option<&'e Endpoint>) -> Option<std::borrow::Cow<'e, str>> {
+    ep.map(|e| e.service_name.text()).filter(|s| !s.is_empty())
+}
+
+fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut Seen) {
+    let s: ZSpan = match serde_json::from_str(raw) {
+        Ok(s) => s,
+        Err(e) => {
+            let p = at.within(doc, raw);
+            b.warnings.push(Warning::new(
+                WarningKind::Skipped,
+                format!("span at line {}, column {} skipped: {e}", p.line, p.column),
+            ));
+            return;
+        }
+    };
+    let mut error = s
+        .tags
+        .as_ref()
+        .and_then(|t| t.get("error"))
+        .is_some_and(|v| v.as_str() != Some("false"));
+    let v1 = s.binary_annotations.is_some() || s.annotations.0.iter().any(|a| a.endpoint.is_some());
+    if !v1 {
+        let kind = s
+            .kind
+            .as_str()
+            .and_then(SpanKind::parse_name)
+            .unwrap_or(SpanKind::Unspecified);
+        let service = service_of(s.local_endpoint.as_ref());
+        let shared = s.shared.truthy();
+        push(
+            b,
+            seen,
+            &s,
+            raw,
+            kind,
+            service.as_deref(),
+            s.timestamp.us_to_ns(),
+            s.duration.us_to_ns(),
+            shared,
+            error,
+        );
+        return;
+    }
+    // v1: find the core annotations and their endpoints.
+    let ann = |v: &str| s.annotations.0.iter().find(|a| a.value.as_str() == Some(v));
+    let (cs, cr, sr, ss) = (ann("cs"), ann("cr"), ann("sr"), ann("ss"));
+    let bins = s
+        .binary_annotations
+        .as_ref()
+        .map(|v| v.0.as_slice())
+        .unwrap_or(&[]);
+    error |= bins.iter().any(|a| a.key.as_str() == Some("error"));
+    let lc = bins
+        .iter()
+        .find(|a| a.key.as_str() == Some("lc"))
+        .and_then(|a| a.endpoint.as_ref());
+    let any_ep = s
+        .annotations
+        .0
+        .iter()
+        .find_map(|a| a.endpoint.as_ref())
+        .or_else(|| bins.iter().find_map(|a| a.endpoint.as_ref()));
+    let ts = |a: Option<&Annotation>| a.and_then(|a| a.timestamp.us_to_ns());
+    let span_dur = |a: Option<Nanos>, z: Option<Nanos>| match (a, z) {
+        (Some(a), Some(z)) => Some(z.saturating_sub(a)),
+        _ => None,
+    };
+    let has_client = cs.is_some() || cr.is_some();
+    let has_server = sr.is_some() || ss.is_some();
+    if has_client {
+        let start = ts(cs).or(s.timestamp.us_to_ns());
+        let dur = span_dur(ts(cs), ts(cr)).or(s.duration.us_to_ns());
+        let ep = cs.or(cr).and_then(|a| a.endpoint.as_ref()).or(any_ep);
+        push(
+            b,
+            seen,
+            &s,
+            raw,
+            SpanKind::Client,
+            service_of(ep).as_deref(),
+            start,
+            dur,
+            false,
+            error,
+        );
+    }
+    if has_server {
+        let start = ts(sr).or(if has_client {
+            None
+        } else {
+            s.timestamp.us_to_ns()
+        });
+        let dur = span_dur(ts(sr), ts(ss)).or(if has_client {
+            None
+        } else {
+            s.duration.us_to_ns()
+        });
+        let ep = sr.or(ss).and_then(|a| a.endpoint.as_ref()).or(any_ep);
+        push(
+            b,
+            seen,
+            &s,
+            raw,
+            SpanKind::Server,
+            service_of(ep).as_deref(),
+            start,
+            dur,
+            has_client,
+            error,
+        );
+    }
+    if !has_client && !has_server {
+        let ep = lc.or(any_ep);
+        push(
+            b,
+            seen,
+            &s,
+            raw,
+            SpanKind::Unspecified,
+            service_of(ep).as_deref(),
+            s.timestamp.us_to_ns(),
+            s.duration.us_to_ns(),
+            false,
+            error,
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push(
+    b: &mut ImportBuilder<'_>,
+    seen: &mut Seen,
+    s: &ZSpan,
+    raw: &str,
+    kind: SpanKind,
+    service: Option<&str>,
+    start: Option<Nanos>,
+    duration: Option<Nanos>,
+    shared: bool,
+    error: bool,
+) {
+    let trace_id = s.trace_id.text();
+    let id = s.id.text();
+    let name = s.name.text();
+    let key = (
+        crate::builder::normalize_trace_id(&trace_id, crate::builder::IdStyle::Hex).into_owned(),
+        id.to_ascii_lowercase(),
+    );
+    let earlier = seen.get(&key).copied();
+    // Shared span: a server half joins the client half that has the same id.
+    let pair_with =
+        earlier.filter(|&(_, _, k)| (kind == SpanKind::Server || shared) && k != SpanKind::Server);
+    let parent = match (pair_with, s.parent_id.as_str()) {
+        (Some((_, ci, _)), _) => ParentIn::Index(ci),
+        (None, Some(p)) if !p.is_empty() => ParentIn::Id(p),
+        _ => ParentIn::None,
+    };
+    // Zipkin keeps its endpoint inside each span: one empty shared context suffices.
+    if b.contexts.is_empty() {
+        b.add_context(Context::Raw {
+            resource: None,
+            scope: None,
+        });
+    }
+    let ctx = 0;
+    let (t, i) = b.add_span(NewSpan {
+        trace_id: &trace_id,
+        span_id: &id,
+        parent,
+        name: &name,
+        service: service.unwrap_or("unknown"),
+        kind,
+        status: if error {
+            StatusCode::Error
+        } else {
+            StatusCode::Unset
+        },
+        start: start.filter(|&t| t != 0),
+        duration,
+        follows_from: false,
+        shared: pair_with.is_some(),
+        ctx,
+    });
+    b.add_part(t, PartField::Whole, raw);
+    if service.is_none() {
+        b.trace_warn(
+            t,
+            Warning::at(
+                WarningKind::MissingService,
+                i,
+                format!("span {name:?} has no localEndpoint.serviceName; shown as \"unknown\""),
+            ),
+        );
+    }
+    match earlier {
+        // A client half that arrives after its server half: re-parent the server half.
+        Some((et, ei, SpanKind::Server)) if et == t && kind != SpanKind::Server => {
+            b.set_parent_index(t, ei, Some(i));
+            b.set_shared(t, ei);
+            seen.insert(key, (t, i, kind));
+        }
+        Some(_) => {}
+        None => {
+            seen.insert(key, (t, i, kind));
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ZFull {
+    #[serde(default)]
+    annotations: LenientVec<AnnFull>,
+    #[serde(rename = "binaryAnnotations", default)]
+    binary_annotations: LenientVec<BinFull>,
+    #[serde(default)]
+    tags: Option<HashMap<String, serde_json::Value>>,
+    #[serde(rename = "localEndpoint", default)]
+    local_endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "remoteEndpoint", default)]
+    remote_endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    debug: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+struct AnnFull {
+    #[serde(default)]
+    timestamp: WireNum,
+    #[serde(default)]
+    value: serde_json::Value,
+    #[serde(default)]
+    endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Deserialize, Default)]
+struct BinFull {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    value: serde_json::Value,
+    #[serde(default)]
+    endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+fn endpoint_kvs(prefix: &str, ep: serde_json::Map<String, serde_json::Value>) -> Vec<KeyValue> {
+    ep.into_iter()
+        .map(|(k, v)| {
+            let key = if prefix.is_empty() && k == "serviceName" {
+                "service.name".to_string()
+            } else {
+                format!("{prefix}{k}")
+            };
+            KeyValue {
+                key,
+                value: Value::from_json(v),
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
+    let Some(raw) = t.part(i, PartField::Whole) else {
+        return;
+    };
+    let z: ZFull = parse_or_default(raw);
+    let mut tags: Vec<(String, serde_json::Value)> =
+        z.tags.unwrap_or_default().into_iter().collect();
+    tags.sort_by(|a, b| a.0.cmp(&b.0));
+    d.attributes = tags
+        .into_iter()
+        .map(|(k, v)| KeyValue {
+            key: k,
+            value: Value::from_json(v),
+        })
+        .collect();
+    let mut resource_ep = z.local_endpoint;
+    for bin in z.binary_annotations.0 {
+        if resource_ep.is_none() {
+            resource_ep = bin.endpoint;
+        }
+        d.attributes.push(KeyValue {
+            key: bin.key,
+            value: Value::from_json(bin.value),
+        });
+    }
+    if let Some(rem) = z.remote_endpoint {
+        d.attributes.extend(endpoint_kvs("remoteEndpoint.", rem));
+    }
+    if z.debug == Some(true) {
+        d.attributes.push(KeyValue::new("debug", Value::Bool(true)));
+    }
+    for a in z.annotations.0 {
+        let name = match a.value {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        // v1: the resource is the endpoint of this half's own core annotation.
+        let own = match t.kind(i) {
+            SpanKind::Client => name == "cs" || name == "cr",
+            SpanKind::Server => name == "sr" || name == "ss",
+            _ => false,
+        };
+        if own || resource_ep.is_none() {
+            if let Some(ep) = a.endpoint {
+                if own || resource_ep.is_none() {
+                    resource_ep = Some(ep);
+                }
+            }
+        }
+        d.events.push(Event {
+            time_ns: a.timestamp.us_to_ns().unwrap_or_else(|| t.start_ns(i)),
+            offset_ns: 0,
+            name,
+            attributes: Vec::new(),
+        });
+    }
+    if let Some(ep) = resource_ep {
+        d.resource = endpoint_kvs("", ep);
+    }
+    if let Some(msg) = d
+        .attributes
+        .iter()
+        .find(|kv| kv.key == "error")
+        .and_then(|kv| kv.value.as_str())
+    {
+        if !msg.is_empty() && msg != "true" {
+            d.status_message = Some(msg.to_string());
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! trace-core: one model for every common trace format, the importers that fill it, and the
+//! analyses the viewer shows (tree, self time, critical path, statistics, clock skew).
+//! No web dependency: builds natively and for wasm32. See README.md for the design.
+
+pub mod builder;
+pub mod critical_path;
+pub mod dump;
+pub mod import;
+pub mod model;
+pub mod skew;
+pub mod stats;
+pub mod time;
+pub mod tree;
+
+pub use critical_path::{critical_path, on_critical_path, CriticalSegment};
+pub use import::{import, import_owned, ErrorKind, Format, Import, ImportError};
+pub use model::*;
+pub use tree::{self_time, Tree};

@@ -1,0 +1,183 @@
+//! Time: the only place where units change.
+//!
+//! Every timestamp in the model is an absolute `Nanos` (i64 nanoseconds since the epoch, or since the
+//! recording started for Chrome traces); every duration is `Nanos` too and never negative. Jaeger,
+//! Zipkin and Chrome write microseconds (Chrome's may be fractional or even strings); OTLP writes
+//! nanoseconds as decimal strings, which must never go through f64 (2^53 < 1.7e18).
+//! We keep a plain integer alias rather than a newtype because the columns are shipped as raw
+//! integer arrays to the UI; the conversions below are the single gate for unit changes.
+
+use serde::de::{self, Deserializer, IgnoredAny, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+/// Nanoseconds (timestamps are absolute, durations are >= 0).
+pub type Nanos = i64;
+
+/// A number as it appears on the wire: JSON integer, float, numeric string, or something else.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) enum WireNum {
+    /// Field absent, null, or not a number at all.
+    #[default]
+    Missing,
+    Int(i64),
+    Float(f64),
+}
+
+impl WireNum {
+    /// Microseconds on the wire (Jaeger, Zipkin, Chrome) to nanoseconds.
+    pub(crate) fn us_to_ns(self) -> Option<Nanos> {
+        match self {
+            WireNum::Missing => None,
+            WireNum::Int(us) => Some(us.saturating_mul(1000)),
+            WireNum::Float(us) => float_to_nanos(us * 1000.0),
+        }
+    }
+
+    /// Nanoseconds on the wire (OTLP).
+    pub(crate) fn ns(self) -> Option<Nanos> {
+        match self {
+            WireNum::Missing => None,
+            WireNum::Int(ns) => Some(ns),
+            WireNum::Float(ns) => float_to_nanos(ns),
+        }
+    }
+
+    pub(crate) fn as_i64(self) -> Option<i64> {
+        match self {
+            WireNum::Missing => None,
+            WireNum::Int(v) => Some(v),
+            WireNum::Float(f) => float_to_nanos(f),
+        }
+    }
+}
+
+fn float_to_nanos(v: f64) -> Option<Nanos> {
+    if !v.is_finite() {
+        return None;
+    }
+    // `as` saturates at the i64 bounds, which is the behaviour we want for absurd values.
+    Some(v.round() as i64)
+}
+
+/// Parse a decimal string without going through f64 when it is an integer.
+fn parse_num_str(s: &str) -> WireNum {
+    let t = s.trim();
+    if let Ok(v) = t.parse::<i64>() {
+        return WireNum::Int(v);
+    }
+    if let Ok(v) = t.parse::<u64>() {
+        return WireNum::Int(i64::try_from(v).unwrap_or(i64::MAX));
+    }
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() => WireNum::Float(f),
+        _ => WireNum::Missing,
+    }
+}
+
+impl<'de> Deserialize<'de> for WireNum {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireNum;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a numeric string")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<WireNum, E> {
+                Ok(WireNum::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<WireNum, E> {
+                Ok(WireNum::Int(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<WireNum, E> {
+                Ok(if v.is_finite() {
+                    WireNum::Float(v)
+                } else {
+                    WireNum::Missing
+                })
+            }
+            fn visit_str<E>(self, v: &str) -> Result<WireNum, E> {
+                Ok(parse_num_str(v))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<WireNum, E> {
+                Ok(WireNum::Missing)
+            }
+            fn visit_unit<E>(self) -> Result<WireNum, E> {
+                Ok(WireNum::Missing)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<WireNum, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(WireNum::Missing)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<WireNum, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(WireNum::Missing)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Nanoseconds to whole microseconds (rounded down), for outputs that speak microseconds.
+pub fn ns_to_us(ns: Nanos) -> i64 {
+    ns.div_euclid(1000)
+}
+
+/// Microseconds to nanoseconds, for writers and generators.
+pub fn us_to_ns(us: i64) -> Nanos {
+    us.saturating_mul(1000)
+}
+
+/// Human form of a duration with an adaptive unit, exact for snapshot tests ("1.5ms", "120ns").
+pub fn format_duration(ns: Nanos) -> String {
+    let (abs, sign) = if ns < 0 {
+        (ns.unsigned_abs(), "-")
+    } else {
+        (ns as u64, "")
+    };
+    let (unit, div) = if abs >= 1_000_000_000 {
+        ("s", 1_000_000_000u64)
+    } else if abs >= 1_000_000 {
+        ("ms", 1_000_000)
+    } else if abs >= 1_000 {
+        ("us", 1_000)
+    } else {
+        return format!("{sign}{abs}ns");
+    };
+    let whole = abs / div;
+    let frac = abs % div;
+    if frac == 0 {
+        return format!("{sign}{whole}{unit}");
+    }
+    let width = div.ilog10() as usize;
+    let frac = format!("{frac:0width$}");
+    format!("{sign}{whole}.{}{unit}", frac.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_never_go_through_f64() {
+        let n: WireNum = serde_json::from_str("\"1706678909209712001\"").unwrap();
+        assert_eq!(n.ns(), Some(1706678909209712001));
+        let n: WireNum = serde_json::from_str("1706678909209712001").unwrap();
+        assert_eq!(n.ns(), Some(1706678909209712001));
+        let n: WireNum = serde_json::from_str("1.5").unwrap();
+        assert_eq!(n.us_to_ns(), Some(1500));
+        let n: WireNum = serde_json::from_str("\"11550183666\"").unwrap();
+        assert_eq!(n.us_to_ns(), Some(11550183666000));
+        let n: WireNum = serde_json::from_str("{\"a\":1}").unwrap();
+        assert_eq!(n.us_to_ns(), None);
+    }
+
+    #[test]
+    fn durations_format_exactly() {
+        assert_eq!(format_duration(120), "120ns");
+        assert_eq!(format_duration(1_500_000), "1.5ms");
+        assert_eq!(format_duration(2_000), "2us");
+        assert_eq!(format_duration(1_000_000_001), "1.000000001s");
+        assert_eq!(format_duration(-3_000), "-3us");
+    }
+}

@@ -1,0 +1,3 @@
+pub fn run(_a: &[String]) -> std::process::ExitCode {
+    std::process::ExitCode::SUCCESS
+}

@@ -1,0 +1,33 @@
+//! tracecheck: check trace files from the command line (CI, our own checks, benchmarks).
+//!
+//!   tracecheck summary FILE... [--json]   per file: format, and per trace id, spans, services, root,
+//!                                         duration, errors, warnings. Exit 1 if any file is unreadable.
+//!   tracecheck dump FILE                  the stable text dump used by the snapshot tests
+//!   tracecheck bench [--mb N] [--dir DIR] generate large files and measure import speed and memory
+
+mod bench;
+mod summary;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  tracecheck summary FILE... [--json]
+  tracecheck dump FILE
+  tracecheck bench [--mb N] [--dir DIR] [--keep]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("summary") => summary::run(&args[1..]),
+        Some("dump") => summary::dump(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
