@@ -1,0 +1,7 @@
+//! The trace viewer's Web Worker, minus the browser: `protocol` (the messages between the page
+//! and the worker), `wire` (the compact binary form of a trace's drawing columns) and `session`
+//! (the state the worker keeps: imported traces, the open one, and the answers to requests).
+//! The worker binary is a thin shell over `Session`, so all of this is tested natively.
+
+pub mod protocol;
+pub mod wire;

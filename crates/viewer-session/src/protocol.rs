@@ -1,0 +1,197 @@
+//! Messages between the page (main thread) and the parsing worker.
+//!
+//! Small messages travel as JSON text; the two large ones (a trace's drawing columns and a
+//! search's match list) travel as bytes (see `wire`) so that the main thread never parses a
+//! large JSON document. File bytes never go through the page: the worker reads the `File`
+//! objects itself.
+
+use serde::{Deserialize, Serialize};
+
+/// Page -> worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Import files. The `File` objects travel next to this message; the worker reads them.
+    /// Several files are merged into one trace list.
+    OpenFiles { names: Vec<String> },
+    /// Import text the user pasted (sent as UTF-8 bytes next to this message).
+    OpenPasted,
+    /// Import a bundled sample: the worker fetches `/samples/<name>`.
+    OpenSample { name: String },
+    /// Show one trace of the trace list: answered with `Response::View` (binary).
+    SelectTrace { trace: u32 },
+    /// Decode one span of the open trace: answered with `Response::Details`.
+    Details { span: u32 },
+    /// Match the filter against the open trace: answered with `Response::Matches` (binary).
+    Filter { query: String },
+    /// Statistics of the open trace: answered with `Response::Stats`.
+    Stats,
+    /// Switch clock-skew correction of the open trace: answered with a new `Response::View`.
+    SetSkew { on: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Reading,
+    Parsing,
+    Indexing,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Reading => "Reading",
+            Phase::Parsing => "Parsing",
+            Phase::Indexing => "Indexing",
+        }
+    }
+}
+
+/// Worker -> page (JSON). `View` and `Matches` travel as bytes instead (see `wire`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    Progress { phase: Phase, done: u64, total: u64 },
+    /// The import worked: the files read and the traces found, in order of first appearance.
+    Loaded { files: Vec<FileSummary>, traces: Vec<TraceSummary> },
+    /// Nothing could be imported. `message` names the file, the format tried and, where known,
+    /// the line and column.
+    Failed { message: String },
+    Details(Box<DetailsView>),
+    Stats(Box<StatsView>),
+    /// A request could not be answered (bad span index, no trace open, ...).
+    Error { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub name: String,
+    /// "jaeger" | "otlp" | "zipkin" | "chrome".
+    pub format: String,
+    /// Human label, e.g. "Jaeger JSON".
+    pub format_label: String,
+    pub bytes: u64,
+    pub warnings: Vec<WarningView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceSummary {
+    pub index: u32,
+    pub trace_id: String,
+    /// Name of the earliest root span.
+    pub root_name: String,
+    pub root_service: String,
+    /// Sorted by name.
+    pub services: Vec<String>,
+    pub spans: u32,
+    pub duration_ns: u64,
+    pub errors: u32,
+    pub warnings: u32,
+    /// Start as Unix epoch nanoseconds (0 when the format has no wall clock, e.g. Chrome).
+    pub start_unix_ns: i64,
+    /// Index into `Loaded::files`.
+    pub file: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WarningView {
+    /// Stable kind name, e.g. "orphan", "duplicate-id".
+    pub kind: String,
+    pub message: String,
+    pub span: Option<u32>,
+}
+
+/// A typed attribute value, as the detail panel shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ValueView {
+    Null,
+    Str(String),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Bytes shown as hex.
+    Bytes(String),
+    Array(Vec<ValueView>),
+    Map(Vec<AttrView>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttrView {
+    pub key: String,
+    pub value: ValueView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    /// Offset from the span's start.
+    pub offset_ns: i64,
+    pub name: String,
+    pub attributes: Vec<AttrView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// "child_of" | "follows_from" | "link" | "flow" ...
+    pub kind: String,
+    pub trace_id: String,
+    pub span_id: String,
+    /// Index of the target span in the open trace, when it is in the file.
+    pub target: Option<u32>,
+    pub attributes: Vec<AttrView>,
+}
+
+/// Everything the detail panel shows for one span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetailsView {
+    pub span: u32,
+    pub name: String,
+    pub service: String,
+    pub kind: String,
+    /// "unset" | "ok" | "error".
+    pub status: String,
+    pub status_message: Option<String>,
+    pub start_offset_ns: u64,
+    pub duration_ns: u64,
+    pub self_ns: u64,
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: Option<String>,
+    pub attributes: Vec<AttrView>,
+    pub events: Vec<EventView>,
+    pub links: Vec<LinkView>,
+    pub resource: Vec<AttrView>,
+    /// Instrumentation scope: (name, version).
+    pub scope: Option<(String, Option<String>)>,
+    pub warnings: Vec<WarningView>,
+    /// Skew correction applied to this span, in ns, when it is on.
+    pub skew_shift_ns: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatRow {
+    pub service: String,
+    /// None for a per-service row.
+    pub operation: Option<String>,
+    pub count: u64,
+    pub total_ns: u64,
+    pub self_ns: u64,
+    pub mean_ns: u64,
+    pub p50_ns: u64,
+    pub p95_ns: u64,
+    pub max_ns: u64,
+    pub errors: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatsView {
+    pub services: Vec<StatRow>,
+    pub operations: Vec<StatRow>,
+    /// Span-duration histogram (log-scale buckets), computed in the worker so the page never
+    /// receives one number per span.
+    pub histogram: Vec<HistogramBucket>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistogramBucket {
+    pub lo_ns: u64,
+    pub hi_ns: u64,
+    pub count: u64,
+}
