@@ -59,3 +59,4 @@ pub mod rows;
 pub mod share;
 pub mod ticks;
 pub mod time_scale;
+pub mod trace_list;

@@ -162,6 +162,56 @@ impl TreeRows {
     }
 
     /// Number of spans (= positions).
+    /// Rebuilds the tree from its preorder arrays (as computed by `build` elsewhere, e.g. in
+    /// the parsing worker), in O(n) so the page does not sort a million spans again.
+    /// Returns `None` when the arrays are inconsistent (different lengths, a span index out of
+    /// range or repeated, a subtree running past the end, a depth that does not follow its
+    /// parent's).
+    pub fn from_preorder(order: Vec<u32>, depth: Vec<u16>, subtree_len: Vec<u32>) -> Option<Self> {
+        let n = order.len();
+        if depth.len() != n || subtree_len.len() != n || n >= NO_PARENT as usize {
+            return None;
+        }
+        let mut pos_of = vec![NO_PARENT; n];
+        for (pos, &span) in order.iter().enumerate() {
+            let slot = pos_of.get_mut(span as usize)?;
+            if *slot != NO_PARENT {
+                return None;
+            }
+            *slot = pos as u32;
+        }
+        // Parent position: the nearest open ancestor on a stack of (pos, subtree end).
+        let mut parent_pos = vec![NO_PARENT; n];
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        for pos in 0..n {
+            let end = pos.checked_add(subtree_len[pos] as usize)?;
+            if subtree_len[pos] == 0 || end > n {
+                return None;
+            }
+            while stack.last().is_some_and(|&(_, e)| e <= pos) {
+                stack.pop();
+            }
+            match stack.last() {
+                Some(&(p, e)) => {
+                    if end > e || depth[pos] != depth[p as usize].saturating_add(1) {
+                        return None;
+                    }
+                    parent_pos[pos] = p;
+                }
+                None if depth[pos] != 0 => return None,
+                None => {}
+            }
+            stack.push((pos as u32, end));
+        }
+        Some(TreeRows {
+            order,
+            depth,
+            subtree_len,
+            parent_pos,
+            pos_of,
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.order.len()
     }
@@ -564,5 +614,26 @@ mod tests {
         assert_eq!(scroll_to_row(10, 0.0, 100.0, 20.0), 120.0);
         assert_eq!(scroll_to_row(2, 100.0, 100.0, 20.0), 40.0);
         assert_eq!(scroll_to_row(6, 100.0, 100.0, 20.0), 100.0);
+    }
+
+    #[test]
+    fn from_preorder_rebuilds_what_build_made_and_rejects_garbage() {
+        let parent = [None, Some(0), Some(0), Some(1), None, Some(4)];
+        let start = [0, 5, 3, 6, 1, 2];
+        let built = TreeRows::build(&parent, &start);
+        let again = TreeRows::from_preorder(
+            built.order().to_vec(),
+            built.depth().to_vec(),
+            built.subtree_len().to_vec(),
+        )
+        .expect("consistent arrays");
+        assert_eq!(again, built);
+        // Repeated span, length mismatch, subtree past the end, wrong depth.
+        assert!(TreeRows::from_preorder(vec![0, 0], vec![0, 0], vec![1, 1]).is_none());
+        assert!(TreeRows::from_preorder(vec![0, 1], vec![0], vec![1, 1]).is_none());
+        assert!(TreeRows::from_preorder(vec![0, 1], vec![0, 1], vec![3, 1]).is_none());
+        assert!(TreeRows::from_preorder(vec![0, 1], vec![0, 2], vec![2, 1]).is_none());
+        assert!(TreeRows::from_preorder(vec![0, 7], vec![0, 1], vec![2, 1]).is_none());
+        assert!(TreeRows::from_preorder(vec![0], vec![0], vec![0]).is_none());
     }
 }
