@@ -349,9 +349,18 @@ pub fn duration_histogram_themed<DB: DrawingBackend>(
     buckets: usize,
     theme: &ChartTheme,
 ) -> Result<Vec<BarBox>, ChartError<DB>> {
+    duration_histogram_buckets_themed(root, &histogram_buckets(durations_ns, buckets), theme)
+}
+
+/// The histogram of already-bucketed durations (the viewer's worker buckets a trace's spans so
+/// the page never receives one number per span).
+pub fn duration_histogram_buckets_themed<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    hist: &[Bucket],
+    theme: &ChartTheme,
+) -> Result<Vec<BarBox>, ChartError<DB>> {
     prepare(&root, theme)?;
     let fp = theme.font_px.max(1);
-    let hist = histogram_buckets(durations_ns, buckets);
     if hist.is_empty() {
         no_data(&root, theme)?;
         root.present()?;
@@ -680,5 +689,48 @@ mod tests {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    /// Service names come from the user's file and the SVG is put into the page: markup in
+    /// them must come out as text.
+    #[test]
+    fn service_names_are_escaped_in_svg() {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (480, 200)).into_drawing_area();
+            let data = vec![("<img src=x onerror=alert(1)>".to_string(), 10u64, [1, 2, 3])];
+            self_time_by_service(root, &data).expect("draws");
+        }
+        assert!(!svg.contains("<img"), "{svg}");
+        assert!(svg.contains("&lt;img"), "{svg}");
+    }
+
+    #[test]
+    fn bucketed_histogram_draws_one_bar_per_non_empty_bucket() {
+        let hist = vec![
+            Bucket {
+                lo: 1,
+                hi: 10,
+                count: 3,
+            },
+            Bucket {
+                lo: 10,
+                hi: 100,
+                count: 0,
+            },
+            Bucket {
+                lo: 100,
+                hi: 1000,
+                count: 5,
+            },
+        ];
+        let mut svg = String::new();
+        let boxes = {
+            let root = SVGBackend::with_string(&mut svg, (480, 200)).into_drawing_area();
+            duration_histogram_buckets_themed(root, &hist, &ChartTheme::default()).expect("draws")
+        };
+        assert_eq!(boxes.len(), 2);
+        assert_eq!(boxes[0].index, 0);
+        assert_eq!(boxes[1].index, 2);
     }
 }
