@@ -25,8 +25,18 @@ where
     div
 }
 
+/// Lets Leptos run the effects a signal change scheduled.
+async fn next_tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 #[wasm_bindgen_test]
-fn video_iframe_appears_only_after_the_click() {
+async fn video_iframe_appears_only_after_the_click() {
     static VIDEO: std::sync::OnceLock<site::Video> = std::sync::OnceLock::new();
     let video = VIDEO.get_or_init(|| site::Video::YouTube {
         id: "abc123".into(),
@@ -44,6 +54,7 @@ fn video_iframe_appears_only_after_the_click() {
         .expect("a load button")
         .unchecked_into();
     button.click();
+    next_tick().await;
     let iframe = root
         .query_selector("iframe")
         .unwrap()
@@ -75,7 +86,7 @@ fn unknown_video_says_so_and_links_the_recap() {
 }
 
 #[wasm_bindgen_test]
-fn theme_toggle_flips_and_remembers() {
+async fn theme_toggle_flips_and_remembers() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.remove_item("theme").unwrap();
     let root = mount_in_fresh_div(|| view! { <gosf_site::components::theme_toggle::ThemeToggle/> });
@@ -89,6 +100,7 @@ fn theme_toggle_flips_and_remembers() {
         .unwrap()
         .get_attribute("data-theme");
     button.click();
+    next_tick().await;
     let after = document()
         .document_element()
         .unwrap()
@@ -96,6 +108,7 @@ fn theme_toggle_flips_and_remembers() {
     assert_ne!(before, after);
     assert_eq!(storage.get_item("theme").unwrap(), after);
     button.click();
+    next_tick().await;
     let again = document()
         .document_element()
         .unwrap()
