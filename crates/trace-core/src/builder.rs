@@ -103,9 +103,14 @@ impl Interner {
 pub(crate) struct TraceBuilder {
     id: String,
     interner: Interner,
-    span_id: Vec<SpanKey>,
-    parent: Vec<ParentRef>,
-    start: Vec<Option<Nanos>>,
+    /// Numeric id, or the interned index of an odd id (listed in `odd_ids`).
+    span_id: Vec<u64>,
+    odd_ids: Vec<(u32, u32)>,
+    /// Parent payload and what it is (P_*): compact, since a column costs bytes per span.
+    parent: Vec<u64>,
+    parent_tag: Vec<u8>,
+    /// MISSING when the input had no usable start.
+    start: Vec<Nanos>,
     dur: Vec<Nanos>,
     name: Vec<u32>,
     service: Vec<u32>,
@@ -117,12 +122,11 @@ pub(crate) struct TraceBuilder {
     warnings: Vec<Warning>,
 }
 
-#[derive(Clone, Copy)]
-enum ParentRef {
-    None,
-    Key(SpanKey),
-    Index(u32),
-}
+const P_NONE: u8 = 0;
+const P_NUM: u8 = 1;
+const P_STR: u8 = 2;
+const P_INDEX: u8 = 3;
+const MISSING: Nanos = Nanos::MIN;
 
 /// Collects spans of one import, grouped by trace id.
 pub(crate) struct ImportBuilder<'s> {
@@ -216,12 +220,13 @@ impl<'s> ImportBuilder<'s> {
                 SpanKey::Str(tb.interner.get(&format!("synthetic-{synth}")))
             }
         };
-        let parent = match s.parent {
-            ParentIn::None => ParentRef::None,
-            ParentIn::Index(p) => ParentRef::Index(p),
+        let (parent, parent_tag) = match s.parent {
+            ParentIn::None => (0, P_NONE),
+            ParentIn::Index(p) => (p as u64, P_INDEX),
             ParentIn::Id(p) => match span_key(p, style, &mut tb.interner) {
-                Some(k) => ParentRef::Key(k),
-                None => ParentRef::None,
+                Some(SpanKey::Num(v)) => (v, P_NUM),
+                Some(SpanKey::Str(v)) => (v as u64, P_STR),
+                None => (0, P_NONE),
             },
         };
         let name = tb.interner.get(s.name);
@@ -255,9 +260,16 @@ impl<'s> ImportBuilder<'s> {
                 0
             }
         };
-        tb.span_id.push(key);
+        match key {
+            SpanKey::Num(v) => tb.span_id.push(v),
+            SpanKey::Str(v) => {
+                tb.span_id.push(v as u64);
+                tb.odd_ids.push((i, v));
+            }
+        }
         tb.parent.push(parent);
-        tb.start.push(s.start);
+        tb.parent_tag.push(parent_tag);
+        tb.start.push(s.start.unwrap_or(MISSING));
         tb.dur.push(dur);
         tb.name.push(name);
         tb.service.push(service);
@@ -281,18 +293,21 @@ impl<'s> ImportBuilder<'s> {
         }
     }
 
-    /// Start and end columns of trace `t` (missing starts read as 0).
-    pub fn times(&self, t: u32) -> (Vec<Nanos>, Vec<Nanos>) {
+    /// Start and end of span `i` of trace `t` (a missing start reads as 0).
+    pub fn span_times(&self, t: u32, i: u32) -> (Nanos, Nanos) {
         let Some(tb) = self.traces.get(t as usize) else {
-            return (Vec::new(), Vec::new());
+            return (0, 0);
         };
-        let starts: Vec<Nanos> = tb.start.iter().map(|s| s.unwrap_or(0)).collect();
-        let ends = starts
-            .iter()
-            .zip(&tb.dur)
-            .map(|(s, d)| s.saturating_add(*d))
-            .collect();
-        (starts, ends)
+        let s = tb
+            .start
+            .get(i as usize)
+            .copied()
+            .filter(|&s| s != MISSING)
+            .unwrap_or(0);
+        (
+            s,
+            s.saturating_add(tb.dur.get(i as usize).copied().unwrap_or(0)),
+        )
     }
 
     pub fn string(&self, t: u32, s: u32) -> &str {
@@ -331,8 +346,14 @@ impl<'s> ImportBuilder<'s> {
     /// Overrides parent of span `i` in trace `t` (Chrome nesting is known only after sorting).
     pub fn set_parent_index(&mut self, t: u32, i: u32, p: Option<u32>) {
         if let Some(tb) = self.traces.get_mut(t as usize) {
-            if let Some(slot) = tb.parent.get_mut(i as usize) {
-                *slot = p.map_or(ParentRef::None, ParentRef::Index);
+            if let (Some(slot), Some(tag)) = (
+                tb.parent.get_mut(i as usize),
+                tb.parent_tag.get_mut(i as usize),
+            ) {
+                (*slot, *tag) = match p {
+                    Some(p) => (p as u64, P_INDEX),
+                    None => (0, P_NONE),
+                };
             }
         }
     }
@@ -396,33 +417,45 @@ impl TraceBuilder {
         let mut warnings = std::mem::take(&mut self.warnings);
 
         // 1. Id map: the first span with an id owns it; later ones are kept and reported.
+        // Chrome spans have synthetic unique ids and index parents: no map needed (saves memory).
+        let key_of =
+            |i: usize, v: u64| match self.odd_ids.binary_search_by_key(&(i as u32), |&(s, _)| s) {
+                Ok(_) => SpanKey::Str(v as u32),
+                Err(_) => SpanKey::Num(v),
+            };
         let mut by_key: FxMap<SpanKey, u32> = FxMap::default();
-        by_key.reserve(n);
-        for (i, &k) in self.span_id.iter().enumerate() {
-            let i = i as u32;
-            match by_key.get(&k) {
-                None => {
-                    by_key.insert(k, i);
-                }
-                Some(&first) => {
-                    // Zipkin's shared client/server halves carry one id by design.
-                    let shared = |a: u32| {
-                        self.flags
-                            .get(a as usize)
-                            .is_some_and(|f| f & FLAG_SHARED != 0)
-                    };
-                    let child_of = |a: u32, b: u32| matches!(self.parent.get(a as usize), Some(ParentRef::Index(p)) if *p == b);
-                    let pair =
-                        (shared(i) && child_of(i, first)) || (shared(first) && child_of(first, i));
-                    if !pair {
-                        warnings.push(Warning::at(
-                            WarningKind::DuplicateId,
-                            i,
-                            format!(
-                                "span id {} is used by more than one span; both are kept",
-                                self.id_display(k)
-                            ),
-                        ));
+        if format != Format::Chrome {
+            by_key.reserve(n);
+            for (i, &v) in self.span_id.iter().enumerate() {
+                let k = key_of(i, v);
+                let i = i as u32;
+                match by_key.get(&k) {
+                    None => {
+                        by_key.insert(k, i);
+                    }
+                    Some(&first) => {
+                        // Zipkin's shared client/server halves carry one id by design.
+                        let shared = |a: u32| {
+                            self.flags
+                                .get(a as usize)
+                                .is_some_and(|f| f & FLAG_SHARED != 0)
+                        };
+                        let child_of = |a: u32, b: u32| {
+                            self.parent_tag.get(a as usize) == Some(&P_INDEX)
+                                && self.parent.get(a as usize) == Some(&(b as u64))
+                        };
+                        let pair = (shared(i) && child_of(i, first))
+                            || (shared(first) && child_of(first, i));
+                        if !pair {
+                            warnings.push(Warning::at(
+                                WarningKind::DuplicateId,
+                                i,
+                                format!(
+                                    "span id {} is used by more than one span; both are kept",
+                                    self.id_display(k)
+                                ),
+                            ));
+                        }
                     }
                 }
             }
@@ -432,28 +465,37 @@ impl TraceBuilder {
         let mut parent = vec![NO_PARENT; n];
         for (i, slot) in parent.iter_mut().enumerate() {
             let iu = i as u32;
-            let p = match self.parent.get(i).copied().unwrap_or(ParentRef::None) {
-                ParentRef::None => None,
-                ParentRef::Index(p) => Some(p).filter(|&p| (p as usize) < n),
-                ParentRef::Key(k) => match by_key.get(&k) {
-                    Some(&p) => Some(p),
-                    None => {
-                        warnings.push(Warning::at(
-                            WarningKind::Orphan,
-                            iu,
-                            format!(
-                                "parent {} of span {:?} is not in the file; shown as a root",
-                                self.id_display(k),
-                                self.interner
-                                    .strings
-                                    .get(self.name[i] as usize)
-                                    .map(|s| &**s)
-                                    .unwrap_or("")
-                            ),
-                        ));
-                        None
+            let raw = self.parent.get(i).copied().unwrap_or(0);
+            let tag = self.parent_tag.get(i).copied().unwrap_or(P_NONE);
+            let p = match tag {
+                P_INDEX => u32::try_from(raw).ok().filter(|&p| (p as usize) < n),
+                P_NUM | P_STR => {
+                    let k = if tag == P_NUM {
+                        SpanKey::Num(raw)
+                    } else {
+                        SpanKey::Str(raw as u32)
+                    };
+                    match by_key.get(&k) {
+                        Some(&p) => Some(p),
+                        None => {
+                            warnings.push(Warning::at(
+                                WarningKind::Orphan,
+                                iu,
+                                format!(
+                                    "parent {} of span {:?} is not in the file; shown as a root",
+                                    self.id_display(k),
+                                    self.interner
+                                        .strings
+                                        .get(self.name[i] as usize)
+                                        .map(|s| &**s)
+                                        .unwrap_or("")
+                                ),
+                            ));
+                            None
+                        }
                     }
-                },
+                }
+                _ => None,
             };
             *slot = match p {
                 Some(p) if p == iu => {
@@ -468,6 +510,9 @@ impl TraceBuilder {
                 None => NO_PARENT,
             };
         }
+        drop(by_key);
+        drop(std::mem::take(&mut self.parent));
+        drop(std::mem::take(&mut self.parent_tag));
 
         // 3. Cut cycles so every walk up the tree ends (state: 0 new, 1 on the current path, 2 done).
         let mut state = vec![0u8; n];
@@ -498,58 +543,43 @@ impl TraceBuilder {
                 state[x] = 2;
             }
         }
+        drop(state);
 
         // 4. Missing start times: take the parent's (Jaeger UI does the same) in top-down order.
-        let mut start: Vec<Nanos> = Vec::with_capacity(n);
-        if self.start.iter().any(|s| s.is_none()) {
-            let min_known = self.start.iter().flatten().copied().min().unwrap_or(0);
-            let order = topo_order(&parent);
-            start.resize(n, 0);
-            for &i in &order {
-                start[i] = match self.start[i] {
-                    Some(s) => s,
-                    None => {
-                        let p = parent[i];
-                        let (v, from) = if p == NO_PARENT {
-                            (min_known, "the trace's earliest start")
-                        } else {
-                            (
-                                start.get(p as usize).copied().unwrap_or(min_known),
-                                "its parent",
-                            )
-                        };
-                        warnings.push(Warning::at(
-                            WarningKind::MissingTimestamp,
-                            i as u32,
-                            format!(
-                                "span {:?} has no start time; took {from}'s",
-                                self.interner
-                                    .strings
-                                    .get(self.name[i] as usize)
-                                    .map(|s| &**s)
-                                    .unwrap_or("")
-                            ),
-                        ));
-                        v
-                    }
-                };
-            }
-        } else {
-            start.extend(self.start.iter().map(|s| s.unwrap_or(0)));
-        }
-        drop(self.start);
-
-        let mut odd_ids = Vec::new();
-        let mut span_id = Vec::with_capacity(n);
-        for (i, k) in self.span_id.iter().enumerate() {
-            match *k {
-                SpanKey::Num(v) => span_id.push(v),
-                SpanKey::Str(s) => {
-                    span_id.push(0);
-                    odd_ids.push((i as u32, s));
+        let mut start = std::mem::take(&mut self.start);
+        if start.contains(&MISSING) {
+            let min_known = start
+                .iter()
+                .copied()
+                .filter(|&s| s != MISSING)
+                .min()
+                .unwrap_or(0);
+            for i in topo_order(&parent) {
+                if start[i] != MISSING {
+                    continue;
                 }
+                let p = parent[i];
+                let (v, from) = match start.get(p as usize) {
+                    Some(&ps) if p != NO_PARENT && ps != MISSING => (ps, "its parent"),
+                    _ => (min_known, "the trace's earliest start"),
+                };
+                start[i] = v;
+                warnings.push(Warning::at(
+                    WarningKind::MissingTimestamp,
+                    i as u32,
+                    format!(
+                        "span {:?} has no start time; took {from}'s",
+                        self.interner
+                            .strings
+                            .get(self.name[i] as usize)
+                            .map(|s| &**s)
+                            .unwrap_or("")
+                    ),
+                ));
             }
         }
+        let span_id = std::mem::take(&mut self.span_id);
+        let odd_ids = std::mem::take(&mut self.odd_ids);
 
         let mut services: Vec<u32> = self.service.clone();
         services.sort_unstable();

@@ -1,3 +1,208 @@
-pub fn run(_a: &[String]) -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! `tracecheck bench`: generates >= 100 MB Jaeger, OTLP and Chrome files and measures import speed
+//! (MB/s) and peak heap (counting global allocator, including the file's own buffer) natively; then,
+//! when Node.js and the wasm32 target are available, the same in WebAssembly (wasm-bench/).
+
+use crate::gen;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Counts live heap bytes and their peak. Allocation is the one thing we cannot measure safely
+/// from outside the process, hence the one `unsafe` impl in this crate.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+#[allow(unsafe_code)]
+// SAFETY: forwards to the system allocator unchanged; only adds bookkeeping with atomics.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            if new >= l.size() {
+                let now = LIVE.fetch_add(new - l.size(), Ordering::Relaxed) + new - l.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(l.size() - new, Ordering::Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+struct Opts {
+    mb: usize,
+    dir: PathBuf,
+    wasm: bool,
+}
+
+fn parse_opts(args: &[String]) -> Result<Opts, String> {
+    let mut o = Opts {
+        mb: 100,
+        dir: std::env::temp_dir().join("tracecheck-bench"),
+        wasm: true,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--mb" => {
+                o.mb = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or("--mb needs a number")?
+            }
+            "--dir" => o.dir = it.next().map(PathBuf::from).ok_or("--dir needs a path")?,
+            "--no-wasm" => o.wasm = false,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(o)
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let o = match parse_opts(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}\nusage: tracecheck bench [--mb N] [--dir DIR] [--no-wasm]");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&o.dir) {
+        eprintln!("cannot create {}: {e}", o.dir.display());
+        return ExitCode::FAILURE;
+    }
+    let target = o.mb * 1_000_000;
+    let files = [
+        ("jaeger", "jaeger.json"),
+        ("otlp", "otlp.json"),
+        ("chrome", "chrome.json"),
+    ];
+    println!("generating {} MB per format in {}", o.mb, o.dir.display());
+    for (fmt, name) in files {
+        let path = o.dir.join(name);
+        if path
+            .metadata()
+            .is_ok_and(|m| m.len() as usize >= target && m.len() as usize <= target + target / 10)
+        {
+            continue;
+        }
+        let f = match std::fs::File::create(&path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        let r = match fmt {
+            "jaeger" => gen::jaeger(&mut w, target, 1),
+            "otlp" => gen::otlp(&mut w, target, 2),
+            _ => gen::chrome(&mut w, target, 3),
+        };
+        if let Err(e) = r.and_then(|_| std::io::Write::flush(&mut w)) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    println!(
+        "native ({} build):",
+        if cfg!(debug_assertions) {
+            "DEBUG - use --release"
+        } else {
+            "release"
+        }
+    );
+    println!(
+        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7}",
+        "format", "size MB", "spans", "parse ms", "MB/s", "peak MB", "peak/x"
+    );
+    for (fmt, name) in files {
+        if let Err(e) = native(fmt, &o.dir.join(name)) {
+            eprintln!("{fmt}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if o.wasm {
+        wasm(&o.dir, &files.map(|(_, n)| o.dir.join(n)));
+    }
+    ExitCode::SUCCESS
+}
+
+fn native(fmt: &str, path: &Path) -> Result<(), String> {
+    let size = path.metadata().map_err(|e| e.to_string())?.len() as usize;
+    let mut best = f64::MAX;
+    let mut peak = 0;
+    let mut spans = 0;
+    // Run 1 measures memory from an empty heap; runs 2-3 only time (best of three).
+    for run in 0..3 {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let t0 = Instant::now();
+        let imp = trace_core::import_owned(bytes, None).map_err(|e| e.to_string())?;
+        let dt = t0.elapsed().as_secs_f64();
+        best = best.min(dt);
+        if run == 0 {
+            peak = PEAK.load(Ordering::Relaxed) - base;
+            spans = imp.traces.iter().map(|t| t.len() as usize).sum::<usize>();
+        }
+        drop(imp);
+    }
+    let mb = size as f64 / 1e6;
+    println!(
+        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2}",
+        best * 1e3,
+        mb / best,
+        peak as f64 / 1e6,
+        peak as f64 / size as f64
+    );
+    Ok(())
+}
+
+/// Builds crates/tracecheck/wasm-bench for wasm32 and runs its Node script on the same files.
+fn wasm(dir: &Path, files: &[PathBuf]) {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("wasm-bench");
+    let target_dir = dir.join("wasm-target");
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--manifest-path",
+        ])
+        .arg(here.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        println!("wasm: skipped (could not build for wasm32-unknown-unknown; `rustup target add wasm32-unknown-unknown`)");
+        return;
+    }
+    let wasm = target_dir.join("wasm32-unknown-unknown/release/trace_core_wasm_bench.wasm");
+    let status = Command::new("node")
+        .arg(here.join("bench.mjs"))
+        .arg(&wasm)
+        .args(files)
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        println!("wasm: skipped (node not found or the script failed)");
+    }
 }

@@ -6,6 +6,7 @@
 //!   tracecheck bench [--mb N] [--dir DIR] generate large files and measure import speed and memory
 
 mod bench;
+mod gen;
 mod summary;
 
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   tracecheck summary FILE... [--json]
   tracecheck dump FILE
-  tracecheck bench [--mb N] [--dir DIR] [--keep]";
+  tracecheck bench [--mb N] [--dir DIR] [--no-wasm]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

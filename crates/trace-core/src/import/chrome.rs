@@ -633,31 +633,41 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
     }
 
     // Nesting on each thread: sort by (track, start, longest first, file order), sweep with a stack.
-    let n = st.aux.len();
-    let (starts, ends) = b.times(t);
     #[derive(Clone, Copy)]
     enum Item {
         Span(u32),
         Point(u32),
     }
-    let mut items: Vec<(u32, Nanos, Reverse<Nanos>, u32, Item)> =
-        Vec::with_capacity(n + st.points.len());
-    for (i, &(track, seq)) in st.aux.iter().enumerate() {
-        if track != u32::MAX {
-            let s = starts.get(i).copied().unwrap_or(0);
-            let e = ends.get(i).copied().unwrap_or(s);
-            items.push((track, s, Reverse(e), seq, Item::Span(i as u32)));
+    // Items are span indices, or point indices with the top bit set: 4 bytes each.
+    const POINT: u32 = 1 << 31;
+    let key = |b: &ImportBuilder<'_>, x: u32| -> (u32, Nanos, Reverse<Nanos>, u32) {
+        if x & POINT != 0 {
+            let p = st.points.get((x & !POINT) as usize);
+            p.map_or((u32::MAX, 0, Reverse(0), 0), |p| {
+                (p.track, p.ts, Reverse(p.ts), p.seq)
+            })
+        } else {
+            let (track, seq) = st.aux.get(x as usize).copied().unwrap_or((u32::MAX, 0));
+            let (s, e) = b.span_times(t, x);
+            (track, s, Reverse(e), seq)
         }
-    }
-    for (k, p) in st.points.iter().enumerate() {
-        items.push((p.track, p.ts, Reverse(p.ts), p.seq, Item::Point(k as u32)));
-    }
-    items.sort_unstable_by_key(|x| (x.0, x.1, x.2, x.3));
+    };
+    let mut items: Vec<u32> = (0..st.aux.len() as u32)
+        .filter(|&i| st.aux.get(i as usize).is_some_and(|a| a.0 != u32::MAX))
+        .collect();
+    items.extend((0..st.points.len() as u32).map(|k| k | POINT));
+    items.sort_unstable_by_key(|&x| key(b, x));
     let mut stack: Vec<(u32, Nanos)> = Vec::new();
     let mut cur_track = u32::MAX;
     let mut loose_points = Vec::new();
     let mut flow_spans: Vec<(u32, u8, Nanos, u32, u32)> = Vec::new();
-    for &(track, start, Reverse(end), _, item) in &items {
+    for &x in &items {
+        let (track, start, Reverse(end), _) = key(b, x);
+        let item = if x & POINT != 0 {
+            Item::Point(x & !POINT)
+        } else {
+            Item::Span(x)
+        };
         if track != cur_track {
             stack.clear();
             cur_track = track;
