@@ -4,4 +4,7 @@
 //! The worker binary is a thin shell over `Session`, so all of this is tested natively.
 
 pub mod protocol;
+pub mod session;
 pub mod wire;
+
+pub use session::{Outgoing, Session};

@@ -49,16 +49,27 @@ impl Phase {
 /// Worker -> page (JSON). `View` and `Matches` travel as bytes instead (see `wire`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Response {
-    Progress { phase: Phase, done: u64, total: u64 },
+    Progress {
+        phase: Phase,
+        done: u64,
+        total: u64,
+    },
     /// The import worked: the files read and the traces found, in order of first appearance.
-    Loaded { files: Vec<FileSummary>, traces: Vec<TraceSummary> },
+    Loaded {
+        files: Vec<FileSummary>,
+        traces: Vec<TraceSummary>,
+    },
     /// Nothing could be imported. `message` names the file, the format tried and, where known,
     /// the line and column.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     Details(Box<DetailsView>),
     Stats(Box<StatsView>),
     /// A request could not be answered (bad span index, no trace open, ...).
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

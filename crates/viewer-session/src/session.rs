@@ -1,0 +1,671 @@
+//! The worker's state: the imported traces, the open one (with its tree and derived columns),
+//! and the answers to the page's requests. Pure Rust so every answer is tested natively; the
+//! worker binary only moves bytes in and messages out.
+
+use crate::protocol::{
+    AttrView, DetailsView, EventView, FileSummary, HistogramBucket, LinkView, Request, Response,
+    StatRow, StatsView, TraceSummary, ValueView, WarningView,
+};
+use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use trace_core::skew::SkewAdjustment;
+use trace_core::stats::Stat;
+use trace_core::time::Nanos;
+use trace_core::{
+    Format, KeyValue, LinkKind, SpanDetails, SpanKind, Trace, Tree, Value, Warning, WarningKind,
+};
+use viewer_core::filter::{contains_ci, Filter, SpanFields};
+use viewer_core::rows::TreeRows;
+
+/// How many log-scale buckets the duration histogram gets: enough to show the shape of a
+/// latency distribution, few enough to label.
+pub const HISTOGRAM_BUCKETS: usize = 24;
+
+/// What the worker sends back for one request: small answers as JSON, the two large ones as
+/// bytes (see `wire`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Json(Response),
+    /// Boxed: the view is a few hundred bytes of column headers, the others are small.
+    View(Box<ViewData>),
+    Matches(MatchData),
+}
+
+/// The worker's state. A failed import leaves it untouched.
+#[derive(Default)]
+pub struct Session {
+    files: Vec<FileSummary>,
+    traces: Vec<Trace>,
+    open: Option<Open>,
+}
+
+/// The open trace and everything derived from it once, so details, filters and stats do not
+/// rebuild the tree per request.
+struct Open {
+    index: u32,
+    /// The skew-corrected copy, when correction is on.
+    skewed: Option<Skewed>,
+    /// Tree of the shown trace (the skewed copy when on: child order follows start times).
+    tree: Tree,
+    rows: TreeRows,
+    self_time: Vec<Nanos>,
+}
+
+struct Skewed {
+    trace: Trace,
+    adjustments: Vec<SkewAdjustment>,
+    /// Per span: moved by the correction (the adjusted span and its whole subtree).
+    moved: Vec<bool>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The imported traces, in list order.
+    pub fn traces(&self) -> &[Trace] {
+        &self.traces
+    }
+
+    /// Imports `files` (name, bytes) into one trace list. Any file that fails fails the whole
+    /// load with a message naming the file; the session then keeps what it had.
+    pub fn import(&mut self, files: Vec<(String, Vec<u8>)>) -> Response {
+        let mut summaries = Vec::with_capacity(files.len());
+        let mut traces: Vec<Trace> = Vec::new();
+        let mut trace_file: Vec<u32> = Vec::new();
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        for (k, (name, bytes)) in files.into_iter().enumerate() {
+            let size = bytes.len() as u64;
+            match trace_core::import_owned(bytes, Some(&name)) {
+                Ok(imp) => {
+                    summaries.push(FileSummary {
+                        name,
+                        format: imp.format.as_str().to_string(),
+                        format_label: imp.format.label().to_string(),
+                        bytes: size,
+                        warnings: imp.warnings.iter().map(warning_view).collect(),
+                    });
+                    // A trace without spans has nothing to draw: leave it out of the list.
+                    for t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
+                        traces.push(t);
+                        trace_file.push(k as u32);
+                    }
+                }
+                Err(e) => {
+                    return Response::Failed {
+                        message: format!("{}: {e}", display_name(&name)),
+                    }
+                }
+            }
+        }
+        if traces.is_empty() {
+            let what = if names.is_empty() {
+                "no file given".to_string()
+            } else {
+                format!(
+                    "{}: the file holds no spans",
+                    names
+                        .iter()
+                        .map(|n| display_name(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Response::Failed { message: what };
+        }
+        let summaries_traces = traces
+            .iter()
+            .zip(&trace_file)
+            .enumerate()
+            .map(|(i, (t, &f))| trace_summary(t, i as u32, f))
+            .collect();
+        self.files = summaries.clone();
+        self.traces = traces;
+        self.open = None;
+        Response::Loaded {
+            files: summaries,
+            traces: summaries_traces,
+        }
+    }
+
+    /// Opens trace `trace` of the list (skew correction off) and returns its drawing columns.
+    pub fn select(&mut self, trace: u32) -> Result<ViewData, String> {
+        let t = self
+            .traces
+            .get(trace as usize)
+            .ok_or_else(|| format!("no trace {trace}: {} loaded", self.traces.len()))?;
+        let open = Open::build(trace, t, None);
+        let view = view_data(t, &open);
+        self.open = Some(open);
+        Ok(view)
+    }
+
+    /// Switches clock-skew correction of the open trace and returns the new view.
+    pub fn set_skew(&mut self, on: bool) -> Result<ViewData, String> {
+        let index = self.open.as_ref().ok_or("no trace is open")?.index;
+        let original = self
+            .traces
+            .get(index as usize)
+            .ok_or("the open trace is gone")?;
+        let skewed = on.then(|| {
+            let mut copy = original.clone();
+            let tree = Tree::build(&copy);
+            let adjustments = trace_core::skew::correct(&mut copy, &tree);
+            let mut moved = vec![false; copy.len() as usize];
+            for a in &adjustments {
+                for s in std::iter::once(a.span).chain(tree.descendants(a.span)) {
+                    if let Some(m) = moved.get_mut(s as usize) {
+                        *m = true;
+                    }
+                }
+            }
+            Skewed {
+                trace: copy,
+                adjustments,
+                moved,
+            }
+        });
+        let open = Open::build(index, original, skewed);
+        let shown = open.skewed.as_ref().map_or(original, |s| &s.trace);
+        let view = view_data(shown, &open);
+        self.open = Some(open);
+        Ok(view)
+    }
+
+    /// The open trace as shown (skew-corrected when on) and its derived state.
+    fn shown(&self) -> Result<(&Trace, &Open), String> {
+        let open = self.open.as_ref().ok_or("no trace is open")?;
+        let t = match &open.skewed {
+            Some(s) => &s.trace,
+            None => self
+                .traces
+                .get(open.index as usize)
+                .ok_or("the open trace is gone")?,
+        };
+        Ok((t, open))
+    }
+
+    /// Everything the detail panel shows for span `span` of the open trace.
+    pub fn details(&self, span: u32) -> Response {
+        match self.details_view(span) {
+            Ok(d) => Response::Details(Box::new(d)),
+            Err(message) => Response::Error { message },
+        }
+    }
+
+    fn details_view(&self, i: u32) -> Result<DetailsView, String> {
+        let (t, open) = self.shown()?;
+        if i >= t.len() {
+            return Err(format!("no span {i}: the trace has {} spans", t.len()));
+        }
+        let d = t.span_details(i);
+        let parent_span_id = match t.parent(i) {
+            Some(p) => Some(t.span_id(p)),
+            // An orphan still names its parent through its reference, which the viewer shows
+            // so the user can look for it in another file.
+            None => d
+                .links
+                .iter()
+                .find(|l| l.kind == LinkKind::ChildOf)
+                .map(|l| l.span_id.clone()),
+        };
+        let skew_shift_ns = open.skewed.as_ref().map(|_| {
+            let original = self.traces.get(open.index as usize);
+            original.map_or(0, |o| t.start_ns(i).saturating_sub(o.start_ns(i)))
+        });
+        let mut warnings: Vec<WarningView> = d.warnings.iter().map(warning_view).collect();
+        if let Some(s) = &open.skewed {
+            warnings.extend(
+                s.adjustments
+                    .iter()
+                    .filter(|a| a.span == i)
+                    .map(skew_warning),
+            );
+        }
+        Ok(DetailsView {
+            span: i,
+            name: t.name(i).to_string(),
+            service: t.service(i).to_string(),
+            kind: t.kind(i).as_str().to_string(),
+            status: t.status(i).as_str().to_string(),
+            status_message: d.status_message.clone(),
+            start_offset_ns: rel(t.start_ns(i), t.trace_start_ns()),
+            duration_ns: nonneg(t.duration_ns(i)),
+            self_ns: nonneg(open.self_time.get(i as usize).copied().unwrap_or(0)),
+            trace_id: t.trace_id().to_string(),
+            span_id: t.span_id(i),
+            parent_span_id,
+            attributes: attrs(&d.attributes),
+            events: d
+                .events
+                .iter()
+                .map(|e| EventView {
+                    offset_ns: e.offset_ns,
+                    name: e.name.clone(),
+                    attributes: attrs(&e.attributes),
+                })
+                .collect(),
+            links: d
+                .links
+                .iter()
+                .map(|l| LinkView {
+                    kind: l.kind.as_str().to_string(),
+                    trace_id: l.trace_id.clone(),
+                    span_id: l.span_id.clone(),
+                    target: l.target,
+                    attributes: attrs(&l.attributes),
+                })
+                .collect(),
+            resource: attrs(&d.resource),
+            scope: d
+                .scope
+                .as_ref()
+                .map(|s| (s.name.clone(), s.version.clone())),
+            warnings,
+            skew_shift_ns,
+        })
+    }
+
+    /// Matches `query` against the open trace. Matches come in preorder (as drawn).
+    pub fn filter(&self, query: &str) -> MatchData {
+        let mut out = MatchData {
+            query: query.to_string(),
+            spans: Vec::new(),
+            error: None,
+        };
+        let f = match Filter::parse(query) {
+            Ok(f) => f,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                return out;
+            }
+        };
+        let (t, open) = match self.shown() {
+            Ok(x) => x,
+            Err(e) => {
+                out.error = Some(e);
+                return out;
+            }
+        };
+        if f.is_empty() {
+            out.spans = open.rows.order().to_vec();
+            return out;
+        }
+        for &i in open.rows.order() {
+            let span = SpanRef {
+                t,
+                i,
+                details: OnceCell::new(),
+            };
+            if f.matches(&span) {
+                out.spans.push(i);
+            }
+        }
+        out
+    }
+
+    /// Per-service and per-operation statistics of the open trace and its duration histogram.
+    pub fn stats(&self) -> Response {
+        let (t, open) = match self.shown() {
+            Ok(x) => x,
+            Err(message) => return Response::Error { message },
+        };
+        let s = trace_core::stats::compute(t, &open.tree);
+        let durations: Vec<u64> = t.spans().map(|i| nonneg(t.duration_ns(i))).collect();
+        let histogram = viewer_core::charts::histogram_buckets(&durations, HISTOGRAM_BUCKETS)
+            .into_iter()
+            .map(|b| HistogramBucket {
+                lo_ns: b.lo,
+                hi_ns: b.hi,
+                count: b.count,
+            })
+            .collect();
+        Response::Stats(Box::new(StatsView {
+            services: s
+                .services
+                .iter()
+                .map(|x| stat_row(&x.service, None, &x.stat))
+                .collect(),
+            operations: s
+                .operations
+                .iter()
+                .map(|x| stat_row(&x.service, Some(&x.operation), &x.stat))
+                .collect(),
+            histogram,
+        }))
+    }
+
+    /// Answers one request. Loads (`OpenFiles`, `OpenPasted`, `OpenSample`) need the bytes,
+    /// which only the worker shell can get: it calls [`Session::import`] itself.
+    pub fn handle(&mut self, req: Request) -> Outgoing {
+        let view = |r: Result<ViewData, String>| match r {
+            Ok(v) => Outgoing::View(Box::new(v)),
+            Err(message) => Outgoing::Json(Response::Error { message }),
+        };
+        match req {
+            Request::OpenFiles { .. } | Request::OpenPasted | Request::OpenSample { .. } => {
+                Outgoing::Json(Response::Error {
+                    message: "a load request needs its bytes: the worker reads them first"
+                        .to_string(),
+                })
+            }
+            Request::SelectTrace { trace } => view(self.select(trace)),
+            Request::Details { span } => Outgoing::Json(self.details(span)),
+            Request::Filter { query } => Outgoing::Matches(self.filter(&query)),
+            Request::Stats => Outgoing::Json(self.stats()),
+            Request::SetSkew { on } => view(self.set_skew(on)),
+        }
+    }
+}
+
+impl Open {
+    fn build(index: u32, original: &Trace, skewed: Option<Skewed>) -> Open {
+        let t = skewed.as_ref().map_or(original, |s| &s.trace);
+        let tree = Tree::build(t);
+        let parent: Vec<Option<u32>> = t.spans().map(|i| t.parent(i)).collect();
+        let start: Vec<u64> = t
+            .spans()
+            .map(|i| rel(t.start_ns(i), t.trace_start_ns()))
+            .collect();
+        let rows = TreeRows::build(&parent, &start);
+        let self_time = trace_core::self_time(t, &tree);
+        Open {
+            index,
+            skewed,
+            tree,
+            rows,
+            self_time,
+        }
+    }
+}
+
+/// The drawing columns of `t` (the shown trace) with the derived state in `open`.
+fn view_data(t: &Trace, open: &Open) -> ViewData {
+    let n = t.len() as usize;
+    // Re-intern names and services densely: trace-core's string table also holds keys and
+    // ids the page never needs. A flat remap table (not a hash map) keeps this O(n).
+    let max_id = t
+        .spans()
+        .map(|i| t.name_id(i).max(t.service_id(i)))
+        .max()
+        .unwrap_or(0) as usize;
+    let mut remap = vec![u32::MAX; max_id + 1];
+    let mut strings: Vec<String> = Vec::new();
+    let mut intern = |id: u32| -> u32 {
+        match remap.get_mut(id as usize) {
+            Some(slot) if *slot != u32::MAX => *slot,
+            Some(slot) => {
+                *slot = strings.len() as u32;
+                strings.push(t.string(id).to_string());
+                *slot
+            }
+            None => 0,
+        }
+    };
+    let mut name = Vec::with_capacity(n);
+    let mut service = Vec::with_capacity(n);
+    for i in t.spans() {
+        name.push(intern(t.name_id(i)));
+        service.push(intern(t.service_id(i)));
+    }
+    let mut services: Vec<u32> = service.clone();
+    services.sort_unstable();
+    services.dedup();
+    services.sort_by(|a, b| {
+        let s = |x: &u32| strings.get(*x as usize).map_or("", String::as_str);
+        s(a).cmp(s(b))
+    });
+
+    let critical = trace_core::on_critical_path(t, &open.tree);
+    let mut flags = vec![0u8; n];
+    for i in t.spans() {
+        let f = &mut flags[i as usize];
+        if t.is_error(i) {
+            *f |= flag::ERROR;
+        }
+        if critical.get(i as usize).copied().unwrap_or(false) {
+            *f |= flag::CRITICAL;
+        }
+    }
+    for w in t.warnings() {
+        if let Some(f) = w.span.and_then(|s| flags.get_mut(s as usize)) {
+            *f |= flag::WARNED;
+            if w.kind == WarningKind::Orphan {
+                *f |= flag::ORPHAN;
+            }
+        }
+    }
+    let mut warnings: Vec<WarningView> = t.warnings().iter().map(warning_view).collect();
+    if let Some(s) = &open.skewed {
+        for (f, &m) in flags.iter_mut().zip(&s.moved) {
+            if m {
+                *f |= flag::SKEW_ADJUSTED;
+            }
+        }
+        warnings.extend(s.adjustments.iter().map(skew_warning));
+    }
+
+    ViewData {
+        trace: open.index,
+        trace_id: t.trace_id().to_string(),
+        strings,
+        start: t
+            .spans()
+            .map(|i| rel(t.start_ns(i), t.trace_start_ns()))
+            .collect(),
+        dur: t.spans().map(|i| nonneg(t.duration_ns(i))).collect(),
+        self_time: open.self_time.iter().map(|&s| nonneg(s)).collect(),
+        parent: t
+            .spans()
+            .map(|i| t.parent(i).unwrap_or(NO_PARENT))
+            .collect(),
+        name,
+        service,
+        kind: t.spans().map(|i| kind_number(t.kind(i))).collect(),
+        flags,
+        order: open.rows.order().to_vec(),
+        depth: open.rows.depth().to_vec(),
+        subtree_len: open.rows.subtree_len().to_vec(),
+        services,
+        duration_ns: nonneg(t.trace_duration_ns()),
+        start_unix_ns: start_unix(t),
+        warnings,
+        skew_corrected: open.skewed.is_some(),
+    }
+}
+
+/// A span of the shown trace as the filter sees it. Details (attributes) are decoded at most
+/// once and only when a term asks for them, so `service=x` or `duration>1s` over a million
+/// spans never touches the raw JSON.
+struct SpanRef<'a> {
+    t: &'a Trace,
+    i: u32,
+    details: OnceCell<SpanDetails>,
+}
+
+impl SpanRef<'_> {
+    fn details(&self) -> &SpanDetails {
+        self.details.get_or_init(|| self.t.span_details(self.i))
+    }
+}
+
+impl SpanFields for SpanRef<'_> {
+    fn name(&self) -> &str {
+        self.t.name(self.i)
+    }
+    fn service(&self) -> &str {
+        self.t.service(self.i)
+    }
+    fn duration_ns(&self) -> u64 {
+        nonneg(self.t.duration_ns(self.i))
+    }
+    fn is_error(&self) -> bool {
+        self.t.is_error(self.i)
+    }
+    fn status(&self) -> &str {
+        self.t.status(self.i).as_str()
+    }
+    fn kind(&self) -> &str {
+        self.t.kind(self.i).as_str()
+    }
+    /// Span attributes first, then resource (Jaeger process tags, OTLP resource), so
+    /// `host.name=x` works whichever side the exporter put it on.
+    fn attr(&self, key: &str) -> Option<Cow<'_, str>> {
+        let d = self.details();
+        d.attributes
+            .iter()
+            .chain(&d.resource)
+            .find(|kv| kv.key == key)
+            .map(|kv| value_text(&kv.value))
+    }
+    /// Also searches event (log) names and fields: an error message often lives only there.
+    fn any_attr_value_contains(&self, needle_lowercase: &str) -> bool {
+        let d = self.details();
+        let hit = |kvs: &[KeyValue]| {
+            kvs.iter()
+                .any(|kv| value_contains(&kv.value, needle_lowercase))
+        };
+        hit(&d.attributes)
+            || hit(&d.resource)
+            || d.events
+                .iter()
+                .any(|e| contains_ci(&e.name, needle_lowercase) || hit(&e.attributes))
+            || d.status_message
+                .as_deref()
+                .is_some_and(|m| contains_ci(m, needle_lowercase))
+    }
+}
+
+/// An attribute value as filter text: strings bare (not quoted, unlike `Display`).
+fn value_text(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::Str(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+fn value_contains(v: &Value, needle: &str) -> bool {
+    match v {
+        Value::Str(s) => contains_ci(s, needle),
+        Value::Array(a) => a.iter().any(|x| value_contains(x, needle)),
+        Value::Map(m) => m.iter().any(|kv| value_contains(&kv.value, needle)),
+        other => contains_ci(&other.to_string(), needle),
+    }
+}
+
+fn attrs(kvs: &[KeyValue]) -> Vec<AttrView> {
+    kvs.iter()
+        .map(|kv| AttrView {
+            key: kv.key.clone(),
+            value: value_view(&kv.value),
+        })
+        .collect()
+}
+
+fn value_view(v: &Value) -> ValueView {
+    match v {
+        Value::Null => ValueView::Null,
+        Value::Str(s) => ValueView::Str(s.clone()),
+        Value::Bool(b) => ValueView::Bool(*b),
+        Value::Int(i) => ValueView::Int(*i),
+        Value::Float(x) => ValueView::Float(*x),
+        Value::Bytes(b) => ValueView::Bytes(b.iter().map(|x| format!("{x:02x}")).collect()),
+        Value::Array(a) => ValueView::Array(a.iter().map(value_view).collect()),
+        Value::Map(m) => ValueView::Map(attrs(m)),
+    }
+}
+
+/// trace-core's kind names are snake_case; the page's contract is kebab-case.
+fn warning_view(w: &Warning) -> WarningView {
+    WarningView {
+        kind: w.kind.as_str().replace('_', "-"),
+        message: w.message.clone(),
+        span: w.span,
+    }
+}
+
+fn skew_warning(a: &SkewAdjustment) -> WarningView {
+    WarningView {
+        kind: "skew-adjusted".to_string(),
+        message: a.reason.clone(),
+        span: Some(a.span),
+    }
+}
+
+fn stat_row(service: &str, operation: Option<&str>, s: &Stat) -> StatRow {
+    StatRow {
+        service: service.to_string(),
+        operation: operation.map(str::to_string),
+        count: s.count,
+        total_ns: nonneg(s.total_ns),
+        self_ns: nonneg(s.self_ns),
+        mean_ns: nonneg(s.mean_ns),
+        p50_ns: nonneg(s.p50_ns),
+        p95_ns: nonneg(s.p95_ns),
+        max_ns: nonneg(s.max_ns),
+        errors: s.errors,
+    }
+}
+
+fn trace_summary(t: &Trace, index: u32, file: u32) -> TraceSummary {
+    // The earliest root (ties: lowest index), as the tree would order roots.
+    let root = t
+        .spans()
+        .filter(|&i| t.parent(i).is_none())
+        .min_by_key(|&i| (t.start_ns(i), i))
+        .or_else(|| t.spans().min_by_key(|&i| (t.start_ns(i), i)));
+    let mut services: Vec<String> = t.services().into_iter().map(str::to_string).collect();
+    services.sort();
+    services.dedup();
+    TraceSummary {
+        index,
+        trace_id: t.trace_id().to_string(),
+        root_name: root.map_or_else(String::new, |r| t.name(r).to_string()),
+        root_service: root.map_or_else(String::new, |r| t.service(r).to_string()),
+        services,
+        spans: t.len(),
+        duration_ns: nonneg(t.trace_duration_ns()),
+        errors: t.error_count() as u32,
+        warnings: t.warnings().len() as u32,
+        start_unix_ns: start_unix(t),
+        file,
+    }
+}
+
+/// Chrome timestamps count from an arbitrary origin (process start), not the Unix epoch.
+fn start_unix(t: &Trace) -> i64 {
+    match t.format() {
+        Format::Chrome => 0,
+        _ => t.trace_start_ns(),
+    }
+}
+
+fn kind_number(k: SpanKind) -> u8 {
+    match k {
+        SpanKind::Unspecified => 0,
+        SpanKind::Internal => 1,
+        SpanKind::Server => 2,
+        SpanKind::Client => 3,
+        SpanKind::Producer => 4,
+        SpanKind::Consumer => 5,
+    }
+}
+
+fn nonneg(x: Nanos) -> u64 {
+    u64::try_from(x).unwrap_or(0)
+}
+
+fn rel(x: Nanos, origin: Nanos) -> u64 {
+    nonneg(x.saturating_sub(origin))
+}
+
+/// File names come from the user's disk: keep messages readable when one is empty.
+fn display_name(name: &str) -> &str {
+    if name.is_empty() {
+        "(unnamed file)"
+    } else {
+        name
+    }
+}

@@ -1,0 +1,400 @@
+//! `Session` against real trace files: import, select, details, filter, stats, skew.
+
+use viewer_session::protocol::{Request, Response, ValueView};
+use viewer_session::wire::{flag, MatchData, ViewData, NO_PARENT};
+use viewer_session::{Outgoing, Session};
+
+fn fixture(name: &str) -> (String, Vec<u8>) {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (name.to_string(), bytes)
+}
+
+fn loaded(files: &[&str]) -> Session {
+    let mut s = Session::new();
+    match s.import(files.iter().map(|f| fixture(f)).collect()) {
+        Response::Loaded { .. } => s,
+        other => panic!("import failed: {other:?}"),
+    }
+}
+
+/// The span index whose details carry this span id.
+fn span_by_id(s: &Session, v: &ViewData, id: &str) -> u32 {
+    (0..v.len() as u32)
+        .find(|&i| matches!(s.details(i), Response::Details(d) if d.span_id == id))
+        .unwrap_or_else(|| panic!("no span {id}"))
+}
+
+/// Preorder invariants: every span once, parents before children, depth = parent depth + 1,
+/// each subtree a contiguous run.
+fn check_preorder(v: &ViewData) {
+    let n = v.len();
+    assert_eq!(v.order.len(), n);
+    let mut pos = vec![usize::MAX; n];
+    for (p, &s) in v.order.iter().enumerate() {
+        assert_eq!(pos[s as usize], usize::MAX, "span {s} twice");
+        pos[s as usize] = p;
+    }
+    for (p, &s) in v.order.iter().enumerate() {
+        let parent = v.parent[s as usize];
+        if parent == NO_PARENT {
+            assert_eq!(v.depth[p], 0);
+        } else {
+            let pp = pos[parent as usize];
+            assert!(pp < p, "parent after child");
+            assert_eq!(v.depth[p], v.depth[pp] + 1);
+            assert!(
+                p < pp + v.subtree_len[pp] as usize,
+                "child outside parent's run"
+            );
+        }
+    }
+}
+
+#[test]
+fn jaeger_select_gives_consistent_tree_and_flags() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let v = s.select(0).expect("select");
+    assert_eq!(v.len(), 11);
+    assert_eq!(v.trace_id, "trace-123");
+    check_preorder(&v);
+    // The view survives its own wire format.
+    assert_eq!(ViewData::decode(&v.encode()).as_ref(), Ok(&v));
+    let root = span_by_id(&s, &v, "span-1");
+    assert_eq!(v.order[0], root);
+    assert_eq!(v.parent[root as usize], NO_PARENT);
+    assert_eq!(v.start[root as usize], 0);
+    assert_eq!(v.string(v.name[root as usize]), "op1");
+    assert_eq!(v.kind[root as usize], 2, "server");
+    // Durations are µs in Jaeger, ns here.
+    assert_eq!(v.dur[root as usize], 390_000_000);
+    assert_eq!(v.duration_ns, 1_000_000_000);
+
+    let err = span_by_id(&s, &v, "span-2");
+    assert_eq!(v.flags[err as usize] & flag::ERROR, flag::ERROR);
+    let errors = v.flags.iter().filter(|f| *f & flag::ERROR != 0).count();
+    assert_eq!(errors, 1);
+
+    for on in ["span-1", "span-2", "span-3", "span-4", "span-12"] {
+        let i = span_by_id(&s, &v, on);
+        assert_ne!(
+            v.flags[i as usize] & flag::CRITICAL,
+            0,
+            "{on} should be critical"
+        );
+    }
+    // The consumer does not block its producer: never on the critical path.
+    let consumer = span_by_id(&s, &v, "span-7");
+    assert_eq!(v.flags[consumer as usize] & flag::CRITICAL, 0);
+    assert_eq!(v.kind[consumer as usize], 5);
+
+    // Self time: the root minus its (merged) children.
+    let covered = 33 + 37 + 66 + 20 + 10; // ms, children do not overlap
+    assert_eq!(v.self_time[root as usize], (390 - covered) * 1_000_000);
+
+    let names: Vec<&str> = v.services.iter().map(|&i| v.string(i)).collect();
+    assert_eq!(names, ["service1", "service2"]);
+    assert!(!v.skew_corrected);
+}
+
+#[test]
+fn loaded_summary_names_files_and_traces() {
+    let mut s = Session::new();
+    let r = s.import(vec![
+        fixture("graph-testTrace.json"),
+        fixture("otel-proto-example-trace.json"),
+    ]);
+    let Response::Loaded { files, traces } = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].format, "jaeger");
+    assert_eq!(files[1].format, "otlp");
+    assert_eq!(files[1].format_label, "OTLP JSON");
+    assert_eq!(traces.len(), 2);
+    assert_eq!(traces[0].root_name, "op1");
+    assert_eq!(traces[0].root_service, "service1");
+    assert_eq!(traces[0].services, ["service1", "service2"]);
+    assert_eq!(traces[0].spans, 11);
+    assert_eq!(traces[0].errors, 1);
+    assert_eq!(traces[0].file, 0);
+    assert_eq!(traces[1].file, 1);
+    assert_eq!(traces[1].index, 1);
+    assert!(traces[0].start_unix_ns > 1_500_000_000_000_000_000);
+    // The second file's trace opens too.
+    assert!(s.select(1).is_ok());
+    assert!(s.select(2).is_err());
+}
+
+#[test]
+fn failed_import_names_file_and_position_and_keeps_state() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    s.select(0).expect("select");
+    let broken = (
+        "broken.json".to_string(),
+        b"{\"data\": [{\"traceID\": \"x\",\n  \"spans\": [ }".to_vec(),
+    );
+    let r = s.import(vec![fixture("skew.json"), broken]);
+    let Response::Failed { message } = r else {
+        panic!("{r:?}")
+    };
+    assert!(message.starts_with("broken.json: "), "{message}");
+    assert!(message.contains("line 2"), "{message}");
+    assert!(message.contains("column"), "{message}");
+    // Nothing new was kept: the open trace still answers.
+    assert_eq!(s.traces().len(), 1);
+    assert!(matches!(s.details(0), Response::Details(_)));
+
+    let r = s.import(vec![fixture("otlp2jaeger-in-error.json")]);
+    let Response::Failed { message } = r else {
+        panic!("{r:?}")
+    };
+    assert!(
+        message.starts_with("otlp2jaeger-in-error.json: "),
+        "{message}"
+    );
+
+    let r = s.import(vec![("empty.json".into(), b"  ".to_vec())]);
+    assert!(matches!(r, Response::Failed { message } if message.starts_with("empty.json: ")));
+    let r = s.import(vec![]);
+    assert!(matches!(r, Response::Failed { .. }));
+}
+
+#[test]
+fn filter_status_service_and_attributes() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let v = s.select(0).expect("select");
+    let m = s.filter("status=error");
+    assert_eq!(m.error, None);
+    let errors: Vec<u32> = v
+        .order
+        .iter()
+        .copied()
+        .filter(|&i| v.flags[i as usize] & flag::ERROR != 0)
+        .collect();
+    assert_eq!(m.spans, errors);
+    assert_eq!(m.query, "status=error");
+
+    let m = s.filter("service=service2");
+    assert_eq!(m.spans.len(), 3);
+    assert!(m
+        .spans
+        .iter()
+        .all(|&i| v.string(v.service[i as usize]) == "service2"));
+    // Matches come in drawing order.
+    let pos = |i: u32| v.order.iter().position(|&x| x == i);
+    assert!(m.spans.windows(2).all(|w| pos(w[0]) < pos(w[1])));
+
+    let m = s.filter("db.type=sql");
+    assert_eq!(m.spans, vec![span_by_id(&s, &v, "span-5")]);
+    // Resource (process) tags are attributes too.
+    assert_eq!(s.filter("hostname=foobar.org").spans.len(), 11);
+    assert_eq!(s.filter("-status=error").spans.len(), 10);
+    assert_eq!(s.filter("").spans, v.order);
+    assert_eq!(s.filter("kind=consumer").spans.len(), 1);
+    assert_eq!(s.filter("duration>100ms").spans.len(), 2);
+
+    let mut s = loaded(&["flamegraph-testTrace.json"]);
+    let v = s.select(0).expect("select");
+    let get = s.filter("http.method=GET");
+    assert!(!get.spans.is_empty());
+    for &i in &get.spans {
+        let Response::Details(d) = s.details(i) else {
+            panic!()
+        };
+        assert!(d
+            .attributes
+            .iter()
+            .any(|a| a.key == "http.method" && a.value == ValueView::Str("GET".into())));
+    }
+    // Free text finds names, services and attribute values (case-insensitive).
+    let bike = s.filter("bikehandler");
+    assert!(bike
+        .spans
+        .iter()
+        .all(|&i| v.string(v.name[i as usize]) == "BikeHandler"));
+    assert!(!bike.spans.is_empty());
+    assert!(s.filter("ap-south:5000").spans.len() >= get.spans.len());
+    assert!(s.filter("ride-sharing").spans.len() > 1);
+}
+
+#[test]
+fn bad_filter_reports_position_and_no_spans() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    s.select(0).expect("select");
+    let m = s.filter("status=error duration>10xs");
+    assert!(m.spans.is_empty());
+    let e = m.error.expect("error");
+    assert!(e.contains("column 23"), "{e}");
+    // The error survives the wire.
+    let back = MatchData::decode(&s.filter("duration>10xs").encode()).expect("decode");
+    assert!(back.error.is_some());
+}
+
+#[test]
+fn requests_without_an_open_trace_are_errors() {
+    let mut s = Session::new();
+    assert!(matches!(s.details(0), Response::Error { .. }));
+    assert!(matches!(s.stats(), Response::Error { .. }));
+    assert!(s.filter("x").error.is_some());
+    assert!(s.set_skew(true).is_err());
+    assert!(s.select(0).is_err());
+    let mut s = loaded(&["graph-testTrace.json"]);
+    s.select(0).expect("select");
+    assert!(matches!(s.details(11), Response::Error { .. }));
+    assert!(matches!(s.details(u32::MAX), Response::Error { .. }));
+}
+
+#[test]
+fn details_show_tags_process_and_parent() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let v = s.select(0).expect("select");
+    let i = span_by_id(&s, &v, "span-2");
+    let Response::Details(d) = s.details(i) else {
+        panic!()
+    };
+    assert_eq!(d.name, "op2");
+    assert_eq!(d.service, "service1");
+    assert_eq!(d.kind, "client");
+    assert_eq!(d.status, "error");
+    assert_eq!(d.parent_span_id.as_deref(), Some("span-1"));
+    assert_eq!(d.start_offset_ns, 125_000_000);
+    assert_eq!(d.duration_ns, 33_000_000);
+    assert_eq!(d.self_ns, 33_000_000);
+    assert_eq!(d.trace_id, "trace-123");
+    assert!(d.attributes.iter().any(|a| a.key == "error"));
+    assert!(d
+        .resource
+        .iter()
+        .any(|a| a.key == "hostname" && a.value == ValueView::Str("foobar.org".into())));
+    assert_eq!(d.skew_shift_ns, None);
+    // The JSON form the worker posts round-trips.
+    let json = serde_json::to_string(&Response::Details(d.clone())).expect("json");
+    let back: Response = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, Response::Details(d));
+}
+
+#[test]
+fn otlp_details_have_typed_nested_values_events_and_scope() {
+    let mut s = loaded(&["otel-proto-example-trace.json"]);
+    let v = s.select(0).expect("select");
+    let Response::Details(d) = s.details(v.order[0]) else {
+        panic!()
+    };
+    assert!(!d.attributes.is_empty(), "{d:?}");
+    assert!(d.scope.is_some(), "{d:?}");
+    assert!(!d.resource.is_empty(), "{d:?}");
+}
+
+#[test]
+fn orphans_are_flagged_and_warned() {
+    let mut s = loaded(&["messaging2.json"]);
+    let v = s.select(0).expect("select");
+    check_preorder(&v);
+    let orphans: Vec<usize> = (0..v.len())
+        .filter(|&i| v.flags[i] & flag::ORPHAN != 0)
+        .collect();
+    assert!(!orphans.is_empty());
+    for &i in &orphans {
+        assert_eq!(v.parent[i], NO_PARENT);
+        assert_ne!(v.flags[i] & flag::WARNED, 0);
+        let Response::Details(d) = s.details(i as u32) else {
+            panic!()
+        };
+        assert!(d.warnings.iter().any(|w| w.kind == "orphan"));
+        // trace-core keeps a Zipkin orphan's missing parent id only in the warning text.
+        assert_eq!(d.parent_span_id, None);
+    }
+    assert!(v.warnings.iter().any(|w| w.kind == "orphan"));
+    // Kind names are kebab-case.
+    assert!(v.warnings.iter().all(|w| !w.kind.contains('_')));
+}
+
+#[test]
+fn skew_correction_moves_the_server_span_and_back() {
+    let mut s = loaded(&["skew.json"]);
+    let plain = s.select(0).expect("select");
+    let fixed = s.set_skew(true).expect("skew on");
+    assert!(fixed.skew_corrected);
+    check_preorder(&fixed);
+    let moved: Vec<usize> = (0..fixed.len())
+        .filter(|&i| fixed.flags[i] & flag::SKEW_ADJUSTED != 0)
+        .collect();
+    assert!(!moved.is_empty());
+    assert!(fixed.warnings.iter().any(|w| w.kind == "skew-adjusted"));
+    let shifted = moved.iter().any(|&i| {
+        let Response::Details(d) = s.details(i as u32) else {
+            return false;
+        };
+        d.skew_shift_ns.is_some_and(|x| x != 0)
+    });
+    assert!(shifted);
+    let unmoved = (0..fixed.len()).find(|i| !moved.contains(i)).expect("one");
+    let Response::Details(d) = s.details(unmoved as u32) else {
+        panic!()
+    };
+    assert_eq!(d.skew_shift_ns, Some(0));
+    let back = s.set_skew(false).expect("skew off");
+    assert_eq!(back, plain);
+}
+
+#[test]
+fn stats_have_services_operations_and_histogram() {
+    let mut s = loaded(&["smartthings-oauth-authorization.json"]);
+    let v = s.select(0).expect("select");
+    let Response::Stats(st) = s.stats() else {
+        panic!()
+    };
+    let total: u64 = st.services.iter().map(|r| r.count).sum();
+    assert_eq!(total as usize, v.len());
+    assert!(st.services.iter().all(|r| r.operation.is_none()));
+    assert!(st.operations.iter().all(|r| r.operation.is_some()));
+    let ops: u64 = st.operations.iter().map(|r| r.count).sum();
+    assert_eq!(ops, total);
+    assert!(!st.histogram.is_empty() && st.histogram.len() <= 24);
+    let in_hist: u64 = st.histogram.iter().map(|b| b.count).sum();
+    assert_eq!(in_hist, total);
+    let errors: u64 = st.services.iter().map(|r| r.errors).sum();
+    assert_eq!(errors as usize, s.filter("status=error").spans.len());
+}
+
+#[test]
+fn chrome_trace_has_no_wall_clock() {
+    let mut s = loaded(&["devtools-chrome69-simple.json"]);
+    let v = s.select(0).expect("select");
+    assert_eq!(v.start_unix_ns, 0);
+    check_preorder(&v);
+}
+
+#[test]
+fn handle_dispatches_by_kind() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    assert!(matches!(
+        s.handle(Request::SelectTrace { trace: 0 }),
+        Outgoing::View(_)
+    ));
+    assert!(matches!(
+        s.handle(Request::Filter { query: "op2".into() }),
+        Outgoing::Matches(m) if m.spans.len() == 3
+    ));
+    assert!(matches!(
+        s.handle(Request::Details { span: 1 }),
+        Outgoing::Json(Response::Details(_))
+    ));
+    assert!(matches!(
+        s.handle(Request::Stats),
+        Outgoing::Json(Response::Stats(_))
+    ));
+    assert!(matches!(
+        s.handle(Request::SetSkew { on: true }),
+        Outgoing::View(v) if v.skew_corrected
+    ));
+    assert!(matches!(
+        s.handle(Request::SelectTrace { trace: 9 }),
+        Outgoing::Json(Response::Error { .. })
+    ));
+    assert!(matches!(
+        s.handle(Request::OpenPasted),
+        Outgoing::Json(Response::Error { .. })
+    ));
+}
