@@ -1,0 +1,267 @@
+//! The trace viewer's Web Worker: reads files (or a pasted text, or a bundled sample) straight
+//! into wasm memory, imports them with trace-core, and answers the page's requests from a
+//! `viewer_session::Session`. All logic lives in `Session` (tested natively); this file only
+//! moves bytes and messages.
+//!
+//! Messages in: `{ req: "<Request JSON>", files?: File[], bytes?: Uint8Array }`.
+//! Messages out: `{ json: "<Response JSON>" }`, `{ view: Uint8Array }`,
+//! `{ matches: Uint8Array }` (buffers transferred, not copied), `{ crashed: "<message>" }`.
+//!
+//! Built by Trunk as a worker (`data-type="worker"`, wasm-bindgen `no-modules` target); it
+//! deliberately depends on no UI crate so its wasm stays small.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    worker::start();
+}
+
+/// The worker only makes sense in a browser; natively the binary just says so, which keeps
+/// `cargo build`/`cargo test` of the whole workspace working on the host.
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("trace_worker is a Web Worker: build it for wasm32-unknown-unknown (trunk build)");
+}
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use js_sys::{Array, Object, Reflect, Uint8Array};
+    use std::cell::RefCell;
+    use viewer_session::protocol::{Phase, Request, Response};
+    use viewer_session::{Outgoing, Session};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+    /// Read files in slices of this size: large enough that per-call overhead is negligible,
+    /// small enough that the JS-side ArrayBuffer for one slice stays modest and progress
+    /// updates come several times a second.
+    const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+    thread_local! {
+        static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    }
+
+    fn scope() -> DedicatedWorkerGlobalScope {
+        js_sys::global().unchecked_into()
+    }
+
+    pub fn start() {
+        // A panic must reach the page: it is the only one who can tell the user and start a
+        // fresh worker. (With panic = "abort" the instance is dead after this hook.)
+        std::panic::set_hook(Box::new(|info| {
+            post_field("crashed", &JsValue::from_str(&info.to_string()), None);
+        }));
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+        scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The handler lives as long as the worker.
+        on_message.forget();
+    }
+
+    fn on_message(ev: MessageEvent) {
+        let data = ev.data();
+        let req_text = Reflect::get(&data, &JsValue::from_str("req"))
+            .ok()
+            .and_then(|v| v.as_string());
+        let Some(req_text) = req_text else {
+            return reply_error("message without a `req` field".to_string());
+        };
+        let req: Request = match serde_json::from_str(&req_text) {
+            Ok(r) => r,
+            Err(e) => return reply_error(format!("unreadable request: {e}")),
+        };
+        match req {
+            Request::OpenFiles { names } => {
+                let files =
+                    Reflect::get(&data, &JsValue::from_str("files")).unwrap_or(JsValue::UNDEFINED);
+                match read_files(&files, &names) {
+                    Ok(read) => import(read),
+                    Err(message) => post_json(&Response::Failed { message }),
+                }
+            }
+            Request::OpenPasted => {
+                let bytes = Reflect::get(&data, &JsValue::from_str("bytes"))
+                    .ok()
+                    .and_then(|b| b.dyn_into::<Uint8Array>().ok());
+                match bytes {
+                    Some(b) => {
+                        let total = u64::from(b.length());
+                        progress(Phase::Reading, total, total);
+                        import(vec![("pasted text".to_string(), b.to_vec())]);
+                    }
+                    None => post_json(&Response::Failed {
+                        message: "pasted text: no bytes were sent".to_string(),
+                    }),
+                }
+            }
+            Request::OpenSample { name } => {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match fetch_sample(&name).await {
+                        Ok(bytes) => import(vec![(name, bytes)]),
+                        Err(message) => post_json(&Response::Failed { message }),
+                    }
+                });
+            }
+            other => {
+                let out = SESSION.with(|s| match s.try_borrow_mut() {
+                    Ok(mut s) => s.handle(other),
+                    // Cannot happen (messages run one at a time), but never panic on it.
+                    Err(_) => Outgoing::Json(Response::Error {
+                        message: "worker busy".to_string(),
+                    }),
+                });
+                post_outgoing(out);
+            }
+        }
+    }
+
+    /// Reads every `File` in slices with `FileReaderSync` (workers may block), copying each
+    /// slice straight into one pre-sized Rust buffer: the file never becomes a JS string.
+    fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let files: Array = files
+            .clone()
+            .dyn_into()
+            .map_err(|_| "no files were sent".to_string())?;
+        let files: Vec<File> = files
+            .iter()
+            .map(|f| f.dyn_into::<File>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| "the page sent something that is not a File".to_string())?;
+        let total: f64 = files.iter().map(|f| f.size()).sum();
+        let reader = FileReaderSync::new().map_err(|e| js_text("FileReaderSync", &e))?;
+        let mut done = 0.0;
+        let mut out = Vec::with_capacity(files.len());
+        for (k, file) in files.iter().enumerate() {
+            // The names in the request are what the page shows; fall back to the File's own.
+            let name = names.get(k).cloned().unwrap_or_else(|| file.name());
+            let size = file.size();
+            let mut buf: Vec<u8> = Vec::new();
+            buf.try_reserve_exact(size as usize)
+                .map_err(|_| format!("{name}: too large to load into memory ({size} bytes)"))?;
+            let mut at = 0.0;
+            while at < size {
+                let end = (at + CHUNK).min(size);
+                let slice = file
+                    .slice_with_f64_and_f64(at, end)
+                    .map_err(|e| format!("{name}: {}", js_text("slice", &e)))?;
+                let ab = reader
+                    .read_as_array_buffer(&slice)
+                    .map_err(|e| format!("{name}: {}", js_text("read", &e)))?;
+                let chunk = Uint8Array::new(&ab);
+                let from = buf.len();
+                buf.resize(from + chunk.length() as usize, 0);
+                chunk.copy_to(&mut buf[from..]);
+                at = end;
+                done += f64::from(chunk.length());
+                progress(Phase::Reading, done as u64, total as u64);
+            }
+            out.push((name, buf));
+        }
+        Ok(out)
+    }
+
+    /// Fetches `samples/<name>` relative to the worker script, which Trunk puts at the site
+    /// root: this also works when the site is served under a sub-path.
+    async fn fetch_sample(name: &str) -> Result<Vec<u8>, String> {
+        let safe = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if !safe {
+            return Err(format!("{name:?} is not a sample name"));
+        }
+        progress(Phase::Reading, 0, 0);
+        let url = format!("samples/{name}");
+        let fail = |what: &str, e: &JsValue| format!("{name}: {}", js_text(what, e));
+        let resp = JsFuture::from(scope().fetch_with_str(&url))
+            .await
+            .map_err(|e| fail("fetch", &e))?;
+        let resp: web_sys::Response = resp.dyn_into().map_err(|e| fail("fetch returned", &e))?;
+        if !resp.ok() {
+            return Err(format!(
+                "{name}: the server answered {} {}",
+                resp.status(),
+                resp.status_text()
+            ));
+        }
+        let ab = JsFuture::from(resp.array_buffer().map_err(|e| fail("body", &e))?)
+            .await
+            .map_err(|e| fail("body", &e))?;
+        let bytes = Uint8Array::new(&ab).to_vec();
+        let n = bytes.len() as u64;
+        progress(Phase::Reading, n, n);
+        Ok(bytes)
+    }
+
+    fn import(files: Vec<(String, Vec<u8>)>) {
+        let total: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
+        progress(Phase::Parsing, 0, total);
+        let resp = SESSION.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => s.import(files),
+            Err(_) => Response::Failed {
+                message: "worker busy".to_string(),
+            },
+        });
+        if matches!(resp, Response::Loaded { .. }) {
+            progress(Phase::Indexing, total, total);
+        }
+        post_json(&resp);
+    }
+
+    fn progress(phase: Phase, done: u64, total: u64) {
+        post_json(&Response::Progress { phase, done, total });
+    }
+
+    fn reply_error(message: String) {
+        post_json(&Response::Error { message });
+    }
+
+    fn post_outgoing(out: Outgoing) {
+        match out {
+            Outgoing::Json(r) => post_json(&r),
+            Outgoing::View(v) => post_bytes("view", &v.encode()),
+            Outgoing::Matches(m) => post_bytes("matches", &m.encode()),
+        }
+    }
+
+    fn post_json(r: &Response) {
+        let text = serde_json::to_string(r).unwrap_or_else(|e| {
+            // Serialising our own types cannot fail; if it ever did, say so rather than hang.
+            format!(r#"{{"Error":{{"message":"worker could not encode a reply: {e}"}}}}"#)
+        });
+        post_field("json", &JsValue::from_str(&text), None);
+    }
+
+    /// Copies the encoded bytes into a fresh JS buffer once and transfers it (no second copy
+    /// on the way to the page).
+    fn post_bytes(key: &str, bytes: &[u8]) {
+        let arr = Uint8Array::from(bytes);
+        let transfer = Array::of1(&arr.buffer());
+        post_field(key, &arr, Some(&transfer));
+    }
+
+    fn post_field(key: &str, value: &JsValue, transfer: Option<&Array>) {
+        let msg = Object::new();
+        if Reflect::set(&msg, &JsValue::from_str(key), value).is_err() {
+            return;
+        }
+        let s = scope();
+        // postMessage only throws for values that cannot be cloned, which these never are;
+        // and if the channel to the page is gone there is nobody left to tell.
+        let _ = match transfer {
+            Some(t) => s.post_message_with_transfer(&msg, t),
+            None => s.post_message(&msg),
+        };
+    }
+
+    /// A JS exception as text for a message: its `message` when it is an Error.
+    fn js_text(what: &str, e: &JsValue) -> String {
+        let msg = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| format!("{e:?}"));
+        format!("{what} failed: {msg}")
+    }
+}
