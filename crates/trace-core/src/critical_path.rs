@@ -1,6 +1,6 @@
 //! Critical path, following Jaeger UI's `computeCriticalPath` (TracePage/CriticalPath):
 //! 1. Sanitize: drop children that do not block their parent (FOLLOWS_FROM references, CONSUMER
-//!    children, children of PRODUCER spans) with their subtrees; drop children entirely outside
+//!    children: a consumer runs after its producer has returned) with their subtrees; drop children entirely outside
 //!    the parent; clip the rest to the parent's (already clipped) interval.
 //! 2. From the root, walk back from its end: the last-finishing child before the current point is
 //!    on the path; descend into it; when a span has no such child, its remaining part is on the path
@@ -18,11 +18,10 @@ pub struct CriticalSegment {
     pub end_ns: Nanos,
 }
 
-/// True when the child does not make the parent wait (async work).
-pub fn non_blocking(t: &Trace, child: u32, parent: u32) -> bool {
-    t.follows_from(child)
-        || t.kind(child) == SpanKind::Consumer
-        || t.kind(parent) == SpanKind::Producer
+/// True when the child does not make its parent wait: a FOLLOWS_FROM reference, or a CONSUMER
+/// (it handles a message after the producer has returned). A producer's own client calls do block.
+pub fn non_blocking(t: &Trace, child: u32) -> bool {
+    t.follows_from(child) || t.kind(child) == SpanKind::Consumer
 }
 
 /// Segments of the critical path of every root, in time order per root.
@@ -35,7 +34,7 @@ pub fn critical_path(t: &Trace, tree: &Tree) -> Vec<CriticalSegment> {
         iv[i as usize] = match t.parent(i) {
             None => Some((s, e)),
             Some(p) => match iv.get(p as usize).copied().flatten() {
-                Some((ps, pe)) if !non_blocking(t, i, p) && s <= pe && e >= ps => {
+                Some((ps, pe)) if !non_blocking(t, i) && s <= pe && e >= ps => {
                     Some((s.max(ps), e.min(pe)))
                 }
                 _ => None,
@@ -92,11 +91,14 @@ pub fn critical_path(t: &Trace, tree: &Tree) -> Vec<CriticalSegment> {
                     bound = None;
                 }
                 None => {
-                    segs.push(CriticalSegment {
-                        span: cur,
-                        start_ns: start(cur),
-                        end_ns: section_end,
-                    });
+                    // Zero-length sections are not shown (Jaeger skips them too).
+                    if start(cur) != section_end {
+                        segs.push(CriticalSegment {
+                            span: cur,
+                            start_ns: start(cur),
+                            end_ns: section_end,
+                        });
+                    }
                     if cur == root {
                         break;
                     }

@@ -5,7 +5,8 @@
 //! Supported: a list of spans, a list of traces (the search API), JSON Lines of either; 64/128-bit
 //! and unpadded ids; shared client/server spans (same id; the server half becomes the client half's
 //! child); missing timestamp/duration; v1 cs/sr/ss/cr annotations (a v1 span with both client and
-//! server annotations is split in two), `lc` local component, `error` binary annotation.
+//! server annotations is split in two), `lc` local component, `error` binary annotation. A span
+//! without kind is a local span: INTERNAL.
 //! Not supported: Zipkin thrift or protobuf encodings.
 
 use super::wire::{parse_or_default, LenientVec, Scalar};
@@ -131,7 +132,7 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
             .kind
             .as_str()
             .and_then(SpanKind::parse_name)
-            .unwrap_or(SpanKind::Unspecified);
+            .unwrap_or(SpanKind::Internal);
         let service = service_of(s.local_endpoint.as_ref());
         let shared = s.shared.truthy();
         push(
@@ -223,7 +224,7 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
             seen,
             &s,
             raw,
-            SpanKind::Unspecified,
+            SpanKind::Internal,
             service_of(ep).as_deref(),
             s.timestamp.us_to_ns(),
             s.duration.us_to_ns(),

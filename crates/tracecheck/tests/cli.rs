@@ -1,0 +1,115 @@
+//! Runs the tracecheck binary on fixtures: exit codes and the --json shape.
+
+use serde_json::Value;
+use std::process::Command;
+
+fn fixture(p: &str) -> String {
+    format!(
+        "{}/../trace-core/tests/fixtures/{p}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tracecheck"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn json_summary_has_one_object_per_file() {
+    let a = fixture("zipkin/ok/07_skew.json");
+    let b = fixture("jaeger/ok/16_stats-traceWithThreeShortOverlappingChildren.json");
+    let (code, out, err) = run(&["summary", "--json", &a, &b]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let z = &lines[0];
+    assert_eq!(z["file"], a.as_str());
+    assert_eq!(z["format"], "zipkin");
+    let t = &z["traces"][0];
+    assert_eq!(t["trace_id"], "1e223ff1f80f1c69");
+    assert_eq!(t["spans"], 4);
+    assert_eq!(t["services"], serde_json::json!(["servicea", "serviceb"]));
+    assert_eq!(t["root"], "get");
+    assert_eq!(t["roots"], 1);
+    // The server half starts 62.307ms before the root; the trace ends with the root at 161.718ms.
+    assert_eq!(t["duration_us"], 161_718);
+    assert_eq!(t["errors"], 0);
+    assert_eq!(t["warnings"], 0);
+    assert!(z["warnings"].as_array().unwrap().is_empty());
+    let keys: Vec<&String> = t.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 8);
+    assert_eq!(lines[1]["format"], "jaeger");
+    assert_eq!(lines[1]["traces"][0]["duration_us"], 36);
+}
+
+#[test]
+fn errors_count_error_spans_and_warnings_are_listed() {
+    let f = fixture("jaeger/ok/28_error-tag-and-otel-status.json");
+    let (code, out, _) = run(&["summary", "--json", &f]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["traces"][0]["errors"], 3);
+    let f = fixture("otlp/ok/16_json-lines-with-bad-line.jsonl");
+    let (code, out, _) = run(&["summary", "--json", &f]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["warnings"][0]["kind"], "skipped");
+    assert!(v["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("line 2"));
+}
+
+#[test]
+fn unreadable_file_gives_exit_1_and_the_error() {
+    let good = fixture("otlp/ok/01_otel-proto-example-trace.json");
+    let bad = fixture("otlp/err/01_otlp2jaeger-in-error.json");
+    let (code, out, err) = run(&["summary", "--json", &good, &bad]);
+    assert_eq!(code, 1);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["format"], "otlp");
+    assert_eq!(lines[1]["file"], bad.as_str());
+    assert!(lines[1]["error"].as_str().unwrap().contains("service.name"));
+    assert!(err.contains("service.name"), "{err}");
+    let (code, _, err) = run(&[
+        "summary",
+        &fixture("jaeger/err/02_syntax-error-missing-comma.json"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Jaeger JSON: expected `,` or `}` at line 3, column 4"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["summary", "/nonexistent/file.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read file"), "{err}");
+}
+
+#[test]
+fn text_summary_and_usage() {
+    let (code, out, _) = run(&["summary", &fixture("chrome/ok/24_simple.json")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Chrome Trace Event JSON (1 trace)"), "{out}");
+    assert!(out.contains("4 spans"), "{out}");
+    let (code, _, err) = run(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("usage"));
+    let (code, out, _) = run(&["dump", &fixture("chrome/ok/24_simple.json")]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("format: chrome\n"));
+}
