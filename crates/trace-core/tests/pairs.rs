@@ -3,6 +3,9 @@
 
 use trace_core::{import, Trace, Tree};
 
+/// (depth, span id, name, service, kind, start us, duration us)
+type Row = (u32, String, String, String, &'static str, i64, i64);
+
 fn load(path: &str) -> Vec<Trace> {
     let bytes = std::fs::read(format!(
         "{}/tests/fixtures/{path}",
@@ -13,12 +16,7 @@ fn load(path: &str) -> Vec<Trace> {
 }
 
 /// Preorder (depth, span id, name, service, kind, start us, duration us) per trace.
-fn shape(
-    traces: &[Trace],
-) -> Vec<(
-    String,
-    Vec<(u32, String, String, String, &'static str, i64, i64)>,
-)> {
+fn shape(traces: &[Trace]) -> Vec<(String, Vec<Row>)> {
     traces
         .iter()
         .map(|t| {

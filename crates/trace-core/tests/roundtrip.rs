@@ -4,6 +4,9 @@
 use serde_json::{json, Value};
 use trace_core::{import, Format, SpanKind, Trace, Tree};
 
+/// (depth, name, service, start ns, duration ns, kind)
+type Row = (u32, String, String, i64, i64, Option<SpanKind>);
+
 const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 #[derive(Clone, Debug)]
@@ -146,7 +149,7 @@ fn chrome(m: &[Span]) -> Value {
 }
 
 /// Preorder of (depth, name, service, start, duration) plus the span kind where the format has one.
-fn shape(t: &Trace, kinds: bool) -> Vec<(u32, String, String, i64, i64, Option<SpanKind>)> {
+fn shape(t: &Trace, kinds: bool) -> Vec<Row> {
     let tree = Tree::build(t);
     tree.preorder()
         .iter()
@@ -163,11 +166,7 @@ fn shape(t: &Trace, kinds: bool) -> Vec<(u32, String, String, i64, i64, Option<S
         .collect()
 }
 
-fn expected(
-    m: &[Span],
-    kinds: bool,
-    service: Option<&str>,
-) -> Vec<(u32, String, String, i64, i64, Option<SpanKind>)> {
+fn expected(m: &[Span], kinds: bool, service: Option<&str>) -> Vec<Row> {
     let mut out = Vec::new();
     let mut stack = vec![(0usize, 0u32)];
     while let Some((k, depth)) = stack.pop() {
