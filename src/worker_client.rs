@@ -1,0 +1,337 @@
+//! The page's side of the parsing worker (see `src/bin/trace_worker.rs`).
+//!
+//! Every load runs in a fresh `Worker`, so a failed, cancelled or crashed load never disturbs
+//! the trace the user has open: that trace lives in the *current* worker until another load
+//! succeeds, at which point the loading worker becomes current and the old one is terminated.
+//! Messages from any worker that is neither loading nor current are ignored (a terminated
+//! worker may still have messages in flight).
+//!
+//! The page never parses trace data: file bytes go from the `File` to the worker, pasted text
+//! goes as UTF-8 bytes, and the large answers (`View`, `Matches`) arrive as bytes that
+//! `viewer_session::wire` decodes with bulk copies.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use viewer_session::protocol::{Request, Response};
+use viewer_session::wire::{MatchData, ViewData};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerEvent {
+    Response(Response),
+    View(ViewData),
+    Matches(MatchData),
+    /// The worker died (panic, failed to start, undecodable reply). It has been terminated;
+    /// if it held the open trace, that trace is gone and must be loaded again.
+    Crashed(String),
+}
+
+/// Handle to the page's workers. Cheap to clone; all clones share one state.
+#[derive(Clone)]
+pub struct WorkerClient {
+    inner: Rc<RefCell<Inner>>,
+}
+
+type Callback = Rc<dyn Fn(WorkerEvent)>;
+
+struct Inner {
+    url: String,
+    on_event: Callback,
+    /// The worker that holds the open trace.
+    current: Option<Slot>,
+    /// The worker running a load, until it answers `Loaded` or `Failed`.
+    loading: Option<Slot>,
+    next_id: u64,
+}
+
+/// A worker and the JS closures attached to it (dropping them detaches the handlers).
+struct Slot {
+    id: u64,
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl Slot {
+    fn terminate(self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Loading,
+    Current,
+}
+
+impl WorkerClient {
+    /// `worker_url` is the worker script Trunk emits (`trace_worker_loader.js` next to the
+    /// page). No worker starts until the first load.
+    pub fn new(worker_url: &str, on_event: impl Fn(WorkerEvent) + 'static) -> Self {
+        WorkerClient {
+            inner: Rc::new(RefCell::new(Inner {
+                url: worker_url.to_string(),
+                on_event: Rc::new(on_event),
+                current: None,
+                loading: None,
+                next_id: 0,
+            })),
+        }
+    }
+
+    /// Loads `files` (merged into one trace list) in a new worker.
+    pub fn open_files(&self, files: Vec<File>) {
+        let names = files.iter().map(File::name).collect();
+        let list = Array::new();
+        for f in &files {
+            list.push(f);
+        }
+        self.start_load(
+            &Request::OpenFiles { names },
+            Some(("files", list.into())),
+            None,
+        );
+    }
+
+    /// Loads pasted text in a new worker. The text goes as UTF-8 bytes whose buffer is
+    /// transferred: the page never parses it.
+    pub fn open_pasted(&self, text: &str) {
+        let bytes = Uint8Array::from(text.as_bytes());
+        let transfer = Array::of1(&bytes.buffer());
+        self.start_load(
+            &Request::OpenPasted,
+            Some(("bytes", bytes.into())),
+            Some(transfer),
+        );
+    }
+
+    /// Loads the bundled sample `name` (a file in `/samples/`) in a new worker.
+    pub fn open_sample(&self, name: &str) {
+        self.start_load(
+            &Request::OpenSample {
+                name: name.to_string(),
+            },
+            None,
+            None,
+        );
+    }
+
+    /// Stops the running load, if any. The open trace (current worker) is untouched.
+    pub fn cancel(&self) {
+        let slot = self.inner.borrow_mut().loading.take();
+        if let Some(s) = slot {
+            s.terminate();
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.inner.borrow().loading.is_some()
+    }
+
+    /// Sends a request about the open trace to the worker that holds it. Without one, the
+    /// answer is a `Response::Error` event, delivered synchronously.
+    pub fn send(&self, req: Request) {
+        let (worker, on_event) = {
+            let inner = self.inner.borrow();
+            (
+                inner.current.as_ref().map(|s| s.worker.clone()),
+                inner.on_event.clone(),
+            )
+        };
+        let Some(worker) = worker else {
+            on_event(WorkerEvent::Response(Response::Error {
+                message: "no trace is open".to_string(),
+            }));
+            return;
+        };
+        if let Err(e) = post(&worker, &req, None, None) {
+            on_event(WorkerEvent::Response(Response::Error {
+                message: format!("could not send to the worker: {e}"),
+            }));
+        }
+    }
+
+    fn start_load(&self, req: &Request, extra: Option<(&str, JsValue)>, transfer: Option<Array>) {
+        // A new load supersedes a running one.
+        self.cancel();
+        let (url, id, on_event) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next_id += 1;
+            (inner.url.clone(), inner.next_id, inner.on_event.clone())
+        };
+        let worker = match Worker::new(&url) {
+            Ok(w) => w,
+            Err(e) => {
+                on_event(WorkerEvent::Crashed(format!(
+                    "could not start the worker {url}: {}",
+                    js_text(&e)
+                )));
+                return;
+            }
+        };
+        let weak = Rc::downgrade(&self.inner);
+        let on_message = {
+            let weak = weak.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+                on_message(&weak, id, &ev.data());
+            })
+        };
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+            // Keep the page's console free of a second, less useful report.
+            ev.prevent_default();
+            let what = format!(
+                "worker error: {} ({}:{})",
+                ev.message(),
+                ev.filename(),
+                ev.lineno()
+            );
+            fail(&weak, id, what);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let posted = post(&worker, req, extra, transfer);
+        self.inner.borrow_mut().loading = Some(Slot {
+            id,
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        });
+        if let Err(e) = posted {
+            fail(
+                &Rc::downgrade(&self.inner),
+                id,
+                format!("could not send to the worker: {e}"),
+            );
+        }
+    }
+}
+
+/// Which role worker `id` has now, if any (none: stale, ignore it).
+fn role(inner: &Inner, id: u64) -> Option<Role> {
+    if inner.loading.as_ref().is_some_and(|s| s.id == id) {
+        Some(Role::Loading)
+    } else if inner.current.as_ref().is_some_and(|s| s.id == id) {
+        Some(Role::Current)
+    } else {
+        None
+    }
+}
+
+fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
+    let Some(rc) = weak.upgrade() else { return };
+    let (role, on_event) = {
+        let inner = rc.borrow();
+        (role(&inner, id), inner.on_event.clone())
+    };
+    let Some(role) = role else { return };
+    let event = match decode(data) {
+        Ok(ev) => ev,
+        Err(what) => return fail(weak, id, what),
+    };
+    if let WorkerEvent::Crashed(what) = event {
+        return fail(weak, id, what);
+    }
+    if role == Role::Loading {
+        match &event {
+            WorkerEvent::Response(Response::Loaded { .. }) => {
+                // Promote the loader; terminate the worker of the previous trace. The
+                // terminated slot is dropped after the borrow ends (its closures may be the
+                // ones running: wasm-bindgen defers freeing a closure that is executing).
+                let old = {
+                    let mut inner = rc.borrow_mut();
+                    let loaded = inner.loading.take();
+                    std::mem::replace(&mut inner.current, loaded)
+                };
+                if let Some(old) = old {
+                    old.terminate();
+                }
+            }
+            WorkerEvent::Response(Response::Failed { .. }) => {
+                let slot = rc.borrow_mut().loading.take();
+                if let Some(s) = slot {
+                    s.terminate();
+                }
+            }
+            _ => {}
+        }
+    }
+    on_event(event);
+}
+
+/// Worker `id` is unusable: terminate it, forget it, and tell the page (if it still mattered).
+fn fail(weak: &Weak<RefCell<Inner>>, id: u64, what: String) {
+    let Some(rc) = weak.upgrade() else { return };
+    let (slot, on_event) = {
+        let mut inner = rc.borrow_mut();
+        let slot = match role(&inner, id) {
+            Some(Role::Loading) => inner.loading.take(),
+            Some(Role::Current) => inner.current.take(),
+            None => None,
+        };
+        (slot, inner.on_event.clone())
+    };
+    if let Some(s) = slot {
+        s.terminate();
+        on_event(WorkerEvent::Crashed(what));
+    }
+}
+
+/// Turns one worker message into an event. Anything unexpected is an error (never a panic):
+/// it means page and worker come from different builds.
+fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
+    let field = |k: &str| Reflect::get(data, &JsValue::from_str(k)).ok();
+    if let Some(text) = field("json").and_then(|v| v.as_string()) {
+        return serde_json::from_str::<Response>(&text)
+            .map(WorkerEvent::Response)
+            .map_err(|e| format!("unreadable worker reply: {e}"));
+    }
+    if let Some(bytes) = field("view").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        return ViewData::decode(&bytes.to_vec())
+            .map(WorkerEvent::View)
+            .map_err(|e| format!("unreadable trace view: {e}"));
+    }
+    if let Some(bytes) = field("matches").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        return MatchData::decode(&bytes.to_vec())
+            .map(WorkerEvent::Matches)
+            .map_err(|e| format!("unreadable filter matches: {e}"));
+    }
+    if let Some(v) = field("crashed").filter(|v| !v.is_undefined()) {
+        let msg = v.as_string().unwrap_or_else(|| "unknown error".to_string());
+        return Ok(WorkerEvent::Crashed(format!("the worker crashed: {msg}")));
+    }
+    Err("unexpected message from the worker".to_string())
+}
+
+/// Posts `{ req: "<json>", <extra key>: <extra value> }`, transferring `transfer`.
+fn post(
+    worker: &Worker,
+    req: &Request,
+    extra: Option<(&str, JsValue)>,
+    transfer: Option<Array>,
+) -> Result<(), String> {
+    let text = serde_json::to_string(req).map_err(|e| e.to_string())?;
+    let msg = Object::new();
+    Reflect::set(&msg, &JsValue::from_str("req"), &JsValue::from_str(&text))
+        .map_err(|e| js_text(&e))?;
+    if let Some((k, v)) = extra {
+        Reflect::set(&msg, &JsValue::from_str(k), &v).map_err(|e| js_text(&e))?;
+    }
+    match transfer {
+        Some(t) => worker.post_message_with_transfer(&msg, &t),
+        None => worker.post_message(&msg),
+    }
+    .map_err(|e| js_text(&e))
+}
+
+fn js_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
