@@ -244,56 +244,54 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     }
 }
 
-/// Parses `text` as one document with `parse_doc`, or as JSON Lines (one document per line, as the
-/// OTel Collector's file exporter writes) when the first line alone is a complete JSON value and more
-/// follows. A bad line is skipped with a warning unless no line can be read.
+/// Parses `text` as one document with `parse_doc`. When serde_json reports trailing characters
+/// after the first value, the file is JSON Lines (the OTel Collector's file exporter: one document
+/// per line): the first value has already been imported, and the rest is read line by line. No
+/// pre-scan of the file is needed. A bad line is skipped with a warning unless no line can be read.
 pub(crate) fn single_or_lines<'a>(
     text: &'a str,
     b: &mut ImportBuilder<'a>,
     mut parse_doc: impl FnMut(&'a str, Pos, &mut ImportBuilder<'a>) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
-    if !is_json_lines(text) {
-        return parse_doc(text, Pos::START, b);
+    let (line, column) = match parse_doc(text, Pos::START, b) {
+        Err(e) if is_trailing(&e) => e.position().unwrap_or((1, 1)),
+        other => return other,
+    };
+    // Byte offset of the trailing character: the start of its line plus the (byte) column.
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, c)| c == b'\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(k, _)| k + 1)
+    };
+    let mut offset = (line_start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-    let mut first_err = None;
-    let mut ok = 0usize;
-    for (k, line) in text.split('\n').enumerate() {
-        if line.trim().is_empty() {
+    let rest = text.get(offset..).unwrap_or("");
+    for (k, piece) in rest.split('\n').enumerate() {
+        if piece.trim().is_empty() {
             continue;
         }
-        match parse_doc(
-            line,
-            Pos {
-                line: k + 1,
-                column: 1,
-            },
-            b,
-        ) {
-            Ok(()) => ok += 1,
-            Err(e) => {
-                b.warnings.push(Warning::new(
-                    WarningKind::Skipped,
-                    format!("JSON Lines: line {} skipped: {e}", k + 1),
-                ));
-                first_err.get_or_insert(e);
-            }
+        let at = Pos {
+            line: line + k,
+            column: if k == 0 { column } else { 1 },
+        };
+        if let Err(e) = parse_doc(piece, at, b) {
+            let n = at.line;
+            // The first line was read, so a bad later line is only a warning.
+            b.warnings.push(Warning::new(
+                WarningKind::Skipped,
+                format!("JSON Lines: line {n} skipped: {e}"),
+            ));
         }
     }
-    match first_err {
-        Some(e) if ok == 0 => Err(e),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
-/// JSON Lines: the first non-empty line is a complete JSON value and something follows it.
-/// Checked up front (cheap: a pretty-printed document's first line is just `{`) so that streaming
-/// importers never see a document twice.
-fn is_json_lines(text: &str) -> bool {
-    let t = text.trim_start();
-    let Some(nl) = t.find('\n') else { return false };
-    let (first, rest) = t.split_at(nl);
-    if rest.trim().is_empty() {
-        return false;
-    }
-    serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
+fn is_trailing(e: &ImportError) -> bool {
+    matches!(&e.kind, ErrorKind::Syntax { message, .. } if message.starts_with("trailing characters"))
 }
