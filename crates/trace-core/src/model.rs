@@ -643,12 +643,9 @@ impl Trace {
                 l.target = self.find_span(&l.span_id);
             }
         }
-        d.warnings = self
-            .warnings
-            .iter()
-            .filter(|w| w.span == Some(i))
-            .cloned()
-            .collect();
+        // Importer-reported warnings (Jaeger `warnings`) first, then the builder's for this span.
+        let ours = self.warnings.iter().filter(|w| w.span == Some(i)).cloned();
+        d.warnings.extend(ours);
         d
     }
 

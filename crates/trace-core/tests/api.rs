@@ -1,0 +1,136 @@
+//! The public API the UI relies on: thread-safety, ownership variants, typed details.
+
+use trace_core::{
+    import, import_owned, stats::Stats, Import, KeyValue, LinkKind, SpanKind, StatusCode, Trace,
+    Tree, Value,
+};
+
+fn fixture(p: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{p}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn attr<'a>(kv: &'a [KeyValue], key: &str) -> &'a Value {
+    &kv.iter()
+        .find(|a| a.key == key)
+        .unwrap_or_else(|| panic!("no {key}"))
+        .value
+}
+
+#[test]
+fn results_can_move_to_and_from_a_worker() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Import>();
+    send_sync::<Trace>();
+    send_sync::<Tree>();
+    send_sync::<Stats>();
+    send_sync::<trace_core::ImportError>();
+}
+
+#[test]
+fn borrowed_owned_and_gzip_inputs_agree() {
+    let plain = fixture("otlp/ok/01_otel-proto-example-trace.json");
+    let a = trace_core::dump::dump(&import(&plain, None).unwrap());
+    let b = trace_core::dump::dump(&import_owned(plain, Some("x.json")).unwrap());
+    let c = trace_core::dump::dump(
+        &import(&fixture("otlp/ok/17_gzip-compressed.json.gz"), None).unwrap(),
+    );
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+}
+
+#[test]
+fn otlp_details_are_typed() {
+    let imp = import(&fixture("otlp/ok/12_events-links-status.json"), None).unwrap();
+    let t = &imp.traces[0];
+    let root = t.spans().find(|&i| t.name(i) == "root").unwrap();
+    assert_eq!(t.status(root), StatusCode::Error);
+    assert!(t.is_error(root));
+    assert_eq!(t.kind(root), SpanKind::Internal);
+    let d = t.span_details(root);
+    assert_eq!(d.status_message.as_deref(), Some("it broke"));
+    assert_eq!(d.events.len(), 1);
+    assert_eq!(d.events[0].offset_ns, 500_000_000);
+    assert_eq!(d.links[0].kind, LinkKind::Link);
+    assert_eq!(d.links[0].target, t.spans().find(|&i| t.name(i) == "other"));
+    assert_eq!(
+        d.links[1].target, None,
+        "a link to another trace stays unresolved"
+    );
+    assert_eq!(attr(&d.resource, "service.name"), &Value::Str("ev".into()));
+    assert_eq!(
+        d.scope.as_ref().map(|s| s.name.as_str()),
+        Some("io.opentelemetry.x")
+    );
+
+    let imp = import(
+        &fixture("otlp/ok/11_any-values-arrays-kvlists-bytes.json"),
+        None,
+    )
+    .unwrap();
+    let d = imp.traces[0].span_details(0);
+    assert_eq!(
+        attr(&d.attributes, "i"),
+        &Value::Int(-9_007_199_254_740_993)
+    );
+    assert_eq!(attr(&d.attributes, "bytes"), &Value::Bytes(b"hi".to_vec()));
+    assert_eq!(
+        attr(&d.attributes, "arr"),
+        &Value::Array(vec![Value::Int(1), Value::Str("two".into())])
+    );
+    match attr(&d.attributes, "map") {
+        Value::Map(m) => assert_eq!(m[0].value, Value::Array(vec![Value::Bool(false)])),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn jaeger_details_and_warnings() {
+    let imp = import(&fixture("jaeger/ok/31_logs-and-typed-tags.json"), None).unwrap();
+    let t = &imp.traces[0];
+    let d = t.span_details(0);
+    assert_eq!(attr(&d.attributes, "i"), &Value::Int(7));
+    assert_eq!(attr(&d.attributes, "d"), &Value::Float(0.25));
+    assert_eq!(d.events[0].name, "cache miss");
+    assert_eq!(d.events[0].offset_ns, 50_000);
+    assert_eq!(d.warnings[0].message, "clock skew adjusted");
+    assert_eq!(attr(&d.resource, "hostname"), &Value::Str("host-a".into()));
+
+    let imp = import(&fixture("jaeger/ok/23_unknown-process-id.json"), None).unwrap();
+    let t = &imp.traces[0];
+    assert_eq!(t.service(0), "unknown-service");
+    assert_eq!(t.warnings()[0].kind.as_str(), "unknown_process");
+    assert_eq!(t.warnings()[0].span, Some(0));
+    assert_eq!(t.span_details(0).warnings.len(), 1);
+}
+
+#[test]
+fn follows_from_flag_and_trace_bounds() {
+    let imp = import(&fixture("jaeger/ok/25_follows-from-reference.json"), None).unwrap();
+    let t = &imp.traces[0];
+    let a = t.spans().find(|&i| t.name(i) == "async-after").unwrap();
+    assert!(t.follows_from(a));
+    assert_eq!(t.span_details(a).links[0].kind, LinkKind::FollowsFrom);
+    assert_eq!(t.trace_start_ns(), 1_000_000);
+    assert_eq!(t.trace_end_ns(), 1_250_000);
+    assert_eq!(t.span_id(a), "0000000000000002");
+    assert_eq!(t.services(), vec!["frontend"]);
+}
+
+#[test]
+fn errors_have_positions_and_formats() {
+    let e = import(
+        &fixture("jaeger/err/02_syntax-error-missing-comma.json"),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.format, Some(trace_core::Format::Jaeger));
+    assert_eq!(e.position(), Some((3, 4)));
+    // JSON Lines: positions are relative to the whole file.
+    let text = "{\"resourceSpans\":[]}\n{\"resourceSpans\":[]}\n{\"resourceSpans\": [}\n";
+    let imp = import(text.as_bytes(), None).unwrap();
+    assert!(
+        imp.warnings[0].message.contains("line 3, column 20"),
+        "{}",
+        imp.warnings[0].message
+    );
+}
