@@ -52,11 +52,35 @@ struct Inner {
 struct Slot {
     id: u64,
     worker: Worker,
+    /// The worker has said `{ready: true}`: its message handler exists. Until then messages
+    /// wait in `pending` (a message sent earlier would be dropped by the browser).
+    ready: bool,
+    pending: Vec<(Object, Option<Array>)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
 impl Slot {
+    fn deliver(&mut self, msg: Object, transfer: Option<Array>) -> Result<(), String> {
+        if !self.ready {
+            self.pending.push((msg, transfer));
+            return Ok(());
+        }
+        match transfer {
+            Some(t) => self.worker.post_message_with_transfer(&msg, &t),
+            None => self.worker.post_message(&msg),
+        }
+        .map_err(|e| js_text(&e))
+    }
+
+    fn set_ready(&mut self) -> Result<(), String> {
+        self.ready = true;
+        for (msg, transfer) in std::mem::take(&mut self.pending) {
+            self.deliver(msg, transfer)?;
+        }
+        Ok(())
+    }
+
     fn terminate(self) {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
@@ -137,23 +161,16 @@ impl WorkerClient {
     /// Sends a request about the open trace to the worker that holds it. Without one, the
     /// answer is a `Response::Error` event, delivered synchronously.
     pub fn send(&self, req: Request) {
-        let (worker, on_event) = {
-            let inner = self.inner.borrow();
-            (
-                inner.current.as_ref().map(|s| s.worker.clone()),
-                inner.on_event.clone(),
-            )
+        let result = {
+            let mut inner = self.inner.borrow_mut();
+            match inner.current.as_mut() {
+                None => Err("no trace is open".to_string()),
+                Some(slot) => message(&req, None).and_then(|m| slot.deliver(m, None)),
+            }
         };
-        let Some(worker) = worker else {
-            on_event(WorkerEvent::Response(Response::Error {
-                message: "no trace is open".to_string(),
-            }));
-            return;
-        };
-        if let Err(e) = post(&worker, &req, None, None) {
-            on_event(WorkerEvent::Response(Response::Error {
-                message: format!("could not send to the worker: {e}"),
-            }));
+        if let Err(message) = result {
+            let on_event = self.inner.borrow().on_event.clone();
+            on_event(WorkerEvent::Response(Response::Error { message }));
         }
     }
 
@@ -195,14 +212,17 @@ impl WorkerClient {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let posted = post(&worker, req, extra, transfer);
-        self.inner.borrow_mut().loading = Some(Slot {
+        let mut slot = Slot {
             id,
             worker,
+            ready: false,
+            pending: Vec::new(),
             _on_message: on_message,
             _on_error: on_error,
-        });
-        if let Err(e) = posted {
+        };
+        let queued = message(req, extra).and_then(|m| slot.deliver(m, transfer));
+        self.inner.borrow_mut().loading = Some(slot);
+        if let Err(e) = queued {
             fail(
                 &Rc::downgrade(&self.inner),
                 id,
@@ -230,6 +250,23 @@ fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
         (role(&inner, id), inner.on_event.clone())
     };
     let Some(role) = role else { return };
+    if Reflect::get(data, &JsValue::from_str("ready"))
+        .ok()
+        .is_some_and(|v| v.is_truthy())
+    {
+        let flushed = {
+            let mut inner = rc.borrow_mut();
+            let slot = match role {
+                Role::Loading => inner.loading.as_mut(),
+                Role::Current => inner.current.as_mut(),
+            };
+            slot.map_or(Ok(()), Slot::set_ready)
+        };
+        if let Err(e) = flushed {
+            fail(weak, id, format!("could not send to the worker: {e}"));
+        }
+        return;
+    }
     let event = match decode(data) {
         Ok(ev) => ev,
         Err(what) => return fail(weak, id, what),
@@ -308,13 +345,8 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
     Err("unexpected message from the worker".to_string())
 }
 
-/// Posts `{ req: "<json>", <extra key>: <extra value> }`, transferring `transfer`.
-fn post(
-    worker: &Worker,
-    req: &Request,
-    extra: Option<(&str, JsValue)>,
-    transfer: Option<Array>,
-) -> Result<(), String> {
+/// Builds `{ req: "<json>", <extra key>: <extra value> }`.
+fn message(req: &Request, extra: Option<(&str, JsValue)>) -> Result<Object, String> {
     let text = serde_json::to_string(req).map_err(|e| e.to_string())?;
     let msg = Object::new();
     Reflect::set(&msg, &JsValue::from_str("req"), &JsValue::from_str(&text))
@@ -322,11 +354,7 @@ fn post(
     if let Some((k, v)) = extra {
         Reflect::set(&msg, &JsValue::from_str(k), &v).map_err(|e| js_text(&e))?;
     }
-    match transfer {
-        Some(t) => worker.post_message_with_transfer(&msg, &t),
-        None => worker.post_message(&msg),
-    }
-    .map_err(|e| js_text(&e))
+    Ok(msg)
 }
 
 fn js_text(e: &JsValue) -> String {

@@ -5,7 +5,8 @@
 //!
 //! Messages in: `{ req: "<Request JSON>", files?: File[], bytes?: Uint8Array }`.
 //! Messages out: `{ json: "<Response JSON>" }`, `{ view: Uint8Array }`,
-//! `{ matches: Uint8Array }` (buffers transferred, not copied), `{ crashed: "<message>" }`.
+//! `{ matches: Uint8Array }` (buffers transferred, not copied), `{ crashed: "<message>" }`,
+//! and `{ ready: true }` once, when the handler is installed (the page sends nothing before).
 //!
 //! Built by Trunk as a worker (`data-type="worker"`, wasm-bindgen `no-modules` target); it
 //! deliberately depends on no UI crate so its wasm stays small.
@@ -56,6 +57,9 @@ mod worker {
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The handler lives as long as the worker.
         on_message.forget();
+        // Messages that arrive while the wasm is still being fetched and compiled find no
+        // handler and are dropped by the browser, so the page waits for this before sending.
+        post_field("ready", &JsValue::TRUE, None);
     }
 
     fn on_message(ev: MessageEvent) {
