@@ -49,8 +49,6 @@ struct Ev<'a> {
     #[serde(borrow, default)]
     flow_out: Scalar<'a>,
     #[serde(borrow, default)]
-    bp: Scalar<'a>,
-    #[serde(borrow, default)]
     args: Option<&'a RawValue>,
 }
 
@@ -423,8 +421,7 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
                 _ => 2,
             };
             // bp "e" binds to the enclosing slice; otherwise the spec binds a finish to the next
-            // slice, which we approximate by the enclosing one.
-            let _ = &ev.bp;
+            // slice, which we approximate by the enclosing one (so `bp` is not read).
             let name = b.intern(t, &name);
             st.points.push(Point {
                 ts,
@@ -435,7 +432,7 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
                 what: PointKind::Flow { key, step },
             });
         }
-        b'b' | b'e' | b'n' | b'S' | b'F' | b'T' | b'p' => {
+        b'b' | b'e' | b'n' | b'S' | b'F' | b'T' => {
             let track = st.track(b, &ev.pid, &ev.tid);
             let local = ev.id2.as_ref().is_some_and(|i| !i.local.is_none());
             let pid = if local {
