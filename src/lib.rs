@@ -6,6 +6,8 @@ pub mod browser;
 pub mod components;
 pub mod content;
 pub mod pages;
+pub mod viewer;
+pub mod worker_client;
 
 /// Mounts the app in place of the page's no-JavaScript copy.
 pub fn start() {

@@ -23,7 +23,7 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerEvent {
     Response(Response),
-    View(ViewData),
+    View(Box<ViewData>),
     Matches(MatchData),
     /// The worker died (panic, failed to start, undecodable reply). It has been terminated;
     /// if it held the open trace, that trace is gone and must be loaded again.
@@ -330,7 +330,7 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
     }
     if let Some(bytes) = field("view").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
         return ViewData::decode(&bytes.to_vec())
-            .map(WorkerEvent::View)
+            .map(|v| WorkerEvent::View(Box::new(v)))
             .map_err(|e| format!("unreadable trace view: {e}"));
     }
     if let Some(bytes) = field("matches").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {

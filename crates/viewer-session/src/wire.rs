@@ -95,7 +95,7 @@ const VERSION: u16 = 1;
 
 /// A span count or string count larger than this is corrupt whatever the buffer holds: it keeps
 /// `usize` arithmetic far from overflow on wasm32.
-const MAX_COUNT: usize = u32::MAX as usize;
+const MAX_COUNT: u64 = u32::MAX as u64;
 
 /// Appends little-endian values. Columns are written with one `reserve` and a tight loop that
 /// the optimiser turns into a block copy on little-endian targets.
@@ -226,7 +226,7 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         let n = self.u32(what)? as usize;
         let left = self.buf.len() - self.pos;
-        if n > MAX_COUNT || n.saturating_mul(min_size.max(1)) > left {
+        if n as u64 > MAX_COUNT || n.saturating_mul(min_size.max(1)) > left {
             return Err(WireError::Corrupt { what, offset: at });
         }
         Ok(n)

@@ -1,0 +1,69 @@
+//! Small helpers for drawing on a 2D canvas at the device's pixel ratio, with the page's theme
+//! colours (read from CSS custom properties so light and dark mode need no extra code).
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Sizes the canvas backing store to its CSS size times the pixel ratio and returns a context
+/// whose units are CSS pixels, plus that size. None when the canvas is not laid out yet.
+pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
+    let w = canvas.client_width() as f64;
+    let h = canvas.client_height() as f64;
+    if w <= 0.0 || h <= 0.0 {
+        return None;
+    }
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let (bw, bh) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != bw {
+        canvas.set_width(bw);
+    }
+    if canvas.height() != bh {
+        canvas.set_height(bh);
+    }
+    let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    Some((ctx, w, h))
+}
+
+/// A theme colour from a CSS custom property (`--text` ...), with a fallback.
+pub fn css_var(name: &str, fallback: &str) -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let root = w.document()?.document_element()?;
+            let style = w.get_computed_style(&root).ok()??;
+            style.get_property_value(name).ok()
+        })
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+pub fn rgb(c: [u8; 3]) -> String {
+    format!("rgb({},{},{})", c[0], c[1], c[2])
+}
+
+/// Text clipped to a pixel width, with an ellipsis, measured with the context's font.
+pub fn fit_text(ctx: &CanvasRenderingContext2d, text: &str, max_px: f64) -> Option<String> {
+    let width = |s: &str| ctx.measure_text(s).map(|m| m.width()).unwrap_or(f64::MAX);
+    if max_px < 12.0 {
+        return None;
+    }
+    if width(text) <= max_px {
+        return Some(text.to_string());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().collect::<String>() + "…";
+        if width(&candidate) <= max_px {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    (lo > 0).then(|| chars[..lo].iter().collect::<String>() + "…")
+}

@@ -1,0 +1,180 @@
+//! Connects the viewer state to the parsing worker: user intents become requests, worker
+//! events become state. The only place that talks to `WorkerClient`.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use viewer_core::share::ViewTab;
+use viewer_session::protocol::{Request, Response};
+
+use crate::viewer::state::{AppState, Matches, Viewer};
+use crate::worker_client::{WorkerClient, WorkerEvent};
+
+/// URL of the worker script that Trunk builds from `src/bin/trace_worker.rs`.
+pub const WORKER_URL: &str = "/trace_worker_loader.js";
+
+#[derive(Clone, Copy)]
+pub struct Controller {
+    viewer: Viewer,
+    client: StoredValue<Option<WorkerClient>, LocalStorage>,
+}
+
+impl Controller {
+    pub fn new(viewer: Viewer) -> Self {
+        let controller = Controller {
+            viewer,
+            client: StoredValue::new_local(None),
+        };
+        let client = WorkerClient::new(WORKER_URL, move |event| controller.handle(event));
+        controller.client.set_value(Some(client));
+        controller
+    }
+
+    fn with_client(&self, f: impl FnOnce(&WorkerClient)) {
+        self.client.with_value(|c| {
+            if let Some(c) = c {
+                f(c)
+            }
+        });
+    }
+
+    fn start_loading(&self) {
+        self.viewer.state.set(AppState::Loading);
+        self.viewer.progress.set(None);
+    }
+
+    pub fn open_files(&self, files: Vec<web_sys::File>) {
+        if files.is_empty() {
+            return;
+        }
+        self.start_loading();
+        self.with_client(|c| c.open_files(files));
+    }
+
+    pub fn open_pasted(&self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.start_loading();
+        self.with_client(|c| c.open_pasted(text));
+    }
+
+    pub fn open_sample(&self, name: &str) {
+        self.start_loading();
+        self.with_client(|c| c.open_sample(name));
+    }
+
+    pub fn cancel(&self) {
+        self.with_client(|c| c.cancel());
+        self.viewer.progress.set(None);
+        self.viewer.state.set(AppState::Idle);
+    }
+
+    pub fn select_trace(&self, trace: u32) {
+        self.viewer.state.set(AppState::Loading);
+        self.viewer.skew.set(false);
+        self.with_client(|c| c.send(Request::SelectTrace { trace }));
+    }
+
+    pub fn select_span(&self, span: Option<u32>) {
+        self.viewer.selected.set(span);
+        match span {
+            Some(span) => self.with_client(|c| c.send(Request::Details { span })),
+            None => self.viewer.details.set(None),
+        }
+    }
+
+    pub fn filter(&self, query: String) {
+        self.viewer.query.set(query.clone());
+        if query.trim().is_empty() {
+            self.viewer.matches.set(None);
+            self.viewer.recompute_rows();
+            return;
+        }
+        self.with_client(|c| c.send(Request::Filter { query }));
+    }
+
+    pub fn show_tab(&self, tab: ViewTab) {
+        self.viewer.tab.set(tab);
+        if tab == ViewTab::Stats && self.viewer.stats.with_untracked(Option::is_none) {
+            self.with_client(|c| c.send(Request::Stats));
+        }
+    }
+
+    pub fn set_skew(&self, on: bool) {
+        self.viewer.skew.set(on);
+        self.viewer.state.set(AppState::Loading);
+        self.with_client(|c| c.send(Request::SetSkew { on }));
+    }
+}
+
+impl Controller {
+    fn handle(&self, event: WorkerEvent) {
+        let viewer = self.viewer;
+        match event {
+            WorkerEvent::Response(Response::Progress { phase, done, total }) => {
+                viewer.progress.set(Some((phase, done, total)));
+            }
+            WorkerEvent::Response(Response::Loaded { files, traces }) => {
+                viewer.error.set(None);
+                viewer.progress.set(None);
+                let single = traces.len() == 1;
+                viewer.files.set(files);
+                viewer.traces.set(traces);
+                viewer.open.set(None);
+                viewer.rows.set(Arc::new(Vec::new()));
+                viewer.details.set(None);
+                viewer.selected.set(None);
+                if single {
+                    // One trace: open it straight away; the state stays "loading" until it arrives.
+                    self.select_trace(0);
+                } else {
+                    viewer.state.set(AppState::Idle);
+                }
+            }
+            WorkerEvent::Response(Response::Failed { message }) => {
+                viewer.progress.set(None);
+                viewer.error.set(Some(message));
+                viewer.state.set(AppState::Error);
+            }
+            WorkerEvent::Response(Response::Details(d)) => {
+                if viewer.selected.get_untracked() == Some(d.span) {
+                    viewer.details.set(Some(*d));
+                }
+            }
+            WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
+            WorkerEvent::Response(Response::Error { message }) => {
+                leptos::logging::warn!("worker: {message}");
+                if viewer.state.get_untracked() == AppState::Loading {
+                    viewer.error.set(Some(message));
+                    viewer.state.set(AppState::Error);
+                }
+            }
+            WorkerEvent::View(data) => {
+                viewer.show_view(*data);
+                viewer.state.set(AppState::Idle);
+            }
+            WorkerEvent::Matches(m) => {
+                // Ignore answers to a query the user has since changed.
+                if m.query == viewer.query.get_untracked() {
+                    let n = viewer
+                        .open
+                        .with_untracked(|o| o.as_ref().map_or(0, |o| o.span_count()));
+                    viewer.matches.set(Some(Arc::new(Matches::new(m, n))));
+                    viewer.recompute_rows();
+                }
+            }
+            WorkerEvent::Crashed(message) => {
+                viewer.progress.set(None);
+                viewer
+                    .error
+                    .set(Some(format!("The parser stopped unexpectedly: {message}")));
+                viewer.state.set(AppState::Error);
+            }
+        }
+    }
+}
+
+pub fn use_controller() -> Option<Controller> {
+    use_context::<Controller>()
+}

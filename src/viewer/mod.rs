@@ -1,0 +1,165 @@
+//! The trace viewer page: input, progress and errors, trace list, and the open trace's
+//! timeline, details, statistics and data quality. State lives in `state`, talk to the worker
+//! in `controller`; the panes only present.
+
+pub mod canvas;
+pub mod controller;
+pub mod details;
+pub mod input;
+pub mod keyboard;
+pub mod quality;
+pub mod search;
+pub mod state;
+pub mod stats;
+pub mod timeline;
+pub mod trace_list;
+
+use leptos::html;
+use leptos::prelude::*;
+use viewer_core::share::ViewTab;
+use viewer_core::trace_list::header_line;
+
+use controller::Controller;
+use state::{use_viewer, AppState, Viewer};
+
+#[component]
+pub fn TraceViewer() -> impl IntoView {
+    let viewer = Viewer::new();
+    provide_context(viewer);
+    let controller = Controller::new(viewer);
+    provide_context(controller);
+    let search_ref = NodeRef::<html::Input>::new();
+    keyboard::install(viewer, controller, search_ref);
+
+    let has_trace = move || viewer.open.with(Option::is_some);
+    let many = move || viewer.traces.with(|t| t.len() > 1);
+    view! {
+        <div class="viewer" data-testid="viewer" data-app-state=move || viewer.state.get().as_str()>
+            <input::DropTarget/>
+            <ViewerHeader/>
+            <section class="intake" aria-label="Open a trace">
+                <div class="intake-row">
+                    <input::FilePicker/>
+                    <span class="muted">"or drop files anywhere, or paste JSON (Ctrl/Cmd+V)."</span>
+                    <button type="button" class="linklike" on:click=move |_| viewer.help_open.set(true)>"Keyboard shortcuts (?)"</button>
+                </div>
+                <input::Progress/>
+                {move || viewer.error.get().map(|e| view! {
+                    <div class="error-box" role="alert" data-testid="load-error">
+                        <strong>"Could not open the file. "</strong>
+                        <span>{e}</span>
+                        <button type="button" aria-label="Dismiss" on:click=move |_| { viewer.error.set(None); if viewer.state.get_untracked() == AppState::Error { viewer.state.set(AppState::Idle) } }>"×"</button>
+                    </div>
+                })}
+            </section>
+            <Show when=move || !has_trace() && !many()>
+                <EmptyState/>
+            </Show>
+            <Show when=many>
+                <details class="trace-list-wrap" open=move || !has_trace()>
+                    <summary>"Trace list"</summary>
+                    <trace_list::TraceList/>
+                </details>
+            </Show>
+            <Show when=has_trace>
+                <Tabs/>
+                <search::SearchBox input_ref=search_ref/>
+                {move || match viewer.tab.get() {
+                    ViewTab::Timeline => view! {
+                        <div class="workspace">
+                            <timeline::Timeline/>
+                            <details::DetailPanel/>
+                        </div>
+                    }.into_any(),
+                    ViewTab::Stats => view! { <stats::StatsView/> }.into_any(),
+                    ViewTab::Quality => view! { <quality::QualityView/> }.into_any(),
+                }}
+            </Show>
+            <keyboard::HelpDialog/>
+        </div>
+    }
+}
+
+#[component]
+fn ViewerHeader() -> impl IntoView {
+    let viewer = use_viewer();
+    let summary = move || {
+        viewer.open.with(|o| {
+            o.as_ref().map(|o| {
+                header_line(
+                    o.span_count() as u64,
+                    o.data.services.len(),
+                    o.data.duration_ns,
+                )
+            })
+        })
+    };
+    let file_names = move || {
+        viewer.files.with(|f| {
+            f.iter()
+                .map(|f| f.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    let format = move || {
+        viewer.files.with(|f| {
+            let mut labels: Vec<String> = f.iter().map(|f| f.format_label.clone()).collect();
+            labels.dedup();
+            labels.join(", ")
+        })
+    };
+    view! {
+        <header class="viewer-header">
+            <h1>"Trace viewer"</h1>
+            {move || summary().map(|s| view! {
+                <p class="trace-summary">
+                    <span data-testid="header-summary">{s}</span>
+                    <span class="muted" data-testid="header-file">" — " {file_names()} " (" {format()} ")"</span>
+                </p>
+            })}
+        </header>
+    }
+}
+
+#[component]
+fn Tabs() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = controller::use_controller();
+    let tab = move |t: ViewTab, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                data-testid=format!("tab-{}", t.as_str())
+                aria-selected=move || (viewer.tab.get() == t).to_string()
+                on:click=move |_| if let Some(c) = controller { c.show_tab(t) }
+            >{label}</button>
+        }
+    };
+    view! {
+        <div class="tabs" role="tablist" aria-label="Views">
+            {tab(ViewTab::Timeline, "Timeline")}
+            {tab(ViewTab::Stats, "Statistics")}
+            {tab(ViewTab::Quality, "Data quality")}
+        </div>
+    }
+}
+
+#[component]
+fn EmptyState() -> impl IntoView {
+    view! {
+        <section class="empty-state card" data-testid="empty-state">
+            <h2>"Open a trace file"</h2>
+            <p>"The viewer reads these formats, detected from the content, also when gzip-compressed:"</p>
+            <ul>
+                <li><strong>"Jaeger JSON"</strong>" — the Jaeger UI's download or the query API's response"</li>
+                <li><strong>"OpenTelemetry OTLP JSON"</strong>" — including the Collector's file exporter (JSON Lines) and Tempo downloads"</li>
+                <li><strong>"Zipkin"</strong>" — v2 span lists and v1"</li>
+                <li><strong>"Chrome Trace Event Format"</strong>" — chrome://tracing, Perfetto JSON, DevTools recordings"</li>
+            </ul>
+            <p><strong>"Nothing is uploaded:"</strong>" files are read and parsed inside your browser."</p>
+            <input::Samples/>
+        </section>
+    }
+}

@@ -1,0 +1,292 @@
+//! The viewer's state: one struct of signals provided as context. The open trace is shared
+//! behind an `Arc` and read with `.with()`, never cloned per read.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use viewer_core::bitset::BitSet;
+use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
+use viewer_core::share::ViewTab;
+use viewer_session::protocol::{DetailsView, FileSummary, Phase, StatsView, TraceSummary};
+use viewer_session::wire::{MatchData, ViewData};
+
+/// What `data-app-state` says: tests and benchmarks wait on it, never on sleeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppState {
+    Idle,
+    Loading,
+    Error,
+}
+
+impl AppState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppState::Idle => "idle",
+            AppState::Loading => "loading",
+            AppState::Error => "error",
+        }
+    }
+}
+
+/// One trace ready to draw: the worker's columns and the tree rebuilt from its preorder.
+#[derive(Debug)]
+pub struct OpenTrace {
+    pub data: ViewData,
+    pub tree: TreeRows,
+}
+
+impl OpenTrace {
+    pub fn new(data: ViewData) -> Self {
+        let tree = TreeRows::from_preorder(
+            data.order.clone(),
+            data.depth.clone(),
+            data.subtree_len.clone(),
+        )
+        .unwrap_or_else(|| {
+            // The worker sends a consistent preorder; rebuild from parents if it ever does not.
+            let parent: Vec<Option<u32>> = data
+                .parent
+                .iter()
+                .map(|&p| (p != viewer_session::wire::NO_PARENT).then_some(p))
+                .collect();
+            TreeRows::build(&parent, &data.start)
+        });
+        OpenTrace { data, tree }
+    }
+
+    pub fn span_count(&self) -> usize {
+        self.data.start.len()
+    }
+
+    pub fn name(&self, span: u32) -> &str {
+        self.string(self.data.name.get(span as usize).copied())
+    }
+
+    pub fn service(&self, span: u32) -> &str {
+        self.string(self.data.service.get(span as usize).copied())
+    }
+
+    fn string(&self, id: Option<u32>) -> &str {
+        id.and_then(|i| self.data.strings.get(i as usize))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn flags(&self, span: u32) -> u8 {
+        self.data.flags.get(span as usize).copied().unwrap_or(0)
+    }
+
+    pub fn start(&self, span: u32) -> u64 {
+        self.data.start.get(span as usize).copied().unwrap_or(0)
+    }
+
+    pub fn dur(&self, span: u32) -> u64 {
+        self.data.dur.get(span as usize).copied().unwrap_or(0)
+    }
+
+    pub fn self_time(&self, span: u32) -> u64 {
+        self.data.self_time.get(span as usize).copied().unwrap_or(0)
+    }
+
+    /// Time extent of the trace relative to its start.
+    pub fn extent(&self) -> (u64, u64) {
+        (0, self.data.duration_ns.max(1))
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Viewer {
+    pub state: RwSignal<AppState>,
+    pub progress: RwSignal<Option<(Phase, u64, u64)>>,
+    /// The last load's error, shown next to the drop target.
+    pub error: RwSignal<Option<String>>,
+    pub files: RwSignal<Vec<FileSummary>>,
+    pub traces: RwSignal<Vec<TraceSummary>>,
+    pub open: RwSignal<Option<Arc<OpenTrace>>>,
+    pub collapsed: RwSignal<Collapsed>,
+    /// Visible rows: positions in the tree's preorder.
+    pub rows: RwSignal<Arc<Vec<u32>>>,
+    pub selected: RwSignal<Option<u32>>,
+    pub hovered: RwSignal<Option<u32>>,
+    pub details: RwSignal<Option<DetailsView>>,
+    pub query: RwSignal<String>,
+    pub matches: RwSignal<Option<Arc<Matches>>>,
+    pub only_matches: RwSignal<bool>,
+    /// Visible time window, ns relative to the trace start.
+    pub window: RwSignal<(u64, u64)>,
+    pub tab: RwSignal<ViewTab>,
+    pub stats: RwSignal<Option<Arc<StatsView>>>,
+    pub skew: RwSignal<bool>,
+    pub critical: RwSignal<bool>,
+    pub help_open: RwSignal<bool>,
+    /// A row the timeline should scroll into view.
+    pub scroll_request: RwSignal<Option<usize>>,
+}
+
+/// A search result: the matching spans as a list (for navigation) and a set (for drawing).
+#[derive(Debug)]
+pub struct Matches {
+    pub query: String,
+    pub spans: Vec<u32>,
+    pub set: BitSet,
+    pub error: Option<String>,
+}
+
+impl Matches {
+    pub fn new(m: MatchData, n_spans: usize) -> Self {
+        let mut set = BitSet::new(n_spans);
+        for &s in &m.spans {
+            if (s as usize) < n_spans {
+                set.set(s, true);
+            }
+        }
+        Matches {
+            query: m.query,
+            spans: m.spans,
+            set,
+            error: m.error,
+        }
+    }
+}
+
+impl Viewer {
+    pub fn new() -> Self {
+        Viewer {
+            state: RwSignal::new(AppState::Idle),
+            progress: RwSignal::new(None),
+            error: RwSignal::new(None),
+            files: RwSignal::new(Vec::new()),
+            traces: RwSignal::new(Vec::new()),
+            open: RwSignal::new(None),
+            collapsed: RwSignal::new(Collapsed::new(0)),
+            rows: RwSignal::new(Arc::new(Vec::new())),
+            selected: RwSignal::new(None),
+            hovered: RwSignal::new(None),
+            details: RwSignal::new(None),
+            query: RwSignal::new(String::new()),
+            matches: RwSignal::new(None),
+            only_matches: RwSignal::new(false),
+            window: RwSignal::new((0, 1)),
+            tab: RwSignal::new(ViewTab::Timeline),
+            stats: RwSignal::new(None),
+            skew: RwSignal::new(false),
+            critical: RwSignal::new(false),
+            help_open: RwSignal::new(false),
+            scroll_request: RwSignal::new(None),
+        }
+    }
+
+    /// Shows a freshly received trace view; keeps the window and collapse state when it is the
+    /// same trace again (skew switched), resets them for a new one.
+    pub fn show_view(&self, data: ViewData) {
+        let same_trace = self.open.with_untracked(|o| {
+            o.as_ref().is_some_and(|o| {
+                o.data.trace_id == data.trace_id && o.span_count() == data.start.len()
+            })
+        });
+        let open = Arc::new(OpenTrace::new(data));
+        if !same_trace {
+            self.collapsed.set(Collapsed::new(open.span_count()));
+            self.selected.set(None);
+            self.details.set(None);
+            self.matches.set(None);
+            self.stats.set(None);
+            self.window.set(open.extent());
+        } else {
+            self.stats.set(None);
+        }
+        self.open.set(Some(open));
+        self.recompute_rows();
+    }
+
+    /// Recomputes the visible rows after a collapse, filter or trace change (not per frame).
+    pub fn recompute_rows(&self) {
+        let rows = self.open.with_untracked(|open| {
+            let Some(open) = open else {
+                return Vec::new();
+            };
+            let mut out = Vec::with_capacity(open.span_count());
+            self.collapsed.with_untracked(|collapsed| {
+                let filtered = self.only_matches.get_untracked();
+                self.matches.with_untracked(|m| match m {
+                    Some(m) if filtered && m.error.is_none() && !m.query.trim().is_empty() => {
+                        visible_rows_filtered(&open.tree, collapsed, &m.set, &mut out)
+                    }
+                    _ => visible_rows(&open.tree, collapsed, &mut out),
+                })
+            });
+            out
+        });
+        self.rows.set(Arc::new(rows));
+    }
+
+    pub fn toggle_collapse(&self, span: u32) {
+        self.collapsed.update(|c| {
+            c.toggle(span);
+        });
+        self.recompute_rows();
+    }
+
+    pub fn set_collapsed(&self, span: u32, collapsed: bool) {
+        let changed = self
+            .collapsed
+            .with_untracked(|c| c.is_collapsed(span) != collapsed);
+        if changed {
+            self.collapsed.update(|c| c.set(span, collapsed));
+            self.recompute_rows();
+        }
+    }
+
+    pub fn collapse_all(&self) {
+        self.open.with_untracked(|o| {
+            if let Some(o) = o {
+                self.collapsed.update(|c| c.collapse_all(&o.tree));
+            }
+        });
+        self.recompute_rows();
+    }
+
+    pub fn expand_all(&self) {
+        self.collapsed.update(|c| c.expand_all());
+        self.recompute_rows();
+    }
+
+    pub fn collapse_to_depth(&self, level: u16) {
+        self.open.with_untracked(|o| {
+            if let Some(o) = o {
+                self.collapsed.update(|c| {
+                    c.expand_all();
+                    c.collapse_to_depth(&o.tree, level)
+                });
+            }
+        });
+        self.recompute_rows();
+    }
+
+    /// Makes a span visible (expanding its ancestors) and asks the timeline to scroll to it.
+    pub fn reveal(&self, span: u32) {
+        self.open.with_untracked(|o| {
+            if let Some(o) = o {
+                self.collapsed.update(|c| c.reveal(&o.tree, span));
+            }
+        });
+        self.recompute_rows();
+        let row = self.open.with_untracked(|o| {
+            o.as_ref().and_then(|o| {
+                self.rows
+                    .with_untracked(|rows| viewer_core::rows::row_of_span(&o.tree, rows, span))
+            })
+        });
+        self.scroll_request.set(row);
+    }
+}
+
+impl Default for Viewer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_viewer() -> Viewer {
+    use_context::<Viewer>().unwrap_or_default()
+}

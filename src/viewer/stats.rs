@@ -1,0 +1,191 @@
+//! Statistics view: the per-service and per-operation table (sortable) and two plotters charts
+//! rendered to inline SVG (plotters escapes text, and the names come from the user's file).
+
+use leptos::prelude::*;
+use plotters::prelude::*;
+use viewer_core::charts::{
+    duration_histogram_buckets_themed, self_time_by_service_themed, Bucket, ChartTheme,
+};
+use viewer_core::palette::service_color;
+use viewer_core::time_scale::format_duration;
+use viewer_session::protocol::{StatRow, StatsView};
+
+use crate::viewer::state::use_viewer;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Name,
+    Count,
+    Total,
+    SelfT,
+    Mean,
+    P95,
+    Max,
+    Errors,
+}
+
+fn sorted(rows: &[StatRow], col: Col, desc: bool) -> Vec<StatRow> {
+    let mut v = rows.to_vec();
+    v.sort_by(|a, b| {
+        let o = match col {
+            Col::Name => (a.service.as_str(), a.operation.as_deref())
+                .cmp(&(b.service.as_str(), b.operation.as_deref())),
+            Col::Count => a.count.cmp(&b.count),
+            Col::Total => a.total_ns.cmp(&b.total_ns),
+            Col::SelfT => a.self_ns.cmp(&b.self_ns),
+            Col::Mean => a.mean_ns.cmp(&b.mean_ns),
+            Col::P95 => a.p95_ns.cmp(&b.p95_ns),
+            Col::Max => a.max_ns.cmp(&b.max_ns),
+            Col::Errors => a.errors.cmp(&b.errors),
+        };
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    v
+}
+
+fn dark_mode() -> bool {
+    crate::viewer::canvas::css_var("color-scheme", "light").contains("dark")
+}
+
+fn theme() -> ChartTheme {
+    let mut t = if dark_mode() {
+        ChartTheme::dark()
+    } else {
+        ChartTheme::default()
+    };
+    t.background = None;
+    t
+}
+
+fn self_time_svg(stats: &StatsView) -> String {
+    let data: Vec<(String, u64, [u8; 3])> = stats
+        .services
+        .iter()
+        .map(|r| (r.service.clone(), r.self_ns, service_color(&r.service)))
+        .collect();
+    let height = (60 + 22 * data.len().min(20)) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, height)).into_drawing_area();
+        if let Err(e) = self_time_by_service_themed(root, &data, &theme()) {
+            leptos::logging::warn!("self-time chart: {e:?}");
+        }
+    }
+    svg
+}
+
+fn histogram_svg(stats: &StatsView) -> String {
+    let buckets: Vec<Bucket> = stats
+        .histogram
+        .iter()
+        .map(|b| Bucket {
+            lo: b.lo_ns,
+            hi: b.hi_ns,
+            count: b.count,
+        })
+        .collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 240)).into_drawing_area();
+        if let Err(e) = duration_histogram_buckets_themed(root, &buckets, &theme()) {
+            leptos::logging::warn!("histogram: {e:?}");
+        }
+    }
+    svg
+}
+
+#[component]
+pub fn StatsView() -> impl IntoView {
+    let viewer = use_viewer();
+    move || match viewer.stats.get() {
+        None => view! { <p class="muted" data-testid="stats-loading">"Computing statistics…"</p> }
+            .into_any(),
+        Some(s) => {
+            let self_svg = self_time_svg(&s);
+            let hist_svg = histogram_svg(&s);
+            view! {
+                <div class="stats" data-testid="stats">
+                    <div class="charts">
+                        <figure>
+                            <figcaption>"Self time by service"</figcaption>
+                            <div class="chart" data-testid="chart-self-time" role="img" aria-label="Bar chart of self time per service" inner_html=self_svg></div>
+                        </figure>
+                        <figure>
+                            <figcaption>"Span durations"</figcaption>
+                            <div class="chart" data-testid="chart-histogram" role="img" aria-label="Histogram of span durations" inner_html=hist_svg></div>
+                        </figure>
+                    </div>
+                    <h3>"By service"</h3>
+                    <StatTable rows=s.services.clone() testid="stats-services"/>
+                    <h3>"By operation"</h3>
+                    <StatTable rows=s.operations.clone() testid="stats-operations"/>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
+    let sort = RwSignal::new((Col::SelfT, true));
+    let header = move |label: &'static str, col: Col| {
+        let aria = move || {
+            let (c, d) = sort.get();
+            if c == col {
+                if d {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            } else {
+                "none"
+            }
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="th-sort" on:click=move |_| sort.update(|(c, d)| {
+                    if *c == col { *d = !*d } else { *c = col; *d = col != Col::Name }
+                })>{label}</button>
+            </th>
+        }
+    };
+    let rows = StoredValue::new(rows);
+    view! {
+        <div class="table-wrap">
+            <table class="stat-table" data-testid=testid>
+                <thead><tr>
+                    {header("Name", Col::Name)}
+                    {header("Count", Col::Count)}
+                    {header("Total", Col::Total)}
+                    {header("Self", Col::SelfT)}
+                    {header("Mean", Col::Mean)}
+                    {header("p95", Col::P95)}
+                    {header("Max", Col::Max)}
+                    {header("Errors", Col::Errors)}
+                </tr></thead>
+                <tbody>
+                    {move || {
+                        let (col, desc) = sort.get();
+                        rows.with_value(|r| sorted(r, col, desc)).into_iter().map(|r| view! {
+                            <tr>
+                                <th scope="row">{r.service.clone()}{r.operation.clone().map(|o| view! { <span class="muted">" · " {o}</span> })}</th>
+                                <td>{r.count}</td>
+                                <td>{format_duration(r.total_ns)}</td>
+                                <td>{format_duration(r.self_ns)}</td>
+                                <td>{format_duration(r.mean_ns)}</td>
+                                <td>{format_duration(r.p95_ns)}</td>
+                                <td>{format_duration(r.max_ns)}</td>
+                                <td class:errors={r.errors > 0}>{r.errors}</td>
+                            </tr>
+                        }).collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}

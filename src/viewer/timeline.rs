@@ -1,0 +1,657 @@
+//! The timeline: one row per span in tree order. Labels are DOM rows, but only the rows in
+//! view exist; bars, ruler and minimap are drawn on canvases, per frame O(visible rows + px).
+
+use leptos::html;
+use leptos::prelude::*;
+use viewer_core::lod::minimap_density;
+use viewer_core::palette::service_color;
+use viewer_core::rows::{row_range, scroll_to_row};
+use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
+use viewer_core::time_scale::{format_duration, TimeScale};
+use viewer_session::wire::flag;
+
+use crate::viewer::canvas::{css_var, fit_text, prepare, rgb};
+use crate::viewer::controller::use_controller;
+use crate::viewer::state::{use_viewer, OpenTrace, Viewer};
+
+pub const ROW_H: f64 = 24.0;
+const INDENT_PX: usize = 12;
+const MAX_INDENT_LEVELS: usize = 24;
+
+/// The time scale for the current window and a canvas width.
+pub fn scale_for(open: &OpenTrace, window: (u64, u64), width: f64) -> TimeScale {
+    let mut s = TimeScale::new(open.extent(), width.max(1.0)).with_min_window(10);
+    s.set_window(window.0, window.1);
+    s
+}
+
+/// Zooms the window by `factor` (>1 zooms in) around `anchor` (0..1 across the view).
+pub fn zoom(viewer: Viewer, factor: f64, anchor: f64) {
+    viewer.open.with_untracked(|o| {
+        if let Some(o) = o {
+            let mut s = scale_for(o, viewer.window.get_untracked(), 1000.0);
+            s.zoom_at(anchor.clamp(0.0, 1.0) * 1000.0, factor);
+            viewer.window.set((s.start_ns(), s.end_ns()));
+        }
+    });
+}
+
+/// Pans the window by a fraction of its width (positive: later).
+pub fn pan(viewer: Viewer, fraction: f64) {
+    viewer.open.with_untracked(|o| {
+        if let Some(o) = o {
+            let mut s = scale_for(o, viewer.window.get_untracked(), 1000.0);
+            s.pan_by_px(fraction * 1000.0);
+            viewer.window.set((s.start_ns(), s.end_ns()));
+        }
+    });
+}
+
+#[component]
+pub fn Timeline() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let scroll_ref = NodeRef::<html::Div>::new();
+    let bars_ref = NodeRef::<html::Canvas>::new();
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport_h = RwSignal::new(480.0f64);
+    let pointer = RwSignal::new((0.0f64, 0.0f64));
+    let resized = RwSignal::new(0u32);
+
+    // Keep the viewport height and canvas width current.
+    let on_resize = move || {
+        if let Some(el) = scroll_ref.get_untracked() {
+            viewport_h.set(el.client_height() as f64);
+        }
+        resized.update(|n| *n = n.wrapping_add(1));
+    };
+    Effect::new(move |_| {
+        if scroll_ref.get().is_some() {
+            on_resize();
+        }
+    });
+    let resize_handle = window_event_listener(leptos::ev::resize, move |_| on_resize());
+    on_cleanup(move || resize_handle.remove());
+
+    // Scroll a requested row into view.
+    Effect::new(move |_| {
+        if let Some(row) = viewer.scroll_request.get() {
+            if let Some(el) = scroll_ref.get_untracked() {
+                let top = scroll_to_row(
+                    row,
+                    el.scroll_top() as f64,
+                    el.client_height() as f64,
+                    ROW_H,
+                );
+                el.set_scroll_top(top as i32);
+                scroll_top.set(top);
+            }
+            viewer.scroll_request.set(None);
+        }
+    });
+
+    let range = Memo::new(move |_| {
+        let total = viewer.rows.with(|r| r.len());
+        row_range(scroll_top.get(), viewport_h.get(), ROW_H, total, 6)
+    });
+
+    // Draw the bars whenever anything they show changes.
+    Effect::new(move |_| {
+        resized.track();
+        let range = range.get();
+        let window = viewer.window.get();
+        let top = scroll_top.get();
+        let selected = viewer.selected.get();
+        let hovered = viewer.hovered.get();
+        let critical = viewer.critical.get();
+        let Some(canvas) = bars_ref.get() else { return };
+        viewer.open.with(|open| {
+            let Some(open) = open else { return };
+            viewer.rows.with(|rows| {
+                viewer.matches.with(|m| {
+                    draw_bars(
+                        &canvas,
+                        open,
+                        rows,
+                        range.clone(),
+                        window,
+                        top,
+                        selected,
+                        hovered,
+                        critical,
+                        m.as_deref(),
+                    );
+                })
+            })
+        });
+    });
+
+    let total_h = move || format!("height: {}px", viewer.rows.with(|r| r.len()) as f64 * ROW_H);
+
+    let hit = move |ev: &web_sys::MouseEvent| -> Option<u32> {
+        let y = ev.offset_y() as f64 + scroll_top.get_untracked();
+        let row = (y / ROW_H).floor();
+        if row < 0.0 {
+            return None;
+        }
+        let pos = viewer
+            .rows
+            .with_untracked(|r| r.get(row as usize).copied())?;
+        viewer.open.with_untracked(|o| {
+            o.as_ref()
+                .and_then(|o| o.tree.order().get(pos as usize).copied())
+        })
+    };
+
+    view! {
+        <div class="timeline" data-testid="timeline">
+            <TimelineToolbar/>
+            <div class="tl-top">
+                <div class="tl-top-label">"Service · operation"</div>
+                <div class="tl-top-right">
+                    <Minimap/>
+                    <Ruler/>
+                </div>
+            </div>
+            <div
+                class="tl-scroll"
+                node_ref=scroll_ref
+                data-testid="timeline-rows"
+                on:scroll=move |_| {
+                    if let Some(el) = scroll_ref.get_untracked() {
+                        scroll_top.set(el.scroll_top() as f64);
+                    }
+                }
+            >
+                <div class="tl-sticky">
+                    <canvas
+                        class="tl-bars"
+                        node_ref=bars_ref
+                        data-testid="timeline-canvas"
+                        aria-label="Span bars"
+                        style=move || format!("height: {}px", viewport_h.get())
+                        on:mousemove=move |ev| {
+                            pointer.set((ev.client_x() as f64, ev.client_y() as f64));
+                            viewer.hovered.set(hit(&ev));
+                        }
+                        on:mouseleave=move |_| viewer.hovered.set(None)
+                        on:click=move |ev| {
+                            if let (Some(c), Some(span)) = (controller, hit(&ev)) {
+                                c.select_span(Some(span));
+                            }
+                        }
+                        on:wheel=move |ev| {
+                            if ev.ctrl_key() || ev.meta_key() {
+                                ev.prevent_default();
+                                let w = bars_ref.get_untracked().map_or(1.0, |c| c.client_width() as f64);
+                                let factor = if ev.delta_y() < 0.0 { 1.25 } else { 0.8 };
+                                zoom(viewer, factor, ev.offset_x() as f64 / w.max(1.0));
+                            } else if ev.shift_key() || ev.delta_x().abs() > ev.delta_y().abs() {
+                                ev.prevent_default();
+                                let d = if ev.delta_x() != 0.0 { ev.delta_x() } else { ev.delta_y() };
+                                pan(viewer, d.signum() * 0.1);
+                            }
+                        }
+                    ></canvas>
+                </div>
+                <div class="tl-spacer" style=total_h role="tree" aria-label="Spans">
+                    <For
+                        each=move || {
+                            let r = range.get();
+                            viewer.rows.with(|rows| r.filter_map(|i| rows.get(i).map(|p| (i, *p))).collect::<Vec<_>>())
+                        }
+                        key=|(i, pos)| (*i, *pos)
+                        children=move |(row, pos)| view! { <SpanRow row=row pos=pos/> }
+                    />
+                </div>
+            </div>
+            <Tooltip pointer=pointer/>
+        </div>
+    }
+}
+
+#[component]
+fn SpanRow(row: usize, pos: u32) -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let info = viewer.open.with_untracked(|o| {
+        o.as_ref().and_then(|o| {
+            let span = *o.tree.order().get(pos as usize)?;
+            let depth = *o.tree.depth().get(pos as usize)? as usize;
+            Some((
+                span,
+                depth,
+                o.tree.has_children(pos),
+                o.service(span).to_string(),
+                o.name(span).to_string(),
+                o.flags(span),
+            ))
+        })
+    });
+    let Some((span, depth, has_children, service, name, flags)) = info else {
+        return ().into_any();
+    };
+    let indent = depth.min(MAX_INDENT_LEVELS) * INDENT_PX;
+    let color = rgb(service_color(&service));
+    let collapsed = move || viewer.collapsed.with(|c| c.is_collapsed(span));
+    let selected = move || viewer.selected.get() == Some(span);
+    let matched = move || {
+        viewer.matches.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| m.error.is_none() && m.set.contains(span))
+        })
+    };
+    let select = move |_| {
+        if let Some(c) = controller {
+            c.select_span(Some(span));
+        }
+    };
+    view! {
+        <div
+            class="tl-row"
+            class:selected=selected
+            class:matched=matched
+            class:error={flags & flag::ERROR != 0}
+            role="treeitem"
+            attr:aria-level=(depth + 1).to_string()
+            aria-selected=move || selected().to_string()
+            aria-expanded=move || has_children.then(|| (!collapsed()).to_string())
+            data-testid="span-row"
+            data-span=span
+            style=format!("top: {}px", row as f64 * ROW_H)
+            on:click=select
+        >
+            <span class="tl-indent" style=format!("width: {indent}px")></span>
+            {has_children.then(|| view! {
+                <button
+                    type="button"
+                    class="tl-toggle"
+                    data-testid="collapse-toggle"
+                    aria-label=move || if collapsed() { "Expand" } else { "Collapse" }
+                    on:click=move |ev| {
+                        ev.stop_propagation();
+                        viewer.toggle_collapse(span);
+                    }
+                >{move || if collapsed() { "▸" } else { "▾" }}</button>
+            })}
+            {(!has_children).then(|| view! { <span class="tl-toggle-space"></span> })}
+            <span class="swatch" style=format!("background: {color}")></span>
+            <span class="tl-service">{service}</span>
+            <span class="tl-name">{name}</span>
+            {(flags & flag::ERROR != 0).then(|| view! { <span class="badge badge-error" title="Error status">"error"</span> })}
+            {(flags & flag::ORPHAN != 0).then(|| view! { <span class="badge badge-warn" title="Parent span not in the file">"orphan"</span> })}
+            {(flags & flag::SKEW_ADJUSTED != 0).then(|| view! { <span class="badge badge-warn" title="Moved by clock-skew correction">"skew"</span> })}
+        </div>
+    }
+    .into_any()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_bars(
+    canvas: &web_sys::HtmlCanvasElement,
+    open: &OpenTrace,
+    rows: &[u32],
+    range: std::ops::Range<usize>,
+    window: (u64, u64),
+    scroll_top: f64,
+    selected: Option<u32>,
+    hovered: Option<u32>,
+    critical: bool,
+    matches: Option<&crate::viewer::state::Matches>,
+) {
+    let Some((ctx, w, h)) = prepare(canvas) else {
+        return;
+    };
+    let scale = scale_for(open, window, w);
+    let text = css_var("--text", "#1a1f24");
+    let grid = css_var("--border", "#d0d7de");
+    let highlight = css_var("--match", "rgba(255, 200, 0, 0.35)");
+    let error = css_var("--error", "#b3261e");
+    let accent = css_var("--accent", "#005f86");
+
+    ctx.set_stroke_style_str(&grid);
+    ctx.set_line_width(1.0);
+    for t in ticks(&scale, DEFAULT_MIN_SPACING_PX) {
+        let x = t.px.round() + 0.5;
+        ctx.begin_path();
+        ctx.move_to(x, 0.0);
+        ctx.line_to(x, h);
+        ctx.stroke();
+    }
+    ctx.set_font("12px system-ui, sans-serif");
+    ctx.set_text_baseline("middle");
+    let order = open.tree.order();
+    for row in range {
+        let Some(&pos) = rows.get(row) else { continue };
+        let Some(&span) = order.get(pos as usize) else {
+            continue;
+        };
+        let y = row as f64 * ROW_H - scroll_top;
+        if y + ROW_H < 0.0 || y > h {
+            continue;
+        }
+        let flags = open.flags(span);
+        if matches.is_some_and(|m| m.error.is_none() && m.set.contains(span)) {
+            ctx.set_fill_style_str(&highlight);
+            ctx.fill_rect(0.0, y, w, ROW_H);
+        }
+        if selected == Some(span) || hovered == Some(span) {
+            ctx.set_fill_style_str(if selected == Some(span) {
+                "rgba(0, 120, 200, 0.14)"
+            } else {
+                "rgba(127, 127, 127, 0.10)"
+            });
+            ctx.fill_rect(0.0, y, w, ROW_H);
+        }
+        let start = open.start(span);
+        let dur = open.dur(span);
+        if !scale.overlaps(start, dur) {
+            continue;
+        }
+        let x0 = scale.ns_to_px(start).max(-1.0);
+        let x1 = scale.ns_to_px(start.saturating_add(dur)).min(w + 1.0);
+        // Narrower than a pixel still shows as one pixel: a span never disappears.
+        let bw = (x1 - x0).max(1.0);
+        ctx.set_fill_style_str(&rgb(service_color(open.service(span))));
+        ctx.fill_rect(x0, y + 5.0, bw, ROW_H - 10.0);
+        if critical && flags & flag::CRITICAL != 0 {
+            ctx.set_fill_style_str(&text);
+            ctx.fill_rect(x0, y + ROW_H - 7.0, bw, 3.0);
+        }
+        if flags & flag::ERROR != 0 {
+            ctx.set_stroke_style_str(&error);
+            ctx.set_line_width(2.0);
+            ctx.stroke_rect(x0, y + 5.0, bw, ROW_H - 10.0);
+        }
+        if flags & flag::SKEW_ADJUSTED != 0 {
+            ctx.set_stroke_style_str(&accent);
+            ctx.set_line_width(1.0);
+            let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.into(), &2.into()));
+            ctx.stroke_rect(x0 - 2.0, y + 3.0, bw + 4.0, ROW_H - 6.0);
+            let _ = ctx.set_line_dash(&js_sys::Array::new());
+        }
+        if selected == Some(span) {
+            ctx.set_stroke_style_str(&accent);
+            ctx.set_line_width(2.0);
+            ctx.stroke_rect(x0 - 1.0, y + 4.0, bw + 2.0, ROW_H - 8.0);
+        }
+        // Duration label right of the bar, or left of it when the bar reaches the edge.
+        let label = format_duration(dur);
+        ctx.set_fill_style_str(&text);
+        let after = x0 + bw + 4.0;
+        if let Some(t) = fit_text(&ctx, &label, w - after) {
+            let _ = ctx.fill_text(&t, after, y + ROW_H / 2.0);
+        } else if let Some(t) = fit_text(&ctx, &label, x0 - 4.0) {
+            ctx.set_text_align("right");
+            let _ = ctx.fill_text(&t, x0 - 4.0, y + ROW_H / 2.0);
+            ctx.set_text_align("left");
+        }
+    }
+}
+
+#[component]
+fn Ruler() -> impl IntoView {
+    let viewer = use_viewer();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    // Drag-select: start and current x in px while the button is down.
+    let drag = RwSignal::new(None::<(f64, f64)>);
+    Effect::new(move |_| {
+        let window = viewer.window.get();
+        let drag = drag.get();
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        viewer.open.with(|open| {
+            let Some(open) = open else { return };
+            let Some((ctx, w, h)) = prepare(&canvas) else {
+                return;
+            };
+            let scale = scale_for(open, window, w);
+            ctx.set_fill_style_str(&css_var("--muted", "#4a5560"));
+            ctx.set_stroke_style_str(&css_var("--border", "#d0d7de"));
+            ctx.set_font("11px system-ui, sans-serif");
+            ctx.set_text_baseline("middle");
+            for t in ticks(&scale, DEFAULT_MIN_SPACING_PX) {
+                let x = t.px.round() + 0.5;
+                ctx.begin_path();
+                ctx.move_to(x, h * 0.55);
+                ctx.line_to(x, h);
+                ctx.stroke();
+                let _ = ctx.fill_text(&t.label, x + 3.0, h * 0.35);
+            }
+            if let Some((a, b)) = drag {
+                ctx.set_fill_style_str("rgba(0, 120, 200, 0.25)");
+                ctx.fill_rect(a.min(b), 0.0, (a - b).abs(), h);
+            }
+        });
+    });
+    let finish = move |x: f64| {
+        if let Some((a, _)) = drag.get_untracked() {
+            drag.set(None);
+            let w = canvas_ref
+                .get_untracked()
+                .map_or(1.0, |c| c.client_width() as f64);
+            if (x - a).abs() >= 3.0 {
+                viewer.open.with_untracked(|o| {
+                    if let Some(o) = o {
+                        let s = scale_for(o, viewer.window.get_untracked(), w);
+                        let (l, r) = (a.min(x), a.max(x));
+                        viewer.window.set((s.px_to_ns(l), s.px_to_ns(r)));
+                    }
+                });
+            }
+        }
+    };
+    view! {
+        <canvas
+            class="tl-ruler"
+            node_ref=canvas_ref
+            data-testid="ruler"
+            aria-label="Time ruler: drag to zoom into a range"
+            on:mousedown=move |ev| drag.set(Some((ev.offset_x() as f64, ev.offset_x() as f64)))
+            on:mousemove=move |ev| {
+                if let Some((a, _)) = drag.get_untracked() {
+                    drag.set(Some((a, ev.offset_x() as f64)));
+                }
+            }
+            on:mouseup=move |ev| finish(ev.offset_x() as f64)
+            on:mouseleave=move |_| drag.set(None)
+            on:wheel=move |ev| {
+                ev.prevent_default();
+                let w = canvas_ref.get_untracked().map_or(1.0, |c| c.client_width() as f64);
+                zoom(viewer, if ev.delta_y() < 0.0 { 1.25 } else { 0.8 }, ev.offset_x() as f64 / w.max(1.0));
+            }
+        ></canvas>
+    }
+}
+
+#[component]
+fn Minimap() -> impl IntoView {
+    let viewer = use_viewer();
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    // Density per pixel column, computed once per trace and width.
+    let density = Memo::new(move |_| {
+        let width = canvas_ref
+            .get()
+            .map_or(0, |c| c.client_width().max(0) as usize);
+        viewer.open.with(|o| {
+            o.as_ref().map(|o| {
+                let spans: Vec<(u64, u64)> = o
+                    .data
+                    .start
+                    .iter()
+                    .copied()
+                    .zip(o.data.dur.iter().copied())
+                    .collect();
+                let mut d = minimap_density(&spans, o.extent(), width);
+                viewer_core::lod::normalize_max(&mut d);
+                d
+            })
+        })
+    });
+    // What a drag does: move the window, or resize it from one edge.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Drag {
+        Move { grab_ns: u64, window: (u64, u64) },
+        Left,
+        Right,
+    }
+    let drag = RwSignal::new(None::<Drag>);
+    Effect::new(move |_| {
+        let window = viewer.window.get();
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
+        density.with(|d| {
+            let Some(d) = d else { return };
+            viewer.open.with(|open| {
+                let Some(open) = open else { return };
+                let Some((ctx, w, h)) = prepare(&canvas) else {
+                    return;
+                };
+                ctx.set_fill_style_str(&css_var("--muted", "#4a5560"));
+                for (x, v) in d.iter().enumerate() {
+                    if *v > 0.0 {
+                        let bh = (*v as f64 * (h - 2.0)).max(1.0);
+                        ctx.fill_rect(x as f64, h - bh, 1.0, bh);
+                    }
+                }
+                let full = TimeScale::new(open.extent(), w);
+                let (a, b) = (full.ns_to_px(window.0), full.ns_to_px(window.1));
+                ctx.set_fill_style_str("rgba(0, 120, 200, 0.18)");
+                ctx.fill_rect(a, 0.0, (b - a).max(2.0), h);
+                ctx.set_stroke_style_str(&css_var("--accent", "#005f86"));
+                ctx.set_line_width(2.0);
+                ctx.stroke_rect(a, 1.0, (b - a).max(2.0), h - 2.0);
+            });
+        });
+    });
+    let to_ns = move |x: f64| -> Option<u64> {
+        let w = canvas_ref.get_untracked()?.client_width() as f64;
+        viewer.open.with_untracked(|o| {
+            o.as_ref()
+                .map(|o| TimeScale::new(o.extent(), w.max(1.0)).px_to_ns(x))
+        })
+    };
+    let apply = move |x: f64| {
+        let (Some(d), Some(ns)) = (drag.get_untracked(), to_ns(x)) else {
+            return;
+        };
+        let (a, b) = viewer.window.get_untracked();
+        let extent_end = viewer
+            .open
+            .with_untracked(|o| o.as_ref().map_or(1, |o| o.extent().1));
+        let next = match d {
+            Drag::Move { grab_ns, window } => {
+                let len = window.1 - window.0;
+                let start = (window.0 as i128 + ns as i128 - grab_ns as i128)
+                    .clamp(0, (extent_end - len.min(extent_end)) as i128)
+                    as u64;
+                (start, start + len)
+            }
+            Drag::Left => (ns.min(b.saturating_sub(10)), b),
+            Drag::Right => (a, ns.max(a + 10)),
+        };
+        viewer.window.set(next);
+    };
+    view! {
+        <canvas
+            class="tl-minimap"
+            node_ref=canvas_ref
+            data-testid="minimap"
+            aria-label="Minimap of the whole trace: drag the window to pan, its edges to resize"
+            on:mousedown=move |ev| {
+                let x = ev.offset_x() as f64;
+                let Some(ns) = to_ns(x) else { return };
+                let (a, b) = viewer.window.get_untracked();
+                let (Some(pa), Some(pb)) = (to_ns(x - 4.0), to_ns(x + 4.0)) else { return };
+                let d = if (pa..=pb).contains(&a) {
+                    Drag::Left
+                } else if (pa..=pb).contains(&b) {
+                    Drag::Right
+                } else if (a..=b).contains(&ns) {
+                    Drag::Move { grab_ns: ns, window: (a, b) }
+                } else {
+                    // Outside the window: centre the window there, then drag it.
+                    let len = b - a;
+                    let start = ns.saturating_sub(len / 2);
+                    viewer.window.set((start, start + len));
+                    Drag::Move { grab_ns: ns, window: viewer.window.get_untracked() }
+                };
+                drag.set(Some(d));
+            }
+            on:mousemove=move |ev| apply(ev.offset_x() as f64)
+            on:mouseup=move |_| drag.set(None)
+            on:mouseleave=move |_| drag.set(None)
+        ></canvas>
+    }
+}
+
+#[component]
+fn Tooltip(pointer: RwSignal<(f64, f64)>) -> impl IntoView {
+    let viewer = use_viewer();
+    move || {
+        let span = viewer.hovered.get()?;
+        let (x, y) = pointer.get();
+        viewer.open.with(|o| {
+            let o = o.as_ref()?;
+            Some(view! {
+                <div class="tooltip" role="tooltip" data-testid="tooltip" style=format!("left: {}px; top: {}px", x + 14.0, y + 14.0)>
+                    <strong>{o.name(span).to_string()}</strong>
+                    <div>{o.service(span).to_string()}</div>
+                    <div>"Duration " {format_duration(o.dur(span))}</div>
+                    <div>"Self time " {format_duration(o.self_time(span))}</div>
+                </div>
+            })
+        })
+    }
+}
+
+#[component]
+fn TimelineToolbar() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let max_depth = move || {
+        viewer
+            .open
+            .with(|o| o.as_ref().map_or(0, |o| o.tree.max_depth()))
+    };
+    view! {
+        <div class="toolbar" role="toolbar" aria-label="Timeline">
+            <button type="button" data-testid="collapse-all" on:click=move |_| viewer.collapse_all()>"Collapse all"</button>
+            <button type="button" data-testid="expand-all" on:click=move |_| viewer.expand_all()>"Expand all"</button>
+            <label>
+                "Depth "
+                <select
+                    data-testid="depth-select"
+                    on:change=move |ev| {
+                        match event_target_value(&ev).parse::<u16>() {
+                            Ok(level) => viewer.collapse_to_depth(level),
+                            Err(_) => viewer.expand_all(),
+                        }
+                    }
+                >
+                    <option value="all">"all"</option>
+                    {move || (1..=max_depth().min(12)).map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="button" on:click=move |_| zoom(viewer, 1.5, 0.5) aria-label="Zoom in">"＋"</button>
+            <button type="button" on:click=move |_| zoom(viewer, 1.0 / 1.5, 0.5) aria-label="Zoom out">"－"</button>
+            <button type="button" data-testid="zoom-reset" on:click=move |_| {
+                if let Some(e) = viewer.open.with_untracked(|o| o.as_ref().map(|o| o.extent())) { viewer.window.set(e) }
+            }>"Reset zoom"</button>
+            <label class="check">
+                <input type="checkbox" data-testid="critical-toggle"
+                    prop:checked=move || viewer.critical.get()
+                    on:change=move |ev| viewer.critical.set(event_target_checked(&ev))/>
+                " Critical path"
+            </label>
+            <label class="check">
+                <input type="checkbox" data-testid="skew-toggle"
+                    prop:checked=move || viewer.skew.get()
+                    on:change=move |ev| if let Some(c) = controller { c.set_skew(event_target_checked(&ev)) }/>
+                " Correct clock skew"
+            </label>
+        </div>
+    }
+}
