@@ -83,14 +83,14 @@ pub fn TraceViewer() -> impl IntoView {
 #[component]
 fn ViewerHeader() -> impl IntoView {
     let viewer = use_viewer();
+    // The numbers also go into data attributes so tests compare them with tracecheck's.
     let summary = move || {
         viewer.open.with(|o| {
             o.as_ref().map(|o| {
-                header_line(
-                    o.span_count() as u64,
-                    o.data.services.len(),
-                    o.data.duration_ns,
-                )
+                let (spans, services) = (o.span_count(), o.data.services.len());
+                let duration = o.data.duration_ns;
+                let text = header_line(spans as u64, services, duration);
+                (text, spans, services, duration)
             })
         })
     };
@@ -112,9 +112,9 @@ fn ViewerHeader() -> impl IntoView {
     view! {
         <header class="viewer-header">
             <h1>"Trace viewer"</h1>
-            {move || summary().map(|s| view! {
+            {move || summary().map(|(text, spans, services, duration)| view! {
                 <p class="trace-summary">
-                    <span data-testid="header-summary">{s}</span>
+                    <span data-testid="header-summary" data-spans=spans data-services=services data-duration-ns=duration>{text}</span>
                     <span class="muted" data-testid="header-file">" — " {file_names()} " (" {format()} ")"</span>
                 </p>
             })}

@@ -635,8 +635,8 @@ fn TimelineToolbar() -> impl IntoView {
                     {move || (1..=max_depth().min(12)).map(|l| view! { <option value=l.to_string()>{l.to_string()}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="button" on:click=move |_| zoom(viewer, 1.5, 0.5) aria-label="Zoom in">"＋"</button>
-            <button type="button" on:click=move |_| zoom(viewer, 1.0 / 1.5, 0.5) aria-label="Zoom out">"－"</button>
+            <button type="button" on:click=move |_| zoom(viewer, 1.5, 0.5)>"Zoom in"</button>
+            <button type="button" on:click=move |_| zoom(viewer, 1.0 / 1.5, 0.5)>"Zoom out"</button>
             <button type="button" data-testid="zoom-reset" on:click=move |_| {
                 if let Some(e) = viewer.open.with_untracked(|o| o.as_ref().map(|o| o.extent())) { viewer.window.set(e) }
             }>"Reset zoom"</button>
