@@ -47,6 +47,7 @@ impl Controller {
         if files.is_empty() {
             return;
         }
+        self.viewer.sample.set(None);
         self.start_loading();
         self.with_client(|c| c.open_files(files));
     }
@@ -55,11 +56,13 @@ impl Controller {
         if text.trim().is_empty() {
             return;
         }
+        self.viewer.sample.set(None);
         self.start_loading();
         self.with_client(|c| c.open_pasted(text));
     }
 
     pub fn open_sample(&self, name: &str) {
+        self.viewer.sample.set(Some(name.to_string()));
         self.start_loading();
         self.with_client(|c| c.open_sample(name));
     }
@@ -82,6 +85,12 @@ impl Controller {
             Some(span) => self.with_client(|c| c.send(Request::Details { span })),
             None => self.viewer.details.set(None),
         }
+    }
+
+    /// Selects the span with this id once the worker has found it (links name spans by id).
+    pub fn find_span(&self, span_id: String) {
+        self.viewer.pending_span.set(Some(span_id.clone()));
+        self.with_client(|c| c.send(Request::FindSpan { span_id }));
     }
 
     pub fn filter(&self, query: String) {
@@ -119,13 +128,24 @@ impl Controller {
                 viewer.error.set(None);
                 viewer.progress.set(None);
                 let single = traces.len() == 1;
+                // A shared link names its trace; otherwise a lone trace opens by itself.
+                let linked = viewer.link.with_untracked(|l| {
+                    l.as_ref().and_then(|l| l.trace.clone()).and_then(|id| {
+                        traces
+                            .iter()
+                            .find(|t| t.trace_id.eq_ignore_ascii_case(&id))
+                            .map(|t| t.index)
+                    })
+                });
                 viewer.files.set(files);
                 viewer.traces.set(traces);
                 viewer.open.set(None);
                 viewer.rows.set(Arc::new(Vec::new()));
                 viewer.details.set(None);
                 viewer.selected.set(None);
-                if single {
+                if let Some(index) = linked {
+                    self.select_trace(index);
+                } else if single {
                     // One trace: open it straight away; the state stays "loading" until it arrives.
                     self.select_trace(0);
                 } else {
@@ -138,6 +158,14 @@ impl Controller {
                 viewer.state.set(AppState::Error);
             }
             WorkerEvent::Response(Response::Details(d)) => {
+                let linked = viewer
+                    .pending_span
+                    .with_untracked(|p| p.as_deref() == Some(d.span_id.as_str()));
+                if linked {
+                    viewer.pending_span.set(None);
+                    viewer.selected.set(Some(d.span));
+                    viewer.reveal(d.span);
+                }
                 if viewer.selected.get_untracked() == Some(d.span) {
                     viewer.details.set(Some(*d));
                 }
@@ -145,6 +173,7 @@ impl Controller {
             WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
             WorkerEvent::Response(Response::Error { message }) => {
                 leptos::logging::warn!("worker: {message}");
+                viewer.pending_span.set(None);
                 if viewer.state.get_untracked() == AppState::Loading {
                     viewer.error.set(Some(message));
                     viewer.state.set(AppState::Error);
@@ -153,6 +182,7 @@ impl Controller {
             WorkerEvent::View(data) => {
                 viewer.show_view(*data);
                 viewer.state.set(AppState::Idle);
+                crate::viewer::url_state::apply_link(viewer, *self);
             }
             WorkerEvent::Matches(m) => {
                 // Ignore answers to a query the user has since changed.

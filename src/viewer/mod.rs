@@ -13,6 +13,7 @@ pub mod state;
 pub mod stats;
 pub mod timeline;
 pub mod trace_list;
+pub mod url_state;
 
 use leptos::html;
 use leptos::prelude::*;
@@ -30,6 +31,8 @@ pub fn TraceViewer() -> impl IntoView {
     provide_context(controller);
     let search_ref = NodeRef::<html::Input>::new();
     keyboard::install(viewer, controller, search_ref);
+    url_state::restore(viewer, controller);
+    url_state::keep_in_sync(viewer);
 
     let has_trace = move || viewer.open.with(Option::is_some);
     let many = move || viewer.traces.with(|t| t.len() > 1);

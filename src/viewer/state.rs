@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
 use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
-use viewer_core::share::ViewTab;
+use viewer_core::share::{ViewState, ViewTab};
 use viewer_session::protocol::{DetailsView, FileSummary, Phase, StatsView, TraceSummary};
 use viewer_session::wire::{MatchData, ViewData};
 
@@ -121,6 +121,12 @@ pub struct Viewer {
     pub help_open: RwSignal<bool>,
     /// A row the timeline should scroll into view.
     pub scroll_request: RwSignal<Option<usize>>,
+    /// A shared link's view waiting for its trace to be opened (see `url_state`).
+    pub link: RwSignal<Option<ViewState>>,
+    /// A span id from a link, looked up in the worker.
+    pub pending_span: RwSignal<Option<String>>,
+    /// The bundled sample that is open, so links to it reopen it.
+    pub sample: RwSignal<Option<String>>,
 }
 
 /// A search result: the matching spans as a list (for navigation) and a set (for drawing).
@@ -173,6 +179,9 @@ impl Viewer {
             critical: RwSignal::new(false),
             help_open: RwSignal::new(false),
             scroll_request: RwSignal::new(None),
+            link: RwSignal::new(None),
+            pending_span: RwSignal::new(None),
+            sample: RwSignal::new(None),
         }
     }
 

@@ -146,6 +146,7 @@ pub fn Timeline() -> impl IntoView {
     view! {
         <div class="timeline" data-testid="timeline">
             <TimelineToolbar/>
+            <Legend/>
             <div class="tl-top">
                 <div class="tl-top-label">"Service · operation"</div>
                 <div class="tl-top-right">
@@ -653,5 +654,40 @@ fn TimelineToolbar() -> impl IntoView {
                 " Correct clock skew"
             </label>
         </div>
+    }
+}
+
+/// Service colours; a click searches for the service's spans.
+#[component]
+fn Legend() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let services = move || {
+        viewer.open.with(|o| {
+            o.as_ref().map_or_else(Vec::new, |o| {
+                o.data
+                    .services
+                    .iter()
+                    .filter_map(|&id| o.data.strings.get(id as usize).cloned())
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <ul class="legend" data-testid="legend" aria-label="Services">
+            {move || services().into_iter().map(|name| {
+                let color = rgb(service_color(&name));
+                let query = viewer_core::filter::equals_term("service", &name);
+                view! {
+                    <li>
+                        <button type="button" class="legend-item" title="Search this service's spans"
+                            on:click=move |_| if let Some(c) = controller { c.filter(query.clone()) }>
+                            <span class="swatch" style=format!("background: {color}")></span>
+                            {name.clone()}
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }

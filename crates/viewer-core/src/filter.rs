@@ -311,6 +311,23 @@ impl Pred {
     }
 }
 
+/// A filter term matching `key` equal to `value` exactly, quoted when needed, so clicking a
+/// service or attribute can search for it whatever characters it holds.
+pub fn equals_term(key: &str, value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | '=' | '<' | '>' | '!' | '~'));
+    if plain {
+        format!("{key}={value}")
+    } else {
+        format!(
+            "{key}=\"{}\"",
+            value.replace('\\', "\\\\").replace('"', "\\\"")
+        )
+    }
+}
+
 /// Case-insensitive substring test against an already-lowercase needle, without allocating
 /// for ASCII text (the common case, and this runs once per span per keystroke).
 pub fn contains_ci(haystack: &str, needle_lower: &str) -> bool {
@@ -1001,5 +1018,23 @@ mod tests {
         assert_eq!(prev_match(&[], None), None);
         assert_eq!(match_ordinal(&rows, 8), Some((2, 3)));
         assert_eq!(match_ordinal(&rows, 9), None);
+    }
+
+    #[test]
+    fn equals_term_round_trips_through_the_parser() {
+        for value in ["api", "my service", "a\"b", "back\\slash", "x=y", ""] {
+            let term = equals_term("service", value);
+            let f = Filter::parse(&term).expect(&term);
+            let mut span = get_user();
+            span.service = Box::leak(value.to_string().into_boxed_str());
+            assert!(f.matches(&span), "{term} should match service {value:?}");
+            span.service = Box::leak(format!("{value}-other").into_boxed_str());
+            assert!(
+                !f.matches(&span),
+                "{term} should not match {:?}",
+                span.service
+            );
+        }
+        assert_eq!(equals_term("service", "api"), "service=api");
     }
 }

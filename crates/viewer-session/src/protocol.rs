@@ -21,6 +21,9 @@ pub enum Request {
     SelectTrace { trace: u32 },
     /// Decode one span of the open trace: answered with `Response::Details`.
     Details { span: u32 },
+    /// Find a span of the open trace by its id (a shared link names spans by id): answered
+    /// with `Response::Details` of that span, or `Response::Error` when it is not there.
+    FindSpan { span_id: String },
     /// Match the filter against the open trace: answered with `Response::Matches` (binary).
     Filter { query: String },
     /// Statistics of the open trace: answered with `Response::Stats`.

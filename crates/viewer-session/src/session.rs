@@ -195,6 +195,20 @@ impl Session {
         }
     }
 
+    /// The details of the span with id `span_id` in the open trace.
+    pub fn find_span(&self, span_id: &str) -> Response {
+        let found = self
+            .shown()
+            .ok()
+            .and_then(|(t, _)| t.find_span(span_id.trim()));
+        match found {
+            Some(i) => self.details(i),
+            None => Response::Error {
+                message: format!("span {span_id} is not in the open trace"),
+            },
+        }
+    }
+
     fn details_view(&self, i: u32) -> Result<DetailsView, String> {
         let (t, open) = self.shown()?;
         if i >= t.len() {
@@ -353,6 +367,7 @@ impl Session {
             }
             Request::SelectTrace { trace } => view(self.select(trace)),
             Request::Details { span } => Outgoing::Json(self.details(span)),
+            Request::FindSpan { span_id } => Outgoing::Json(self.find_span(&span_id)),
             Request::Filter { query } => Outgoing::Matches(self.filter(&query)),
             Request::Stats => Outgoing::Json(self.stats()),
             Request::SetSkew { on } => view(self.set_skew(on)),

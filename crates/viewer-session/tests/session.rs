@@ -398,3 +398,25 @@ fn handle_dispatches_by_kind() {
         Outgoing::Json(Response::Error { .. })
     ));
 }
+
+#[test]
+fn find_span_answers_with_the_details_of_that_span() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let v = s.select(0).expect("select");
+    let i = span_by_id(&s, &v, "span-2");
+    match s.handle(Request::FindSpan {
+        span_id: "span-2".into(),
+    }) {
+        Outgoing::Json(Response::Details(d)) => {
+            assert_eq!(d.span, i);
+            assert_eq!(d.name, "op2");
+        }
+        _ => panic!("expected details"),
+    }
+    match s.handle(Request::FindSpan {
+        span_id: "nope".into(),
+    }) {
+        Outgoing::Json(Response::Error { message }) => assert!(message.contains("nope")),
+        _ => panic!("expected an error"),
+    }
+}

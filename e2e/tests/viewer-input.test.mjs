@@ -1,0 +1,110 @@
+// The viewer's other ways in (paste, several files, cancel) and shareable links.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE_URL, launch, freshPage } from '../lib/browser.mjs';
+import { ViewerPage, cliSummary, fixture } from '../lib/viewer.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('pasting JSON text opens it', async () => {
+  const file = fixture('otlp/ok/01_otel-proto-example-trace.json');
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+  }, readFileSync(file, 'utf8'));
+  assert.equal(await viewer.settled(), 'idle');
+  assert.equal((await viewer.header()).spans, cliSummary(file).traces[0].spans);
+  await page.context().close();
+});
+
+test('several files dropped at once are merged into one trace list', async () => {
+  const files = [fixture('jaeger/ok/02_graph-testTrace.json'), fixture('zipkin/ok/08_smartthings-oauth-authorization.json')];
+  const expected = files.reduce((n, f) => n + cliSummary(f).traces.length, 0);
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.drop(files);
+  assert.equal(await page.getByTestId('trace-row').count(), expected);
+  assert.match(await page.getByTestId('viewer').textContent(), new RegExp(`${expected} traces`));
+  await page.context().close();
+});
+
+test('a second file replaces the first', async () => {
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(fixture('jaeger/ok/02_graph-testTrace.json'));
+  const second = fixture('zipkin/ok/08_smartthings-oauth-authorization.json');
+  await viewer.pick(second);
+  assert.equal((await viewer.header()).spans, cliSummary(second).traces[0].spans);
+  assert.match(await page.getByTestId('header-file').textContent(), /smartthings/);
+  assert.doesNotMatch(await page.getByTestId('header-file').textContent(), /graph-testTrace/);
+  await page.context().close();
+});
+
+test('a load can be cancelled and the open trace stays', async () => {
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(fixture('jaeger/ok/02_graph-testTrace.json'));
+  const before = await viewer.header();
+  // A big enough file that the load is still running when Cancel is clicked.
+  const big = Buffer.alloc(200_000_000, ' ');
+  big.write('{"data":[{"traceID":"a","spans":[],"processes":{}}]', 0);
+  const path = join(tmpdir(), `viewer-cancel-${process.pid}.json`);
+  writeFileSync(path, big);
+  await page.setInputFiles('[data-testid=file-input]', path);
+  await page.getByTestId('cancel').click();
+  await page.waitForSelector('[data-testid=viewer][data-app-state=idle]');
+  assert.deepEqual(await viewer.header(), before);
+  await viewer.rows().first().click();
+  await page.getByTestId('details-name').waitFor();
+  await page.context().close();
+});
+
+test('a link to a sample restores the trace, the span, the filter and the pane', async () => {
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await page.goto(`${BASE_URL}/viewer#v=1&sample=graph-testTrace.json&span=span-2&q=service%3Dservice1`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=details-name]')?.textContent === 'op2');
+  assert.equal((await viewer.header()).spans, 11);
+  assert.equal(await page.getByTestId('search').inputValue(), 'service=service1');
+  await page.getByTestId('match-count').filter({ hasText: /of|match/ }).waitFor();
+  const selected = await page.locator('[data-testid=span-row].selected').textContent();
+  assert.match(selected, /op2/);
+  await page.context().close();
+});
+
+test('the address bar follows the view, and the link reopens it with the same file', async () => {
+  const file = fixture('zipkin/ok/08_smartthings-oauth-authorization.json');
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(file);
+  await viewer.rows().nth(5).click();
+  const name = await page.getByTestId('details-name').textContent();
+  await page.getByTestId('tab-stats').click();
+  await page.waitForFunction(() => location.hash.includes('span=') && location.hash.includes('view=stats'));
+  const link = page.url();
+  assert.ok(link.includes('trace='));
+
+  const page2 = await freshPage(browser);
+  const viewer2 = new ViewerPage(page2);
+  await page2.goto(link);
+  await page2.waitForSelector('[data-testid=viewer][data-app-state=idle]');
+  await viewer2.pick(file);
+  await page2.getByTestId('stats').waitFor();
+  await page2.getByTestId('tab-timeline').click();
+  assert.equal(await page2.getByTestId('details-name').textContent(), name);
+  await page.context().close();
+  await page2.context().close();
+});

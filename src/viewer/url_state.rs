@@ -1,0 +1,127 @@
+//! Shareable links: the view (trace, span, time window, filter, pane, skew, sample) lives in
+//! the URL fragment, encoded by `viewer_core::share`. The fragment never leaves the browser,
+//! and a link to a user's own file restores the view once that file is opened again.
+
+use leptos::prelude::*;
+use viewer_core::share::{self, ViewState, ViewTab};
+
+use crate::viewer::controller::Controller;
+use crate::viewer::state::Viewer;
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Reads the link the page was opened with; opens its sample, if it names one.
+pub fn restore(viewer: Viewer, controller: Controller) {
+    let hash = location_hash();
+    let fragment = hash.trim_start_matches('#');
+    if fragment.is_empty() {
+        return;
+    }
+    let (state, warnings) = share::decode(fragment);
+    for w in &warnings {
+        leptos::logging::warn!("link: {w}");
+    }
+    if let Some(sample) = &state.sample {
+        controller.open_sample(sample);
+    }
+    viewer.link.set(Some(state));
+}
+
+/// Applies a waiting link to the trace that was just shown (once).
+pub fn apply_link(viewer: Viewer, controller: Controller) {
+    let Some(mut link) = viewer.link.get_untracked() else {
+        return;
+    };
+    let shown_id = viewer
+        .open
+        .with_untracked(|o| o.as_ref().map(|o| o.data.trace_id.clone()));
+    let matches_trace = match (&link.trace, &shown_id) {
+        (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if !matches_trace {
+        return;
+    }
+    if link.skew && !viewer.skew.get_untracked() {
+        // The corrected view comes back as a new view; apply the rest then.
+        link.skew = false;
+        viewer.link.set(Some(link));
+        controller.set_skew(true);
+        return;
+    }
+    viewer.link.set(None);
+    if let Some(level) = link.collapsed_depth {
+        viewer.collapse_to_depth(level);
+    }
+    if let Some((a, b)) = link.window {
+        let (_, end) = viewer
+            .open
+            .with_untracked(|o| o.as_ref().map_or((0, 1), |o| o.extent()));
+        if a < b && a < end {
+            viewer.window.set((a, b.min(end)));
+        }
+    }
+    if let Some(q) = link.filter {
+        controller.filter(q);
+    }
+    if let Some(span) = link.span {
+        controller.find_span(span);
+    }
+    if let Some(tab) = link.view {
+        controller.show_tab(tab);
+    }
+}
+
+/// The link for the current view, or None when no trace is open.
+pub fn current(viewer: Viewer) -> Option<String> {
+    viewer.open.with(|o| {
+        let o = o.as_ref()?;
+        let window = viewer.window.get();
+        let full = o.extent();
+        let query = viewer.query.get();
+        let state = ViewState {
+            trace: Some(o.data.trace_id.clone()),
+            span: viewer
+                .details
+                .with(|d| d.as_ref().map(|d| d.span_id.clone())),
+            window: (window != full).then_some(window),
+            filter: (!query.trim().is_empty()).then_some(query),
+            view: match viewer.tab.get() {
+                ViewTab::Timeline => None,
+                tab => Some(tab),
+            },
+            skew: viewer.skew.get(),
+            sample: viewer.sample.get(),
+            ..ViewState::default()
+        };
+        Some(share::encode(&state))
+    })
+}
+
+/// Keeps the address bar in step with the view (replaceState: no history entry per change).
+pub fn keep_in_sync(viewer: Viewer) {
+    Effect::new(move |_| {
+        // A link still being applied must not be overwritten by the default view.
+        if viewer.link.with(Option::is_some) {
+            return;
+        }
+        let Some(fragment) = current(viewer) else {
+            return;
+        };
+        if location_hash().trim_start_matches('#') == fragment {
+            return;
+        }
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("#{fragment}")),
+            );
+        }
+    });
+}
