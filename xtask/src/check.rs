@@ -20,7 +20,7 @@ const STEPS: [&str; 7] = [
 ];
 
 /// Crates that must build for the browser.
-const WASM_LIBS: [&str; 3] = ["site", "trace-core", "viewer-core"];
+const WASM_LIBS: [&str; 4] = ["site", "trace-core", "viewer-core", "viewer-session"];
 
 pub fn test_all(args: &[String]) -> Result {
     for a in args {
@@ -54,21 +54,32 @@ pub fn test_all(args: &[String]) -> Result {
         )?;
     }
     if wanted("clippy-wasm") {
-        let mut args = vec![
-            "clippy",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "gosf-site",
-            "--all-targets",
-        ];
+        // The app with its tests; the pure crates' libraries (their dev-dependencies, such as
+        // proptest, are native-only).
+        let mut libs = vec!["clippy", "--target", "wasm32-unknown-unknown", "--lib"];
         for lib in WASM_LIBS {
-            args.extend(["-p", lib]);
+            libs.extend(["-p", lib]);
         }
-        args.extend(["--", "-D", "warnings"]);
-        let mut c = cmd("cargo", &args);
-        c.env("CLIPPY_CONF_DIR", root().join("xtask/clippy-wasm"));
-        run("clippy (wasm32)", c)?;
+        for (label, args) in [
+            (
+                "clippy (wasm32, app)",
+                vec![
+                    "clippy",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "-p",
+                    "gosf-site",
+                    "--all-targets",
+                ],
+            ),
+            ("clippy (wasm32, libraries)", libs),
+        ] {
+            let mut args = args;
+            args.extend(["--", "-D", "warnings"]);
+            let mut c = cmd("cargo", &args);
+            c.env("CLIPPY_CONF_DIR", root().join("xtask/clippy-wasm"));
+            run(label, c)?;
+        }
     }
     if wanted("native") {
         // The app itself is tested in the browser (step `wasm`), not natively.
