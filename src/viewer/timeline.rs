@@ -3,7 +3,10 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use viewer_core::lod::minimap_density;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use viewer_core::lod::{lod_row_range, minimap_density, subtree_intervals, DrawRect, RowIndex};
 use viewer_core::palette::service_color;
 use viewer_core::rows::{row_range, scroll_to_row};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
@@ -90,6 +93,12 @@ pub fn Timeline() -> impl IntoView {
         }
     });
 
+    // Collapsed rows draw their hidden descendants, aggregated per pixel. The intervals are
+    // built once per collapsed span (and per trace), so each frame costs O(width) per row.
+    type Collapsed = HashMap<u32, (Vec<(u64, u64)>, RowIndex)>;
+    let collapsed_cache: StoredValue<(usize, Collapsed), LocalStorage> =
+        StoredValue::new_local((0, HashMap::new()));
+
     let range = Memo::new(move |_| {
         let total = viewer.rows.with(|r| r.len());
         row_range(scroll_top.get(), viewport_h.get(), ROW_H, total, 6)
@@ -107,22 +116,58 @@ pub fn Timeline() -> impl IntoView {
         let Some(canvas) = bars_ref.get() else { return };
         viewer.open.with(|open| {
             let Some(open) = open else { return };
-            viewer.rows.with(|rows| {
-                viewer.matches.with(|m| {
-                    draw_bars(
-                        &canvas,
-                        open,
-                        rows,
-                        range.clone(),
-                        window,
-                        top,
-                        selected,
-                        hovered,
-                        critical,
-                        m.as_deref(),
-                    );
+            collapsed_cache.update_value(|(trace, cache)| {
+                // A new trace (or skew view) invalidates the cache.
+                let key = Arc::as_ptr(open) as usize;
+                if *trace != key {
+                    *trace = key;
+                    cache.clear();
+                }
+                viewer.collapsed.with(|collapsed| {
+                    viewer.rows.with(|rows| {
+                        viewer.matches.with(|m| {
+                            let frame = Frame {
+                                open,
+                                rows,
+                                window,
+                                scroll_top: top,
+                                selected,
+                                hovered,
+                                critical,
+                                matches: m.as_deref(),
+                            };
+                            // Build the hidden intervals of collapsed rows in view first...
+                            for row in range.clone() {
+                                let Some(&pos) = rows.get(row) else { continue };
+                                let Some(&span) = open.tree.order().get(pos as usize) else {
+                                    continue;
+                                };
+                                if collapsed.is_collapsed(span) && open.tree.has_children(pos) {
+                                    cache.entry(span).or_insert_with(|| {
+                                        let spans = subtree_intervals(
+                                            &open.tree,
+                                            pos,
+                                            &open.data.start,
+                                            &open.data.dur,
+                                        );
+                                        let index = RowIndex::new(&spans);
+                                        (spans, index)
+                                    });
+                                }
+                            }
+                            // ...then draw, reading them.
+                            let hidden = |span: u32| {
+                                if collapsed.is_collapsed(span) {
+                                    cache.get(&span).map(|(s, i)| (s.as_slice(), i))
+                                } else {
+                                    None
+                                }
+                            };
+                            draw_bars(&canvas, &frame, range.clone(), &hidden);
+                        })
+                    })
                 })
-            })
+            });
         });
     });
 
@@ -287,19 +332,37 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
     .into_any()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn draw_bars(
-    canvas: &web_sys::HtmlCanvasElement,
-    open: &OpenTrace,
-    rows: &[u32],
-    range: std::ops::Range<usize>,
+/// What one frame of the bars shows.
+struct Frame<'a> {
+    open: &'a OpenTrace,
+    rows: &'a [u32],
     window: (u64, u64),
     scroll_top: f64,
     selected: Option<u32>,
     hovered: Option<u32>,
     critical: bool,
-    matches: Option<&crate::viewer::state::Matches>,
+    matches: Option<&'a crate::viewer::state::Matches>,
+}
+
+/// A collapsed row's hidden descendants (intervals sorted by start, and their index).
+type Hidden<'a> = Option<(&'a [(u64, u64)], &'a RowIndex)>;
+
+fn draw_bars<'c>(
+    canvas: &web_sys::HtmlCanvasElement,
+    frame: &Frame,
+    range: std::ops::Range<usize>,
+    hidden: &dyn Fn(u32) -> Hidden<'c>,
 ) {
+    let Frame {
+        open,
+        rows,
+        window,
+        scroll_top,
+        selected,
+        hovered,
+        critical,
+        matches,
+    } = *frame;
     let Some((ctx, w, h)) = prepare(canvas) else {
         return;
     };
@@ -322,6 +385,7 @@ fn draw_bars(
     ctx.set_font("12px system-ui, sans-serif");
     ctx.set_text_baseline("middle");
     let order = open.tree.order();
+    let mut rects: Vec<DrawRect> = Vec::new();
     for row in range {
         let Some(&pos) = rows.get(row) else { continue };
         let Some(&span) = order.get(pos as usize) else {
@@ -343,6 +407,17 @@ fn draw_bars(
                 "rgba(127, 127, 127, 0.10)"
             });
             ctx.fill_rect(0.0, y, w, ROW_H);
+        }
+        if let Some((spans, index)) = hidden(span) {
+            // Aggregated: at most one rect per pixel column, in the row's own colour, faint.
+            let visible = index.visible_range(spans, scale.start_ns(), scale.end_ns());
+            lod_row_range(spans, visible, &scale, &mut rects);
+            ctx.set_fill_style_str(&rgb(service_color(open.service(span))));
+            ctx.set_global_alpha(0.35);
+            for r in &rects {
+                ctx.fill_rect(r.x0, y + 8.0, (r.x1 - r.x0).max(1.0), ROW_H - 16.0);
+            }
+            ctx.set_global_alpha(1.0);
         }
         let start = open.start(span);
         let dur = open.dur(span);

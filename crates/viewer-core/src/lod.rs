@@ -138,6 +138,32 @@ pub fn lod_row_range(
     flush(&mut pending, out);
 }
 
+/// The descendants of the span at preorder position `pos` (not the span itself) as intervals
+/// sorted by start: what a collapsed row draws in its own row, through [`RowIndex`] and
+/// [`lod_row_range`], so a collapsed subtree of any size costs O(width) per frame once built.
+pub fn subtree_intervals(
+    tree: &crate::rows::TreeRows,
+    pos: u32,
+    start: &[u64],
+    dur: &[u64],
+) -> Vec<(u64, u64)> {
+    let pos = pos as usize;
+    let len = tree.subtree_len().get(pos).copied().unwrap_or(1) as usize;
+    let end = (pos + len).min(tree.len());
+    let mut out: Vec<(u64, u64)> = tree.order()[(pos + 1).min(end)..end]
+        .iter()
+        .map(|&span| {
+            let s = span as usize;
+            (
+                start.get(s).copied().unwrap_or(0),
+                dur.get(s).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort_by_key(|&(s, _)| s);
+    out
+}
+
 /// Minimap density: for each of `width` pixel columns over `extent`, the average number of
 /// spans active during that column's time slice (coverage; 1.0 = one span all along). One pass
 /// over the spans plus one over the columns: a span covering many columns adds its interior
@@ -360,5 +386,22 @@ mod tests {
         let mut v = vec![1.0f32, 4.0, 2.0];
         normalize_max(&mut v);
         assert_eq!(v, [0.25, 1.0, 0.5]);
+    }
+
+    #[test]
+    fn subtree_intervals_are_the_descendants_sorted_by_start() {
+        // 0 -> {1 -> {3}, 2}, 4 is another root.
+        let parent = [None, Some(0), Some(0), Some(1), None];
+        let start = [0, 50, 10, 60, 5];
+        let dur = [100, 20, 5, 1, 3];
+        let tree = crate::rows::TreeRows::build(&parent, &start);
+        let root = tree.position_of(0).unwrap();
+        assert_eq!(
+            subtree_intervals(&tree, root, &start, &dur),
+            vec![(10, 5), (50, 20), (60, 1)]
+        );
+        let leaf = tree.position_of(3).unwrap();
+        assert!(subtree_intervals(&tree, leaf, &start, &dur).is_empty());
+        assert!(subtree_intervals(&tree, 99, &start, &dur).is_empty());
     }
 }
