@@ -33,8 +33,7 @@ pub fn TalkPage() -> impl IntoView {
                 <section aria-labelledby="sources-heading" class="sources">
                     <h2 id="sources-heading">"Sources"</h2>
                     <ul>
-                        {talk.sources.iter().map(|s| view! { <li><a href=s.url.clone()>{s.title.clone()}</a></li> }).collect_view()}
-                        <li><a href=c.event.original_recap.clone() data-testid="original-recap">"Original recap of the evening (Heavybit)"</a></li>
+                        {c.sources_for(talk).into_iter().map(|s| view! { <li><a href=s.url>{s.title}</a></li> }).collect_view()}
                     </ul>
                 </section>
                 <nav class="prev-next" aria-label="More talks">

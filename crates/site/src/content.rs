@@ -112,6 +112,20 @@ impl Content {
         self.talks.iter().find(|t| t.slug == slug)
     }
 
+    /// A talk's sources, ending with the original recap of the evening unless the talk
+    /// already lists it.
+    pub fn sources_for(&self, talk: &Talk) -> Vec<Source> {
+        let mut sources = talk.sources.clone();
+        let recap = &self.event.original_recap;
+        if !recap.is_empty() && !sources.iter().any(|s| &s.url == recap) {
+            sources.push(Source {
+                title: "Original recap of the evening (Heavybit)".to_string(),
+                url: recap.clone(),
+            });
+        }
+        sources
+    }
+
     /// Previous and next listed talk around `slug`. An unlisted talk has neighbours of its own
     /// only if it is listed, so it gets none.
     pub fn neighbours(&self, slug: &str) -> (Option<&Talk>, Option<&Talk>) {
@@ -198,5 +212,21 @@ pub(crate) mod tests {
             affiliation: None,
         });
         assert_eq!(t.speaker_line(), "A (B), C");
+    }
+
+    #[test]
+    fn sources_end_with_the_recap_once() {
+        let mut t = talk("a", 1, false);
+        let c = content(vec![t.clone()]);
+        let s = c.sources_for(&t);
+        assert_eq!(
+            s.last().map(|s| s.url.as_str()),
+            Some("https://example.com/recap")
+        );
+        t.sources.push(Source {
+            title: "Recap".into(),
+            url: "https://example.com/recap".into(),
+        });
+        assert_eq!(c.sources_for(&t).len(), 1);
     }
 }

@@ -135,8 +135,8 @@ pub fn static_copy(route: &Route, content: &Content) -> String {
 }
 
 fn talk_copy(t: &Talk, content: &Content) -> String {
-    let sources: String = t
-        .sources
+    let sources: String = content
+        .sources_for(t)
         .iter()
         .map(|s| {
             format!(
@@ -147,12 +147,11 @@ fn talk_copy(t: &Talk, content: &Content) -> String {
         })
         .collect();
     format!(
-        "<article><h1>{}</h1><p>{}</p><p>{}</p>{}<h2>Sources</h2><ul>{sources}</ul><p><a href=\"{}\">Original recap of the evening</a></p></article>",
+        "<article><h1>{}</h1><p>{}</p><p>{}</p>{}<h2>Sources</h2><ul>{sources}</ul></article>",
         escape(&t.title),
         escape(&t.speaker_line()),
         escape(&content.event.byline()),
         t.body_html,
-        escape(&content.event.original_recap),
     )
 }
 
