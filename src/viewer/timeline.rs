@@ -429,8 +429,14 @@ fn draw_bars<'c>(
         // Narrower than a pixel still shows as one pixel: a span never disappears.
         let bw = (x1 - x0).max(1.0);
         ctx.set_fill_style_str(&rgb(service_color(open.service(span))));
+        // With the critical path on, spans off the path step back.
+        let on_path = flags & flag::CRITICAL != 0;
+        if critical && !on_path {
+            ctx.set_global_alpha(0.3);
+        }
         ctx.fill_rect(x0, y + 5.0, bw, ROW_H - 10.0);
-        if critical && flags & flag::CRITICAL != 0 {
+        ctx.set_global_alpha(1.0);
+        if critical && on_path {
             ctx.set_fill_style_str(&text);
             ctx.fill_rect(x0, y + ROW_H - 7.0, bw, 3.0);
         }
