@@ -176,13 +176,37 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds crates/tracecheck/wasm-bench for wasm32 and runs its Node script on the same files.
+/// Builds crates/tracecheck/wasm-bench for wasm32 and runs its Node script on the same files, twice:
+/// with the release profile the web app ships (the root Cargo.toml's `[profile.release]` and
+/// `[profile.release.package.*]`, passed as `--config`), and with the bench's own opt-level 3.
 fn wasm(dir: &Path, files: &[PathBuf]) {
     let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("wasm-bench");
-    let target_dir = dir.join("wasm-target");
-    let status = Command::new(env!("CARGO"))
-        .args([
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
+    let app = std::fs::read_to_string(&root)
+        .map(|t| release_profile(&t))
+        .unwrap_or_default();
+    let shown: Vec<&str> = app
+        .iter()
+        .map(|s| s.trim_start_matches("profile.release."))
+        .collect();
+    let variants: [(&str, String, Vec<String>); 2] = [
+        (
+            "app",
+            format!("the app's release profile: {}", shown.join(", ")),
+            app.clone(),
+        ),
+        (
+            "opt3",
+            "opt-level 3 everywhere".to_string(),
+            vec!["profile.release.opt-level=3".to_string()],
+        ),
+    ];
+    for (name, label, configs) in variants {
+        let target_dir = dir.join("wasm-target").join(name);
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args([
             "build",
+            "--quiet",
             "--release",
             "--target",
             "wasm32-unknown-unknown",
@@ -190,19 +214,80 @@ fn wasm(dir: &Path, files: &[PathBuf]) {
         ])
         .arg(here.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(&target_dir)
-        .status();
-    if !status.is_ok_and(|s| s.success()) {
-        println!("wasm: skipped (could not build for wasm32-unknown-unknown; `rustup target add wasm32-unknown-unknown`)");
-        return;
+        .arg(&target_dir);
+        for c in &configs {
+            cmd.arg("--config").arg(c);
+        }
+        // CARGO_PROFILE_RELEASE_* from the caller (e.g. OPT_LEVEL=3 for the native run) would
+        // otherwise leak into this build and hide what the app ships.
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("CARGO_PROFILE_") {
+                cmd.env_remove(k);
+            }
+        }
+        if !cmd.status().is_ok_and(|s| s.success()) {
+            println!("wasm: skipped (could not build for wasm32-unknown-unknown; `rustup target add wasm32-unknown-unknown`)");
+            return;
+        }
+        let wasm = target_dir.join("wasm32-unknown-unknown/release/trace_core_wasm_bench.wasm");
+        let size = wasm.metadata().map(|m| m.len()).unwrap_or(0);
+        println!("wasm build {name} ({label}; {:.0} KB):", size as f64 / 1e3);
+        let status = Command::new("node")
+            .arg(here.join("bench.mjs"))
+            .arg(&wasm)
+            .args(files)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            println!("wasm: skipped (node not found or the script failed)");
+            return;
+        }
     }
-    let wasm = target_dir.join("wasm32-unknown-unknown/release/trace_core_wasm_bench.wasm");
-    let status = Command::new("node")
-        .arg(here.join("bench.mjs"))
-        .arg(&wasm)
-        .args(files)
-        .status();
-    if !status.is_ok_and(|s| s.success()) {
-        println!("wasm: skipped (node not found or the script failed)");
+}
+
+/// `--config` arguments reproducing the `[profile.release]` and `[profile.release.package.NAME]`
+/// tables of a Cargo.toml (simple `key = value` lines, which is all a profile holds).
+fn release_profile(toml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut prefix: Option<String> = None;
+    for line in toml.lines() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            let table = line.trim_matches(|c| c == '[' || c == ']').trim();
+            prefix = if table == "profile.release" {
+                Some("profile.release".to_string())
+            } else {
+                table
+                    .strip_prefix("profile.release.package.")
+                    .map(|p| format!("profile.release.package.{}", p.trim_matches('"')))
+                    .map(|p| match p.rsplit_once('.') {
+                        // Quote names that TOML dotted keys cannot hold bare (e.g. with a '*').
+                        Some((a, b)) if b.contains('*') => format!("{a}.\"{b}\""),
+                        _ => p,
+                    })
+            };
+            continue;
+        }
+        if let (Some(p), Some((k, v))) = (&prefix, line.split_once('=')) {
+            out.push(format!("{p}.{}={}", k.trim(), v.trim()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::release_profile;
+
+    #[test]
+    fn reads_release_profile() {
+        let t = "[package]\nname = \"x\"\n[profile.release]\nopt-level = \"z\"\nlto = true # comment\n\n[profile.release.package.trace-core]\nopt-level = 3\n[profile.dev]\nopt-level = 1\n";
+        assert_eq!(
+            release_profile(t),
+            [
+                "profile.release.opt-level=\"z\"",
+                "profile.release.lto=true",
+                "profile.release.package.trace-core.opt-level=3",
+            ]
+        );
     }
 }
