@@ -138,6 +138,9 @@ pub(crate) struct ImportBuilder<'s> {
     pub warnings: Vec<Warning>,
     pub id_style: IdStyle,
     synth: u64,
+    /// The raw trace id (and id style) of the previous `trace_slot` call and its slot: spans of
+    /// one trace usually come together, so this skips normalizing and hashing the id per span.
+    last_trace: Option<(String, IdStyle, u32)>,
 }
 
 impl<'s> ImportBuilder<'s> {
@@ -150,6 +153,7 @@ impl<'s> ImportBuilder<'s> {
             warnings: Vec::new(),
             id_style: IdStyle::Hex,
             synth: 0,
+            last_trace: None,
         }
     }
 
@@ -172,6 +176,20 @@ impl<'s> ImportBuilder<'s> {
     }
 
     pub fn trace_slot(&mut self, raw_id: &str) -> u32 {
+        if let Some((raw, style, t)) = &self.last_trace {
+            if raw == raw_id && *style == self.id_style {
+                return *t;
+            }
+        }
+        let slot = self.trace_slot_uncached(raw_id);
+        let mut raw = self.last_trace.take().map(|(r, ..)| r).unwrap_or_default();
+        raw.clear();
+        raw.push_str(raw_id);
+        self.last_trace = Some((raw, self.id_style, slot));
+        slot
+    }
+
+    fn trace_slot_uncached(&mut self, raw_id: &str) -> u32 {
         let mut id = normalize_trace_id(raw_id, self.id_style);
         let empty = id.is_empty();
         if empty {
@@ -696,7 +714,29 @@ pub(crate) fn normalize_span_id(raw: &str, style: IdStyle) -> String {
     s.to_string()
 }
 
+/// The common case of `span_key`: 1 to 16 plain hex digits (no `0x`, no whitespace) that cannot
+/// be base64 under `style`; None otherwise.
+fn plain_hex_key(raw: &str, style: IdStyle) -> Option<SpanKey> {
+    if raw.is_empty() || raw.len() > 16 || (style == IdStyle::HexOrBase64 && raw.len() == 12) {
+        return None;
+    }
+    let mut v = 0u64;
+    for b in raw.bytes() {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | d as u64;
+    }
+    Some(SpanKey::Num(v))
+}
+
 fn span_key(raw: &str, style: IdStyle, interner: &mut Interner) -> Option<SpanKey> {
+    if let Some(k) = plain_hex_key(raw, style) {
+        return Some(k);
+    }
     let s = strip_0x(raw.trim());
     if s.is_empty() {
         return None;

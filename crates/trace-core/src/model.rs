@@ -62,16 +62,19 @@ impl SpanKind {
     pub(crate) fn parse_name(s: &str) -> Option<SpanKind> {
         let s = s.trim();
         let s = s.rsplit(['.', '_']).next().unwrap_or(s);
-        let k = match s.to_ascii_lowercase().as_str() {
-            "server" => SpanKind::Server,
-            "client" => SpanKind::Client,
-            "producer" => SpanKind::Producer,
-            "consumer" => SpanKind::Consumer,
-            "internal" | "local" => SpanKind::Internal,
-            "unspecified" => SpanKind::Unspecified,
-            _ => return None,
-        };
-        Some(k)
+        // Case-insensitive match without allocating: this runs once per span on import.
+        [
+            ("server", SpanKind::Server),
+            ("client", SpanKind::Client),
+            ("producer", SpanKind::Producer),
+            ("consumer", SpanKind::Consumer),
+            ("internal", SpanKind::Internal),
+            ("local", SpanKind::Internal),
+            ("unspecified", SpanKind::Unspecified),
+        ]
+        .into_iter()
+        .find(|(n, _)| s.eq_ignore_ascii_case(n))
+        .map(|(_, k)| k)
     }
 
     /// OTLP's integer enum.
@@ -126,12 +129,14 @@ impl StatusCode {
     pub(crate) fn parse_name(s: &str) -> Option<StatusCode> {
         let s = s.trim();
         let s = s.rsplit(['.', '_']).next().unwrap_or(s);
-        match s.to_ascii_lowercase().as_str() {
-            "error" => Some(StatusCode::Error),
-            "ok" => Some(StatusCode::Ok),
-            "unset" => Some(StatusCode::Unset),
-            _ => None,
-        }
+        [
+            ("error", StatusCode::Error),
+            ("ok", StatusCode::Ok),
+            ("unset", StatusCode::Unset),
+        ]
+        .into_iter()
+        .find(|(n, _)| s.eq_ignore_ascii_case(n))
+        .map(|(_, k)| k)
     }
 
     pub(crate) fn from_otlp_int(v: i64) -> Option<StatusCode> {

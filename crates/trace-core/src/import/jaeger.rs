@@ -7,7 +7,7 @@
 //! Conventional tags: `span.kind`, `error`, `otel.status_code`, `otel.status_description`.
 //! Not supported: Jaeger's protobuf JSON (api_v2 gRPC gateway; detected and explained).
 
-use super::wire::{parse_or_default, LenientVec, Scalar};
+use super::wire::{parse_or_default, scan_flat_array, FlatEvent, LenientVec, Lit, Scalar};
 use super::{single_or_lines, Format, ImportError, Pos};
 use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
@@ -16,7 +16,6 @@ use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 #[derive(Deserialize, Default)]
@@ -26,7 +25,7 @@ struct WireTrace<'a> {
     #[serde(borrow, default)]
     spans: Option<Vec<WireSpan<'a>>>,
     #[serde(borrow, default)]
-    processes: Option<HashMap<Cow<'a, str>, &'a RawValue>>,
+    processes: Option<FxMap<Cow<'a, str>, &'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -118,7 +117,7 @@ impl<'de> Visitor<'de> for TracesSeed<'_, '_> {
 }
 
 /// What import needs from the tags, found without collecting them.
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct TagScan {
     kind: Option<SpanKind>,
     status: StatusCode,
@@ -165,6 +164,119 @@ impl<'de> Deserialize<'de> for TagScan {
     }
 }
 
+impl TagScan {
+    /// The tags' kind and status: the flat-array fast path, else serde (same results).
+    fn of(raw: &str) -> TagScan {
+        if !(raw.contains("span.kind") || raw.contains("error") || raw.contains("otel.status_code"))
+        {
+            return TagScan::default();
+        }
+        Self::fast(raw).unwrap_or_else(|| serde_json::from_str::<TagScan>(raw).unwrap_or_default())
+    }
+
+    /// `TagLite` by `TagLite`, as the serde visitor above does; None where serde could disagree
+    /// (a duplicate `key`/`value` field, which serde rejects; a number for `error`).
+    fn fast(raw: &str) -> Option<TagScan> {
+        let mut s = TagScan::default();
+        let mut otel_status = None;
+        let (mut key, mut value) = (None::<Lit>, None::<Lit>);
+        let ok = scan_flat_array(raw, |ev| match ev {
+            FlatEvent::Entry("key", v) => key.replace(v).is_none(),
+            FlatEvent::Entry("value", v) => value.replace(v).is_none(),
+            FlatEvent::Entry(..) => true,
+            FlatEvent::End => {
+                let (k, v) = (key.take(), value.take());
+                match k.and_then(|k| k.as_str()) {
+                    Some("span.kind") => {
+                        s.kind = v.and_then(|v| v.as_str()).and_then(SpanKind::parse_name)
+                    }
+                    Some("error") => match v {
+                        Some(Lit::Num(_)) => return false,
+                        Some(Lit::Bool(true)) => s.status = StatusCode::Error,
+                        Some(Lit::Str(t)) if t.eq_ignore_ascii_case("true") => {
+                            s.status = StatusCode::Error
+                        }
+                        _ => {}
+                    },
+                    Some("otel.status_code") => {
+                        otel_status = v.and_then(|v| v.as_str()).and_then(StatusCode::parse_name)
+                    }
+                    _ => {}
+                }
+                true
+            }
+        });
+        if !ok {
+            return None;
+        }
+        if s.status != StatusCode::Error {
+            s.status = otel_status.unwrap_or(StatusCode::Unset);
+        }
+        Some(s)
+    }
+}
+
+/// What import needs from a reference: its type and span id when they are strings.
+#[derive(Clone, Default)]
+struct RefLite<'a> {
+    ref_type: Option<Cow<'a, str>>,
+    span_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> RefLite<'a> {
+    fn from_wire(r: WireRef<'a>) -> Self {
+        let text = |s: Scalar<'a>| match s {
+            Scalar::Str(c) => Some(c),
+            _ => None,
+        };
+        RefLite {
+            ref_type: text(r.ref_type),
+            span_id: text(r.span_id),
+        }
+    }
+}
+
+/// The references of a span: the flat-array fast path, else serde's `LenientVec<WireRef>` (same
+/// results; serde drops the whole list on a duplicate field, so the fast path defers then).
+fn refs_of<'a>(raw: &'a str, out: &mut Vec<RefLite<'a>>) {
+    out.clear();
+    let mut cur = RefLite::default();
+    let mut seen = [false; 3];
+    let ok = scan_flat_array(raw, |ev| match ev {
+        FlatEvent::Entry(k, v) => {
+            let slot = match k {
+                "refType" => 0,
+                "traceID" => 1,
+                "spanID" => 2,
+                _ => return true,
+            };
+            if std::mem::replace(&mut seen[slot], true) {
+                return false;
+            }
+            match slot {
+                0 => cur.ref_type = v.as_str().map(Cow::Borrowed),
+                2 => cur.span_id = v.as_str().map(Cow::Borrowed),
+                _ => {}
+            }
+            true
+        }
+        FlatEvent::End => {
+            out.push(std::mem::take(&mut cur));
+            seen = [false; 3];
+            true
+        }
+    });
+    if !ok {
+        out.clear();
+        out.extend(
+            parse_or_default::<LenientVec<WireRef>>(raw)
+                .0
+                .into_iter()
+                .map(RefLite::from_wire),
+        );
+    }
+}
+
 pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
     single_or_lines(text, b, parse_doc)?;
     Ok(())
@@ -177,15 +289,9 @@ fn parse_doc(doc: &str, at: Pos, b: &mut ImportBuilder<'_>) -> Result<(), Import
     de.end().map_err(err)
 }
 
-fn contains(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
     let Some(spans) = t.spans else { return };
-    let mut procs: FxMap<&str, (u32, Cow<'a, str>)> = FxMap::default();
+    let mut procs: FxMap<&str, (u32, String)> = FxMap::default();
     if let Some(p) = &t.processes {
         for (k, raw) in p {
             let lite: ProcessLite = parse_or_default(raw.get());
@@ -194,13 +300,14 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
                 scope: None,
             });
             let name = lite.service_name.text().into_owned();
-            procs.insert(k, (ctx, Cow::Owned(name)));
+            procs.insert(k, (ctx, name));
         }
     }
     let mut unknown_ctx = None;
     // Span ids of this trace object, built only when a span has several references to choose from.
     let mut ids: Option<std::collections::HashSet<&str>> = None;
     let trace_id = t.trace_id.text();
+    let mut refs: Vec<RefLite> = Vec::new();
     for s in &spans {
         let span_trace = if s.trace_id.is_none() {
             trace_id.clone()
@@ -208,7 +315,7 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
             s.trace_id.text()
         };
         let (ctx, service, unknown) = match procs.get(&*s.process_id.text()) {
-            Some((c, name)) => (*c, name.clone(), None),
+            Some((c, name)) => (*c, Cow::Borrowed(name.as_str()), None),
             None => match s.process {
                 Some(raw) => {
                     let lite: ProcessLite = parse_or_default(raw.get());
@@ -233,17 +340,17 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
                 }
             },
         };
-        let refs: Vec<WireRef> = match s.references {
-            Some(r) => parse_or_default::<LenientVec<WireRef>>(r.get()).0,
-            None => Vec::new(),
-        };
+        match s.references {
+            Some(r) => refs_of(r.get(), &mut refs),
+            None => refs.clear(),
+        }
         let parent_ref = if refs.len() > 1 {
             let set = ids
                 .get_or_insert_with(|| spans.iter().filter_map(|x| x.span_id.as_str()).collect());
-            let in_trace = |r: &&WireRef| r.span_id.as_str().is_some_and(|id| set.contains(id));
-            let child_of = |r: &&WireRef| {
+            let in_trace = |r: &&RefLite| r.span_id.as_deref().is_some_and(|id| set.contains(id));
+            let child_of = |r: &&RefLite| {
                 r.ref_type
-                    .as_str()
+                    .as_deref()
                     .is_none_or(|t| t.eq_ignore_ascii_case("CHILD_OF"))
             };
             refs.iter()
@@ -257,9 +364,9 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
         };
         let (parent, follows_from) = match parent_ref {
             Some(r) => (
-                r.span_id.as_str().map_or(ParentIn::None, ParentIn::Id),
+                r.span_id.as_deref().map_or(ParentIn::None, ParentIn::Id),
                 r.ref_type
-                    .as_str()
+                    .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case("FOLLOWS_FROM")),
             ),
             None => (
@@ -270,16 +377,7 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
                 false,
             ),
         };
-        let scan = match s.tags {
-            Some(raw)
-                if contains(raw.get(), "span.kind")
-                    || contains(raw.get(), "error")
-                    || contains(raw.get(), "otel.status_code") =>
-            {
-                serde_json::from_str::<TagScan>(raw.get()).unwrap_or_default()
-            }
-            _ => TagScan::default(),
-        };
+        let scan = s.tags.map(|raw| TagScan::of(raw.get())).unwrap_or_default();
         let name = s.operation_name.text();
         let span_id = s.span_id.text();
         let (ti, si) = b.add_span(NewSpan {
@@ -476,5 +574,93 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
                 .into_iter()
                 .map(kv_value),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pieces that exercise every branch of the fast paths and of their fallbacks.
+    const ELEMENTS: [&str; 24] = [
+        r#"{"key":"span.kind","type":"string","value":"server"}"#,
+        r#"{ "key" : "span.kind" , "value" : "CLIENT" }"#,
+        r#"{"value":"producer","key":"span.kind"}"#,
+        r#"{"key":"span.kind","value":"bogus"}"#,
+        r#"{"key":"span.kind","value":3}"#,
+        r#"{"key":"span.kind"}"#,
+        r#"{"key":"error","type":"bool","value":true}"#,
+        r#"{"key":"error","value":"TRUE"}"#,
+        r#"{"key":"error","value":false}"#,
+        r#"{"key":"error","value":1}"#,
+        r#"{"key":"error","value":null}"#,
+        r#"{"key":"otel.status_code","value":"ERROR"}"#,
+        r#"{"key":"otel.status_code","value":"Ok"}"#,
+        r#"{"key":"http.url","value":"https://x/y?a=1"}"#,
+        r#"{"key":"n","value":-1.5e+3}"#,
+        r#"{"key":"span.kind","key":"error","value":true}"#,
+        r#"{"key":"sp\u0061n.kind","value":"server"}"#,
+        r#"{"key":"a","value":{"nested":1}}"#,
+        r#"{"key":"a","value":[1,2]}"#,
+        r#"["span.kind","server"]"#,
+        r#"{}"#,
+        r#"null"#,
+        r#"{"refType":"CHILD_OF","traceID":"ab","spanID":"0011223344556677"}"#,
+        r#"{"refType":"FOLLOWS_FROM","spanID":"c\u0030","spanID":"x"}"#,
+    ];
+
+    fn cases() -> Vec<String> {
+        let mut out = vec!["[]".to_string(), " [ ] ".to_string(), "{}".to_string()];
+        for a in ELEMENTS {
+            out.push(format!("[{a}]"));
+            for b in ELEMENTS {
+                out.push(format!("[{a},{b}]"));
+                out.push(format!("[\n {a} ,\t{b} ]"));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn tag_scan_fast_path_matches_serde() {
+        for raw in cases() {
+            let slow = serde_json::from_str::<TagScan>(&raw).unwrap_or_default();
+            if let Some(fast) = TagScan::fast(&raw) {
+                assert_eq!(fast, slow, "{raw}");
+            }
+            assert_eq!(TagScan::of(&raw).kind, {
+                let pre = raw.contains("span.kind")
+                    || raw.contains("error")
+                    || raw.contains("otel.status_code");
+                if pre {
+                    slow.kind
+                } else {
+                    None
+                }
+            });
+        }
+        assert!(TagScan::fast(&format!("[{}]", ELEMENTS[0])).is_some());
+    }
+
+    #[test]
+    fn refs_fast_path_matches_serde() {
+        for raw in cases() {
+            let mut fast = Vec::new();
+            refs_of(&raw, &mut fast);
+            let slow: Vec<RefLite> = parse_or_default::<LenientVec<WireRef>>(&raw)
+                .0
+                .into_iter()
+                .map(RefLite::from_wire)
+                .collect();
+            fn key(v: &[RefLite]) -> Vec<(Option<String>, Option<String>)> {
+                v.iter()
+                    .map(|r| {
+                        let s = |c: &Option<Cow<str>>| c.as_deref().map(str::to_string);
+                        (s(&r.ref_type), s(&r.span_id))
+                    })
+                    .collect()
+            }
+            assert_eq!(key(&fast), key(&slow), "{raw}");
+        }
     }
 }
