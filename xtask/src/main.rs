@@ -2,6 +2,7 @@
 //! building and benchmarking. Dependency-light on purpose (std plus the site crate) so it
 //! compiles in seconds on a fresh machine.
 
+mod bench;
 mod check;
 mod dist;
 mod run;
@@ -20,7 +21,8 @@ commands:
                clippy-wasm, native (tests), wasm (tests in headless Chromium),
                build (release), e2e (end-to-end tests in Chromium)
   dist         release build into dist/ with one HTML file per route
-  pages DIR    write the per-route HTML files into an already built DIR";
+  pages DIR    write the per-route HTML files into an already built DIR
+  bench [--quick]  parser bench (native + wasm), then viewer load bench in Chromium (figures only)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::setup(setup::Needs::All),
         Some("serve") => serve::serve_site(),
         Some("test") => check::test_all(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("dist") => {
             setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
         }
