@@ -9,7 +9,7 @@
 // Env: BASE_URL (required), BENCH_QUICK=1 or --quick, BENCH_DIR (where files go),
 // CHROMIUM (browser binary).
 import { chromium } from 'playwright-core';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,7 +163,6 @@ async function ensureFile(spans) {
   }
   const t = Date.now();
   const info = await generateJaeger(path, spans);
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(meta, JSON.stringify(info));
   const bytes = statSync(path).size;
   log(`generated ${path}: ${(bytes / 1e6).toFixed(1)} MB, ${info.spans} spans in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -420,6 +419,10 @@ async function benchJsonParse(browser, browserPid, file) {
         const text = await i.files[0].text();
         p.t1 = performance.now();
         p.chars = text.length;
+        if (text.length < i.files[0].size) {
+          // Chromium hands back an empty string when the text cannot fit in one V8 string.
+          throw new Error(`File.text() returned ${text.length} of ${i.files[0].size} characters`);
+        }
         window.__doc = JSON.parse(text);
         p.t2 = performance.now();
         p.spans = window.__doc.data.reduce((n, t) => n + t.spans.length, 0);
