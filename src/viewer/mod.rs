@@ -119,6 +119,8 @@ fn ViewerHeader() -> impl IntoView {
                 <p class="trace-summary">
                     <span data-testid="header-summary" data-spans=spans data-services=services data-duration-ns=duration>{text}</span>
                     <span class="muted" data-testid="header-file">" — " {file_names()} " (" {format()} ")"</span>
+                    " "
+                    <CopyLink/>
                 </p>
             })}
         </header>
@@ -164,5 +166,26 @@ fn EmptyState() -> impl IntoView {
             <p><strong>"Nothing is uploaded:"</strong>" files are read and parsed inside your browser."</p>
             <input::Samples/>
         </section>
+    }
+}
+
+/// Copies the address of the current view. The fragment names the trace, span, window and
+/// filter; the file itself is never part of a link.
+#[component]
+fn CopyLink() -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            if let Ok(href) = w.location().href() {
+                let _ = w.navigator().clipboard().write_text(&href);
+                copied.set(true);
+            }
+        }
+    };
+    view! {
+        <button type="button" class="copy" data-testid="copy-link" on:click=copy
+            title="The link reopens a sample directly, or this view once the same file is opened">
+            {move || if copied.get() { "Link copied" } else { "Copy link to this view" }}
+        </button>
     }
 }

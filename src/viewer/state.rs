@@ -36,11 +36,12 @@ pub struct OpenTrace {
 }
 
 impl OpenTrace {
-    pub fn new(data: ViewData) -> Self {
+    pub fn new(mut data: ViewData) -> Self {
+        // The tree takes the preorder columns over (no copy): nothing else reads them.
         let tree = TreeRows::from_preorder(
-            data.order.clone(),
-            data.depth.clone(),
-            data.subtree_len.clone(),
+            std::mem::take(&mut data.order),
+            std::mem::take(&mut data.depth),
+            std::mem::take(&mut data.subtree_len),
         )
         .unwrap_or_else(|| {
             // The worker sends a consistent preorder; rebuild from parents if it ever does not.

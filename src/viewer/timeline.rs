@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use viewer_core::lod::{lod_row_range, minimap_density, subtree_intervals, DrawRect, RowIndex};
+use viewer_core::lod::{
+    lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
+};
 use viewer_core::palette::service_color;
 use viewer_core::rows::{row_range, scroll_to_row};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
@@ -558,14 +560,8 @@ fn Minimap() -> impl IntoView {
             .map_or(0, |c| c.client_width().max(0) as usize);
         viewer.open.with(|o| {
             o.as_ref().map(|o| {
-                let spans: Vec<(u64, u64)> = o
-                    .data
-                    .start
-                    .iter()
-                    .copied()
-                    .zip(o.data.dur.iter().copied())
-                    .collect();
-                let mut d = minimap_density(&spans, o.extent(), width);
+                let pairs = o.data.start.iter().copied().zip(o.data.dur.iter().copied());
+                let mut d = minimap_density_iter(pairs, o.extent(), width);
                 viewer_core::lod::normalize_max(&mut d);
                 d
             })

@@ -170,6 +170,16 @@ pub fn subtree_intervals(
 /// through a difference array, so the cost is O(spans + width), not O(spans x width).
 /// Spans need not be sorted. Zero-length spans count as 1 ns.
 pub fn minimap_density(spans: &[(u64, u64)], extent: (u64, u64), width: usize) -> Vec<f32> {
+    minimap_density_iter(spans.iter().copied(), extent, width)
+}
+
+/// [`minimap_density`] over `(start, duration)` pairs from any source, e.g. two columns zipped,
+/// so a million-span trace needs no temporary pair vector.
+pub fn minimap_density_iter(
+    spans: impl Iterator<Item = (u64, u64)>,
+    extent: (u64, u64),
+    width: usize,
+) -> Vec<f32> {
     if width == 0 {
         return Vec::new();
     }
@@ -181,7 +191,7 @@ pub fn minimap_density(spans: &[(u64, u64)], extent: (u64, u64), width: usize) -
     let w = width as f64;
     let mut partial = vec![0f64; width];
     let mut diff = vec![0f64; width + 1];
-    for &(s, d) in spans {
+    for (s, d) in spans {
         let end = s.saturating_add(d.max(1));
         if end <= e0 || s >= e1 {
             continue;
