@@ -96,6 +96,11 @@ test('the address bar follows the view, and the link reopens it with the same fi
   await page.waitForFunction(() => location.hash.includes('span=') && location.hash.includes('view=stats'));
   const link = page.url();
   assert.ok(link.includes('trace='));
+  // The copy button puts the same address on the clipboard.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByTestId('copy-link').click();
+  await page.getByTestId('copy-link').filter({ hasText: 'Link copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
 
   const page2 = await freshPage(browser);
   const viewer2 = new ViewerPage(page2);

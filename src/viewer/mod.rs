@@ -173,19 +173,27 @@ fn EmptyState() -> impl IntoView {
 /// filter; the file itself is never part of a link.
 #[component]
 fn CopyLink() -> impl IntoView {
-    let copied = RwSignal::new(false);
+    // None: not tried yet; Some(true): copied; Some(false): the browser refused.
+    let copied = RwSignal::new(None::<bool>);
     let copy = move |_| {
-        if let Some(w) = web_sys::window() {
-            if let Ok(href) = w.location().href() {
-                let _ = w.navigator().clipboard().write_text(&href);
-                copied.set(true);
-            }
-        }
+        let Some(w) = web_sys::window() else { return };
+        let Ok(href) = w.location().href() else {
+            return;
+        };
+        let promise = w.navigator().clipboard().write_text(&href);
+        wasm_bindgen_futures::spawn_local(async move {
+            let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            copied.set(Some(ok));
+        });
     };
     view! {
         <button type="button" class="copy" data-testid="copy-link" on:click=copy
             title="The link reopens a sample directly, or this view once the same file is opened">
-            {move || if copied.get() { "Link copied" } else { "Copy link to this view" }}
+            {move || match copied.get() {
+                None => "Copy link to this view",
+                Some(true) => "Link copied",
+                Some(false) => "Copy failed: use the address bar",
+            }}
         </button>
     }
 }
