@@ -44,26 +44,3 @@ pub fn css_var(name: &str, fallback: &str) -> String {
 pub fn rgb(c: [u8; 3]) -> String {
     format!("rgb({},{},{})", c[0], c[1], c[2])
 }
-
-/// Text clipped to a pixel width, with an ellipsis, measured with the context's font.
-pub fn fit_text(ctx: &CanvasRenderingContext2d, text: &str, max_px: f64) -> Option<String> {
-    let width = |s: &str| ctx.measure_text(s).map(|m| m.width()).unwrap_or(f64::MAX);
-    if max_px < 12.0 {
-        return None;
-    }
-    if width(text) <= max_px {
-        return Some(text.to_string());
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let (mut lo, mut hi) = (0usize, chars.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        let candidate: String = chars[..mid].iter().collect::<String>() + "…";
-        if width(&candidate) <= max_px {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    (lo > 0).then(|| chars[..lo].iter().collect::<String>() + "…")
-}

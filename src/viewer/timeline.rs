@@ -9,13 +9,13 @@ use std::sync::Arc;
 use viewer_core::lod::{
     lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
 };
-use viewer_core::palette::service_color;
+use viewer_core::palette::{service_color, text_color_on};
 use viewer_core::rows::{row_range, scroll_to_row};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
 use viewer_core::time_scale::{format_duration, TimeScale};
 use viewer_session::wire::flag;
 
-use crate::viewer::canvas::{css_var, fit_text, prepare, rgb};
+use crate::viewer::canvas::{css_var, prepare, rgb};
 use crate::viewer::controller::use_controller;
 use crate::viewer::state::{use_viewer, OpenTrace, Viewer};
 
@@ -459,15 +459,26 @@ fn draw_bars<'c>(
             ctx.set_line_width(2.0);
             ctx.stroke_rect(x0 - 1.0, y + 4.0, bw + 2.0, ROW_H - 8.0);
         }
-        // Duration label right of the bar, or left of it when the bar reaches the edge.
+        // Duration label right of the bar; else left of it; else inside it, in a colour that
+        // reads on the service colour; a label is never cut.
         let label = format_duration(dur);
-        ctx.set_fill_style_str(&text);
+        let label_w = ctx
+            .measure_text(&label)
+            .map(|m| m.width())
+            .unwrap_or(f64::MAX);
         let after = x0 + bw + 4.0;
-        if let Some(t) = fit_text(&ctx, &label, w - after) {
-            let _ = ctx.fill_text(&t, after, y + ROW_H / 2.0);
-        } else if let Some(t) = fit_text(&ctx, &label, x0 - 4.0) {
+        let mid = y + ROW_H / 2.0;
+        ctx.set_fill_style_str(&text);
+        if after + label_w <= w {
+            let _ = ctx.fill_text(&label, after, mid);
+        } else if label_w + 4.0 <= x0 {
             ctx.set_text_align("right");
-            let _ = ctx.fill_text(&t, x0 - 4.0, y + ROW_H / 2.0);
+            let _ = ctx.fill_text(&label, x0 - 4.0, mid);
+            ctx.set_text_align("left");
+        } else if label_w + 8.0 <= bw.min(w - x0.max(0.0)) {
+            ctx.set_fill_style_str(&rgb(text_color_on(service_color(open.service(span)))));
+            ctx.set_text_align("right");
+            let _ = ctx.fill_text(&label, (x0 + bw).min(w) - 4.0, mid);
             ctx.set_text_align("left");
         }
     }
