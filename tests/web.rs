@@ -116,3 +116,72 @@ async fn theme_toggle_flips_and_remembers() {
     assert_ne!(after, again);
     assert_eq!(storage.get_item("theme").unwrap(), again);
 }
+
+/// A small trace for the viewer state: 0 -> {1 -> {3}, 2}, 4 is a second root.
+fn small_view() -> viewer_session::wire::ViewData {
+    use viewer_session::wire::{ViewData, NO_PARENT};
+    let parent = vec![NO_PARENT, 0, 0, 1, NO_PARENT];
+    let start = vec![0, 10, 20, 12, 50];
+    let opt: Vec<Option<u32>> = parent
+        .iter()
+        .map(|&p| (p != NO_PARENT).then_some(p))
+        .collect();
+    let tree = viewer_core::rows::TreeRows::build(&opt, &start);
+    ViewData {
+        trace_id: "t1".into(),
+        strings: vec!["svc".into(), "op".into()],
+        start,
+        dur: vec![100, 30, 5, 2, 10],
+        self_time: vec![65, 28, 5, 2, 10],
+        parent,
+        name: vec![1; 5],
+        service: vec![0; 5],
+        kind: vec![0; 5],
+        flags: vec![0; 5],
+        order: tree.order().to_vec(),
+        depth: tree.depth().to_vec(),
+        subtree_len: tree.subtree_len().to_vec(),
+        services: vec![0],
+        duration_ns: 100,
+        ..ViewData::default()
+    }
+}
+
+#[wasm_bindgen_test]
+fn viewer_state_collapses_expands_and_reveals() {
+    let owner = Owner::new();
+    owner.set();
+    let viewer = gosf_site::viewer::state::Viewer::new();
+    viewer.show_view(small_view());
+    let rows = || viewer.rows.get_untracked().len();
+    assert_eq!(rows(), 5);
+    assert_eq!(viewer.window.get_untracked(), (0, 100));
+
+    viewer.toggle_collapse(0);
+    assert_eq!(rows(), 2, "the root's three descendants are hidden");
+    viewer.expand_all();
+    assert_eq!(rows(), 5);
+    viewer.collapse_all();
+    assert_eq!(rows(), 2, "two roots");
+    viewer.reveal(3);
+    assert_eq!(
+        rows(),
+        5,
+        "span 3's ancestors 0 and 1 open, which shows everything here"
+    );
+    assert!(viewer.scroll_request.get_untracked().is_some());
+    viewer.collapse_to_depth(1);
+    assert_eq!(
+        rows(),
+        4,
+        "levels 0 and 1: span 1 is collapsed, hiding span 3"
+    );
+
+    // The same trace again (skew switched) keeps the collapse state; a new trace resets it.
+    viewer.show_view(small_view());
+    assert_eq!(rows(), 4);
+    let mut other = small_view();
+    other.trace_id = "t2".into();
+    viewer.show_view(other);
+    assert_eq!(rows(), 5);
+}

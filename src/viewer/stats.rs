@@ -9,43 +9,9 @@ use viewer_core::charts::{
 use viewer_core::palette::service_color;
 use viewer_core::time_scale::format_duration;
 use viewer_session::protocol::{StatRow, StatsView};
+use viewer_session::stat_table::{sorted, StatColumn as Col};
 
 use crate::viewer::state::use_viewer;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Name,
-    Count,
-    Total,
-    SelfT,
-    Mean,
-    P95,
-    Max,
-    Errors,
-}
-
-fn sorted(rows: &[StatRow], col: Col, desc: bool) -> Vec<StatRow> {
-    let mut v = rows.to_vec();
-    v.sort_by(|a, b| {
-        let o = match col {
-            Col::Name => (a.service.as_str(), a.operation.as_deref())
-                .cmp(&(b.service.as_str(), b.operation.as_deref())),
-            Col::Count => a.count.cmp(&b.count),
-            Col::Total => a.total_ns.cmp(&b.total_ns),
-            Col::SelfT => a.self_ns.cmp(&b.self_ns),
-            Col::Mean => a.mean_ns.cmp(&b.mean_ns),
-            Col::P95 => a.p95_ns.cmp(&b.p95_ns),
-            Col::Max => a.max_ns.cmp(&b.max_ns),
-            Col::Errors => a.errors.cmp(&b.errors),
-        };
-        if desc {
-            o.reverse()
-        } else {
-            o
-        }
-    });
-    v
-}
 
 fn dark_mode() -> bool {
     crate::viewer::canvas::css_var("color-scheme", "light").contains("dark")
@@ -132,7 +98,7 @@ pub fn StatsView() -> impl IntoView {
 
 #[component]
 fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
-    let sort = RwSignal::new((Col::SelfT, true));
+    let sort = RwSignal::new((Col::SelfTime, true));
     let header = move |label: &'static str, col: Col| {
         let aria = move || {
             let (c, d) = sort.get();
@@ -149,7 +115,7 @@ fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
         view! {
             <th scope="col" aria-sort=aria>
                 <button type="button" class="th-sort" on:click=move |_| sort.update(|(c, d)| {
-                    if *c == col { *d = !*d } else { *c = col; *d = col != Col::Name }
+                    if *c == col { *d = !*d } else { *c = col; *d = col.descending_by_default() }
                 })>{label}</button>
             </th>
         }
@@ -162,7 +128,7 @@ fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
                     {header("Name", Col::Name)}
                     {header("Count", Col::Count)}
                     {header("Total", Col::Total)}
-                    {header("Self", Col::SelfT)}
+                    {header("Self", Col::SelfTime)}
                     {header("Mean", Col::Mean)}
                     {header("p95", Col::P95)}
                     {header("Max", Col::Max)}

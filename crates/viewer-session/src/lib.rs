@@ -5,6 +5,7 @@
 
 pub mod protocol;
 pub mod session;
+pub mod stat_table;
 pub mod wire;
 
 pub use session::{Outgoing, Session};
