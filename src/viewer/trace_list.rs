@@ -64,7 +64,7 @@ pub fn TraceList() -> impl IntoView {
         view! {
             <th scope="col" aria-sort=aria>
                 <button type="button" class="th-sort" on:click=move |_| sort.update(|(k, d)| {
-                    if *k == key { *d = !*d } else { *k = key; *d = !matches!(key, SortKey::Root | SortKey::Start) }
+                    if *k == key { *d = !*d } else { *k = key; *d = key.descending_by_default() }
                 })>{label}</button>
             </th>
         }

@@ -13,6 +13,13 @@ pub enum SortKey {
     Services,
 }
 
+impl SortKey {
+    /// Names and start times sort ascending first; counts and durations largest first.
+    pub fn descending_by_default(self) -> bool {
+        !matches!(self, SortKey::Root | SortKey::Start)
+    }
+}
+
 /// The fields of a trace-list row that sorting looks at.
 pub trait TraceRow {
     fn start_unix_ns(&self) -> i64;
@@ -112,6 +119,8 @@ mod tests {
         assert_eq!(sorted_order(&rows, SortKey::Duration, true), [1, 2, 0]);
         assert_eq!(sorted_order(&rows, SortKey::Errors, true), [1, 2, 0]);
         assert_eq!(sorted_order(&rows, SortKey::Services, false), [1, 0, 2]);
+        assert!(SortKey::Duration.descending_by_default());
+        assert!(!SortKey::Root.descending_by_default());
         // Equal span counts keep file order.
         assert_eq!(sorted_order(&rows, SortKey::Spans, false), [0, 2, 1]);
     }
