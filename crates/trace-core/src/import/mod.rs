@@ -198,14 +198,26 @@ pub fn import(bytes: &[u8], name_hint: Option<&str>) -> Result<Import, ImportErr
     import_owned(bytes.to_vec(), name_hint)
 }
 
+/// Editors and tools on Windows often start UTF-8 files with a byte-order mark, which JSON
+/// parsers reject. It becomes three spaces (JSON whitespace), so every byte offset kept for
+/// lazy details stays valid.
+fn blank_byte_order_mark(bytes: &mut [u8]) {
+    if let Some(bom) = bytes.get_mut(..3) {
+        if bom == [0xEF, 0xBB, 0xBF] {
+            bom.fill(b' ');
+        }
+    }
+}
+
 /// Reads a trace file, keeping `bytes` (or their decompressed form) as the buffer that every
 /// returned `Trace` shares through an `Arc` for lazy `span_details`.
 pub fn import_owned(bytes: Vec<u8>, name_hint: Option<&str>) -> Result<Import, ImportError> {
-    let bytes = if gzip::is_gzip(&bytes) {
+    let mut bytes = if gzip::is_gzip(&bytes) {
         gzip::decompress(&bytes)?
     } else {
         bytes
     };
+    blank_byte_order_mark(&mut bytes);
     let src = Arc::new(bytes);
     let text = match std::str::from_utf8(&src) {
         Ok(t) => t,
