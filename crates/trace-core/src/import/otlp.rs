@@ -2,7 +2,8 @@
 //! opentelemetry-proto `docs/specification.md` "JSON Protobuf Encoding", `trace/v1/trace.proto`).
 //!
 //! Supported: `resourceSpans` / `scopeSpans` and the pre-2022 `instrumentationLibrarySpans` /
-//! `instrumentationLibrary`; Grafana Tempo's top-level `batches`; Jaeger API v3's `{"result": ...}`;
+//! `instrumentationLibrary`; Grafana Tempo's top-level `batches` (API v1) and `{"trace": ...}` (API
+//! v2); Jaeger API v3's `{"result": ...}`;
 //! JSON Lines (the Collector's file exporter, one request per line, merged); hex or base64 ids;
 //! integer or string enums; nanoseconds as strings or numbers; AnyValue including arrays, kvlists
 //! and bytes. Unknown fields are ignored, as the spec requires.
@@ -87,7 +88,9 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
                     b: &mut *self.b,
                     st: &mut *self.st,
                 }))?,
-                "result" => a.next_value_seed(DocSeed {
+                // Jaeger API v3 wraps the request in `result`, Tempo's `/api/v2/traces/<id>` in
+                // `trace`.
+                "result" | "trace" => a.next_value_seed(DocSeed {
                     b: &mut *self.b,
                     st: &mut *self.st,
                 })?,
