@@ -401,7 +401,8 @@ fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u
     let kind = kind_of(&s.kind);
     let status = status_of(status_code);
     let start = s.start.ns().filter(|&t| t != 0);
-    let duration = match (start, s.end.ns()) {
+    // An end of 0 (or none) is an unfinished span, not one that ends before the epoch.
+    let duration = match (start, s.end.ns().filter(|&t| t != 0)) {
         (Some(a), Some(e)) => Some(e.saturating_sub(a)),
         _ => None,
     };
