@@ -47,6 +47,14 @@ pub fn detect(text: &str, name_hint: Option<&str>) -> Result<Format, ImportError
     if has("traceEvents") || (has("ph") && (has("ts") || has("pid") || has("name"))) {
         return Ok(Format::Chrome);
     }
+    if has("rootServiceName") || has("rootTraceName") {
+        return Err(unknown(
+            "Grafana Tempo search results (/api/search: one summary per trace with rootServiceName and the matched spanSets, no full spans); download each trace with /api/traces/<traceID> or /api/v2/traces/<traceID> instead",
+        ));
+    }
+    if has("data") && (has("errors") || has("total")) && !has("spans") && !has("traceID") {
+        return Err(jaeger_api_without_traces(body));
+    }
     if has("spanId") && has("operationName") && !has("spanID") {
         return Err(unknown(
             "this is Jaeger's protobuf JSON (api_v2/api_v3 gRPC gateway: \"spanId\" in base64, \"startTime\" as a date); download the trace from the Jaeger UI (JSON) or export OTLP JSON instead",
@@ -82,6 +90,49 @@ pub fn detect(text: &str, name_hint: Option<&str>) -> Result<Format, ImportError
         return Ok(f);
     }
     Err(describe_unknown(body, text))
+}
+
+/// A Jaeger query API response (`{"data":..,"total":..,"errors":..}`) with no trace in it: say
+/// what the server answered instead of "not a known format".
+fn jaeger_api_without_traces(body: &str) -> ImportError {
+    #[derive(serde::Deserialize, Default)]
+    struct Resp {
+        #[serde(default)]
+        errors: super::wire::LenientVec<ApiErr>,
+    }
+    #[derive(serde::Deserialize, Default)]
+    struct ApiErr {
+        #[serde(default)]
+        code: crate::time::WireNum,
+        #[serde(default)]
+        msg: Option<String>,
+    }
+    let r: Resp = serde_json::Deserializer::from_str(body)
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let errs: Vec<String> = r
+        .errors
+        .0
+        .iter()
+        .map(|e| {
+            let msg = e.msg.as_deref().unwrap_or("(no message)");
+            match e.code.as_i64() {
+                Some(c) => format!("{c} {msg}"),
+                None => msg.to_string(),
+            }
+        })
+        .collect();
+    let reason = if errs.is_empty() {
+        "a Jaeger API response with no traces in `data` (an empty search result?)".to_string()
+    } else {
+        format!(
+            "the Jaeger API answered with an error instead of traces: {}",
+            errs.join("; ")
+        )
+    };
+    ImportError::new(Some(Format::Jaeger), ErrorKind::Invalid { reason })
 }
 
 fn unknown(hint: &str) -> ImportError {
