@@ -90,6 +90,9 @@ pub enum ErrorKind {
     Invalid { reason: String },
     /// gzip header found but the stream is broken.
     Gzip { message: String },
+    /// Compressed with something other than gzip (zstd, zip, xz, bzip2); `what` names it and
+    /// says how to decompress it.
+    Compressed { what: String },
 }
 
 impl ImportError {
@@ -144,6 +147,7 @@ impl fmt::Display for ImportError {
             ErrorKind::UnknownJson { hint } => write!(f, "JSON, but not a known trace format: {hint}"),
             ErrorKind::Invalid { reason } => write!(f, "{label}: {reason}"),
             ErrorKind::Gzip { message } => write!(f, "gzip-compressed input could not be decompressed: {message}"),
+            ErrorKind::Compressed { what } => write!(f, "{what}; only gzip is decompressed here: decompress the file first"),
         }
     }
 }
@@ -217,6 +221,14 @@ pub fn import_owned(bytes: Vec<u8>, name_hint: Option<&str>) -> Result<Import, I
     } else {
         bytes
     };
+    if let Some(what) = gzip::other_compression(&bytes) {
+        return Err(ImportError::new(
+            None,
+            ErrorKind::Compressed {
+                what: what.to_string(),
+            },
+        ));
+    }
     blank_byte_order_mark(&mut bytes);
     let src = Arc::new(bytes);
     let text = match std::str::from_utf8(&src) {
