@@ -118,6 +118,60 @@ impl<'de> Deserialize<'de> for WireNum {
     }
 }
 
+/// Microseconds kept exact to the nanosecond: the number's decimal text is converted without f64.
+/// Chrome traces (PyTorch/Kineto, Perfetto) write epoch microseconds with three decimals
+/// (`1718000000123456.789`): 19 significant digits, which f64 (53 bits) rounds by up to 256 ns.
+/// Strings, exponents and non-numbers behave as [`WireNum`] does.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct ExactMicros(pub Option<Nanos>);
+
+impl<'de> Deserialize<'de> for ExactMicros {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Only used with serde_json's borrowing deserializer, which keeps the number's text.
+        let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
+        Ok(ExactMicros(us_text_to_ns(raw.get())))
+    }
+}
+
+/// Decimal microseconds (a JSON number or a numeric string, as written) to nanoseconds: exact for
+/// plain decimals (rounded half up at the fourth decimal), through f64 for anything else.
+pub(crate) fn us_text_to_ns(raw: &str) -> Option<Nanos> {
+    let t = raw.trim();
+    let t = t
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .map_or(t, str::trim);
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (!int.is_empty() || !frac.is_empty()) && digits(int) && digits(frac) {
+        let whole = if int.is_empty() {
+            Some(0)
+        } else {
+            int.parse::<i64>().ok()
+        };
+        if let Some(whole) = whole {
+            let f = frac.as_bytes();
+            let mut sub: i64 = 0;
+            for k in 0..3 {
+                sub = sub * 10 + f.get(k).map_or(0, |d| i64::from(d - b'0'));
+            }
+            if f.get(3).is_some_and(|&d| d >= b'5') {
+                sub += 1;
+            }
+            let ns = whole.saturating_mul(1000).saturating_add(sub);
+            return Some(if neg { -ns } else { ns });
+        }
+    }
+    if t == "null" {
+        return None;
+    }
+    parse_num_str(t).us_to_ns()
+}
+
 /// Nanoseconds to whole microseconds (rounded down), for outputs that speak microseconds.
 pub fn ns_to_us(ns: Nanos) -> i64 {
     ns.div_euclid(1000)
@@ -170,6 +224,34 @@ mod tests {
         assert_eq!(n.us_to_ns(), Some(11550183666000));
         let n: WireNum = serde_json::from_str("{\"a\":1}").unwrap();
         assert_eq!(n.us_to_ns(), None);
+    }
+
+    #[test]
+    fn exact_micros_keep_every_nanosecond() {
+        let us = |s: &str| serde_json::from_str::<ExactMicros>(s).unwrap().0;
+        assert_eq!(us("1718000000123456.789"), Some(1_718_000_000_123_456_789));
+        assert_eq!(
+            us("\"1718000000123457.001\""),
+            Some(1_718_000_000_123_457_001)
+        );
+        assert_eq!(us("12.3456"), Some(12_346));
+        assert_eq!(us("-2.5"), Some(-2_500));
+        assert_eq!(us("7"), Some(7_000));
+        assert_eq!(us("1.5e3"), Some(1_500_000));
+        assert_eq!(us("\" 42 \""), Some(42_000));
+        assert_eq!(us("99999999999999999999"), Some(i64::MAX));
+        for none in [
+            "null",
+            "true",
+            "\"abc\"",
+            "\"\"",
+            "{\"a\":1}",
+            "[1]",
+            "\"-\"",
+            "\".\"",
+        ] {
+            assert_eq!(us(none), None, "{none}");
+        }
     }
 
     #[test]

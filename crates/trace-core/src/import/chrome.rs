@@ -5,7 +5,8 @@
 //! unsorted events (sorted stably by ts); phases B/E (nested per pid+tid, E closes the latest B),
 //! X (complete), i/I/R (instants become events of the enclosing span), b/e/n and S/T/F (async,
 //! keyed by cat+id, id2.local also by pid), s/t/f flows and bind_id/flow_in/flow_out (span links),
-//! M metadata (process_name, thread_name). ts/pid/tid as numbers or strings, fractional ts.
+//! M metadata (process_name, thread_name). ts/pid/tid as numbers or strings, fractional ts
+//! (read exactly from the decimal text: epoch microseconds with three decimals exceed f64).
 //! Ignored with a warning: counters (C), samples (P), objects (N/O/D), memory dumps (v/V), marks.
 //! One file is one trace; pid is the service; spans get synthetic ids.
 
@@ -13,7 +14,7 @@ use super::wire::{parse_or_default, Scalar};
 use super::{ErrorKind, Format, ImportError, Pos};
 use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
-use crate::time::{Nanos, WireNum};
+use crate::time::{ExactMicros, Nanos};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -31,9 +32,9 @@ struct Ev<'a> {
     #[serde(borrow, default)]
     cat: Scalar<'a>,
     #[serde(default)]
-    ts: WireNum,
+    ts: ExactMicros,
     #[serde(default)]
-    dur: WireNum,
+    dur: ExactMicros,
     #[serde(borrow, default)]
     pid: Scalar<'a>,
     #[serde(borrow, default)]
@@ -365,7 +366,7 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
         .as_str()
         .and_then(|p| p.bytes().next())
         .unwrap_or(b'?');
-    let ts = ev.ts.us_to_ns().unwrap_or(0);
+    let ts = ev.ts.0.unwrap_or(0);
     if ph != b'M' {
         st.max_ts = st.max_ts.max(ts);
     }
@@ -374,7 +375,7 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
     match ph {
         b'X' => {
             let track = st.track(b, &ev.pid, &ev.tid);
-            let dur = ev.dur.us_to_ns();
+            let dur = ev.dur.0;
             st.max_ts = st.max_ts.max(ts.saturating_add(dur.unwrap_or(0)));
             let i = st.add_span(b, track, &name, ts, dur, seq, false);
             b.add_part(t, PartField::Whole, raw);
