@@ -5,7 +5,9 @@
 //! Supported: a list of spans, a list of traces (the search API), JSON Lines of either; 64/128-bit
 //! and unpadded ids; shared client/server spans (same id; the server half becomes the client half's
 //! child); missing timestamp/duration; v1 cs/sr/ss/cr annotations (a v1 span with both client and
-//! server annotations is split in two), `lc` local component, `error` binary annotation. A span
+//! server annotations is split in two, each half keeping its own service's binary annotations),
+//! `lc` local component, `error` binary annotation, typed binary annotation values (numbers and
+//! booleans in strings, base64 BYTES), `ca`/`sa`/`ma` address annotations as the remote endpoint. A span
 //! without kind is a local span: INTERNAL.
 //! Not supported: Zipkin thrift or protobuf encodings.
 
@@ -121,7 +123,7 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
             return;
         }
     };
-    let mut error = s
+    let error = s
         .tags
         .as_ref()
         .and_then(|t| t.get("error"))
@@ -157,17 +159,21 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
         .as_ref()
         .map(|v| v.0.as_slice())
         .unwrap_or(&[]);
-    error |= bins.iter().any(|a| a.key.as_str() == Some("error"));
     let lc = bins
         .iter()
         .find(|a| a.key.as_str() == Some("lc"))
         .and_then(|a| a.endpoint.as_ref());
+    // The endpoints of address annotations (ca/sa/ma) are the remote side, not this service.
     let any_ep = s
         .annotations
         .0
         .iter()
         .find_map(|a| a.endpoint.as_ref())
-        .or_else(|| bins.iter().find_map(|a| a.endpoint.as_ref()));
+        .or_else(|| {
+            bins.iter()
+                .filter(|a| !a.key.as_str().is_some_and(is_address))
+                .find_map(|a| a.endpoint.as_ref())
+        });
     let ts = |a: Option<&Annotation>| a.and_then(|a| a.timestamp.us_to_ns());
     let span_dur = |a: Option<Nanos>, z: Option<Nanos>| match (a, z) {
         (Some(a), Some(z)) => Some(z.saturating_sub(a)),
@@ -175,6 +181,18 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
     };
     let has_client = cs.is_some() || cr.is_some();
     let has_server = sr.is_some() || ss.is_some();
+    // An `error` binary annotation marks the half whose service logged it (when split in two).
+    let error_of = |own: Option<&Endpoint>| {
+        error
+            || bins.iter().any(|a| {
+                a.key.as_str() == Some("error")
+                    && (!(has_client && has_server)
+                        || match (service_of(a.endpoint.as_ref()), service_of(own)) {
+                            (Some(theirs), Some(own)) => theirs == own,
+                            _ => true,
+                        })
+            })
+    };
     if has_client {
         let start = ts(cs).or(s.timestamp.us_to_ns());
         let dur = span_dur(ts(cs), ts(cr)).or(s.duration.us_to_ns());
@@ -189,7 +207,7 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
             start,
             dur,
             false,
-            error,
+            error_of(ep),
         );
     }
     if has_server {
@@ -214,7 +232,7 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
             start,
             dur,
             has_client,
-            error,
+            error_of(ep),
         );
     }
     if !has_client && !has_server {
@@ -229,7 +247,7 @@ fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut
             s.timestamp.us_to_ns(),
             s.duration.us_to_ns(),
             false,
-            error,
+            error_of(ep),
         );
     }
 }
@@ -340,14 +358,51 @@ struct AnnFull {
     endpoint: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+fn endpoint_service(ep: Option<&serde_json::Map<String, serde_json::Value>>) -> Option<String> {
+    ep?.get("serviceName")?
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// v1 address annotations: `ca` client address, `sa` server address, `ma` message broker; their
+/// endpoint is the remote side of the span (`V1SpanConverter` makes it the remoteEndpoint).
+fn is_address(key: &str) -> bool {
+    matches!(key, "ca" | "sa" | "ma")
+}
+
 #[derive(Deserialize, Default)]
 struct BinFull {
     #[serde(default)]
     key: String,
     #[serde(default)]
     value: serde_json::Value,
+    /// BOOL, BYTES, I16, I32, I64, DOUBLE or STRING (the default); writers put numbers in strings.
+    #[serde(rename = "type", default)]
+    ty: Option<String>,
     #[serde(default)]
     endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A v1 binary annotation's value by its declared type (numbers and booleans may be strings, BYTES
+/// is base64); what does not parse stays as written.
+fn typed_value(v: serde_json::Value, ty: Option<&str>) -> Value {
+    let (s, ty) = match (&v, ty) {
+        (serde_json::Value::String(s), Some(ty)) => (s.trim(), ty),
+        _ => return Value::from_json(v),
+    };
+    let parsed = match ty.to_ascii_uppercase().as_str() {
+        "I16" | "I32" | "I64" => s.parse().ok().map(Value::Int),
+        "DOUBLE" => s.parse().ok().map(Value::Float),
+        "BOOL" => match s {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        "BYTES" => crate::builder::decode_base64(s).map(Value::Bytes),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::from_json(v))
 }
 
 fn endpoint_kvs(prefix: &str, ep: serde_json::Map<String, serde_json::Value>) -> Vec<KeyValue> {
@@ -382,16 +437,50 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
         })
         .collect();
     let mut resource_ep = z.local_endpoint;
+    let mut remote_ep = z.remote_endpoint;
+    // A v1 span with both client and server annotations was split in two: each half keeps the
+    // binary annotations logged by its own service (as V1SpanConverter does).
+    let core_service = |values: [&str; 2]| {
+        z.annotations
+            .0
+            .iter()
+            .find(|a| a.value.as_str().is_some_and(|v| values.contains(&v)))
+            .map(|a| endpoint_service(a.endpoint.as_ref()))
+    };
+    let client = core_service(["cs", "cr"]);
+    let server = core_service(["sr", "ss"]);
+    let own_service = match t.kind(i) {
+        SpanKind::Client if server.is_some() => client.flatten(),
+        SpanKind::Server if client.is_some() => server.flatten(),
+        _ => None,
+    };
     for bin in z.binary_annotations.0 {
+        if is_address(&bin.key) {
+            // sa belongs to the client half, ca to the server half of a split v1 span.
+            let mine = match t.kind(i) {
+                SpanKind::Client => bin.key != "ca",
+                SpanKind::Server => bin.key != "sa",
+                _ => true,
+            };
+            if mine && remote_ep.is_none() {
+                remote_ep = bin.endpoint;
+            }
+            continue;
+        }
+        if let (Some(own), Some(theirs)) = (&own_service, endpoint_service(bin.endpoint.as_ref())) {
+            if *own != theirs {
+                continue;
+            }
+        }
         if resource_ep.is_none() {
             resource_ep = bin.endpoint;
         }
         d.attributes.push(KeyValue {
             key: bin.key,
-            value: Value::from_json(bin.value),
+            value: typed_value(bin.value, bin.ty.as_deref()),
         });
     }
-    if let Some(rem) = z.remote_endpoint {
+    if let Some(rem) = remote_ep {
         d.attributes.extend(endpoint_kvs("remoteEndpoint.", rem));
     }
     if z.debug == Some(true) {
