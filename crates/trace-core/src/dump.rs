@@ -95,7 +95,7 @@ pub fn dump_trace(out: &mut String, t: &Trace) {
             t.span_id(i),
             t.kind(i).as_str(),
             t.status(i).as_str(),
-            format_duration(t.start_ns(i) - t0),
+            format_duration(t.start_ns(i).saturating_sub(t0)),
             format_duration(t.duration_ns(i)),
             format_duration(selfs.get(i as usize).copied().unwrap_or(0)),
         );
