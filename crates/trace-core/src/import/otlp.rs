@@ -3,7 +3,7 @@
 //!
 //! Supported: `resourceSpans` / `scopeSpans` and the pre-2022 `instrumentationLibrarySpans` /
 //! `instrumentationLibrary`; Grafana Tempo's top-level `batches` (API v1) and `{"trace": ...}` (API
-//! v2); Jaeger API v3's `{"result": ...}`;
+//! v2); Jaeger API v3's `{"result": ...}`; a JSON array of export requests;
 //! JSON Lines (the Collector's file exporter, one request per line, merged); hex or base64 ids;
 //! integer or string enums; nanoseconds as strings or numbers; AnyValue including arrays, kvlists
 //! and bytes. Unknown fields are ignored, as the spec requires.
@@ -72,7 +72,7 @@ struct DocSeed<'b, 'a> {
 impl<'de> DeserializeSeed<'de> for DocSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        d.deserialize_any(self)
     }
 }
 
@@ -80,6 +80,17 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an OTLP export request object")
+    }
+    /// An array of export requests (payloads collected by a test or mock receiver): each is read.
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        while a
+            .next_element_seed(DocSeed {
+                b: &mut *self.b,
+                st: &mut *self.st,
+            })?
+            .is_some()
+        {}
+        Ok(())
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         while let Some(key) = a.next_key::<Cow<'de, str>>()? {
