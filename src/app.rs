@@ -5,13 +5,14 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{ParamSegment, StaticSegment};
 use site::routes::{TALKS_SEGMENT, VIEWER, VIEWER_SEGMENT};
 
-use crate::components::theme_toggle::ThemeToggle;
+use crate::components::theme_toggle::{CurrentTheme, ThemeToggle};
 use crate::content::content;
 use crate::pages::{home::Home, not_found::NotFound, talk::TalkPage, viewer::ViewerPage};
 
 #[component]
 pub fn App() -> impl IntoView {
     let event = &content().event;
+    provide_context(CurrentTheme::new());
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

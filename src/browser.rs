@@ -57,3 +57,24 @@ pub fn apply_theme(theme: Theme, remember: bool) {
         }
     }
 }
+
+/// Calls `f(prefers_dark)` whenever the system's colour scheme changes. The listener lives as
+/// long as the page (the app installs it once).
+pub fn on_system_theme_change(f: impl Fn(bool) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(query) = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+    else {
+        return;
+    };
+    let callback = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+        move |e: web_sys::MediaQueryListEvent| f(e.matches()),
+    );
+    if query
+        .add_event_listener_with_callback("change", callback.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        callback.forget();
+    }
+}

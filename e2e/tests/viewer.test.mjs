@@ -125,6 +125,10 @@ test('the statistics view shows the charts and the table', async () => {
   const svgText = await page.locator('[data-testid=chart-self-time] svg').textContent();
   for (const s of services.slice(0, 3)) assert.ok(svgText.includes(s), `chart names ${s}`);
   assert.equal(await page.locator('[data-testid=stats-services] tbody tr').count(), services.length);
+  // The charts follow the theme.
+  const before = await page.locator('[data-testid=chart-self-time]').innerHTML();
+  await page.getByTestId('theme-toggle').click();
+  await page.waitForFunction((html) => document.querySelector('[data-testid=chart-self-time]').innerHTML !== html, before);
   await page.context().close();
 });
 

@@ -6,12 +6,41 @@ use site::theme::Theme;
 
 use crate::browser;
 
+/// The theme in effect, shared as context so canvases and charts redraw when it changes.
+#[derive(Clone, Copy)]
+pub struct CurrentTheme(pub RwSignal<Theme>);
+
+impl CurrentTheme {
+    /// Starts from the stored choice or the system, and follows the system while the visitor
+    /// has not chosen.
+    pub fn new() -> Self {
+        let theme = RwSignal::new(Theme::effective(
+            browser::stored_theme(),
+            browser::system_prefers_dark(),
+        ));
+        browser::on_system_theme_change(move |dark| {
+            if browser::stored_theme().is_none() {
+                theme.set(Theme::effective(None, dark));
+            }
+        });
+        CurrentTheme(theme)
+    }
+}
+
+impl Default for CurrentTheme {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The shared theme signal (a fresh one outside the app, e.g. in component tests).
+pub fn use_theme() -> RwSignal<Theme> {
+    use_context::<CurrentTheme>().unwrap_or_default().0
+}
+
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let current = RwSignal::new(Theme::effective(
-        browser::stored_theme(),
-        browser::system_prefers_dark(),
-    ));
+    let current = use_theme();
     let toggle = move |_| {
         let next = current.get_untracked().toggled();
         browser::apply_theme(next, true);

@@ -128,6 +128,8 @@ pub struct Viewer {
     pub pending_span: RwSignal<Option<String>>,
     /// The bundled sample that is open, so links to it reopen it.
     pub sample: RwSignal<Option<String>>,
+    /// Bumped when the window is resized: canvases redraw at their new size.
+    pub layout: RwSignal<u32>,
 }
 
 /// A search result: the matching spans as a list (for navigation) and a set (for drawing).
@@ -183,6 +185,7 @@ impl Viewer {
             link: RwSignal::new(None),
             pending_span: RwSignal::new(None),
             sample: RwSignal::new(None),
+            layout: RwSignal::new(0),
         }
     }
 

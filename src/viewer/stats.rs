@@ -11,14 +11,12 @@ use viewer_core::time_scale::format_duration;
 use viewer_session::protocol::{StatRow, StatsView};
 use viewer_session::stat_table::{sorted, StatColumn as Col};
 
+use crate::components::theme_toggle::use_theme;
 use crate::viewer::state::use_viewer;
+use site::theme::Theme;
 
-fn dark_mode() -> bool {
-    crate::viewer::canvas::css_var("color-scheme", "light").contains("dark")
-}
-
-fn theme() -> ChartTheme {
-    let mut t = if dark_mode() {
+fn chart_theme(dark: bool) -> ChartTheme {
+    let mut t = if dark {
         ChartTheme::dark()
     } else {
         ChartTheme::default()
@@ -27,7 +25,7 @@ fn theme() -> ChartTheme {
     t
 }
 
-fn self_time_svg(stats: &StatsView) -> String {
+fn self_time_svg(stats: &StatsView, theme: &ChartTheme) -> String {
     let data: Vec<(String, u64, [u8; 3])> = stats
         .services
         .iter()
@@ -37,14 +35,14 @@ fn self_time_svg(stats: &StatsView) -> String {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, height)).into_drawing_area();
-        if let Err(e) = self_time_by_service_themed(root, &data, &theme()) {
+        if let Err(e) = self_time_by_service_themed(root, &data, theme) {
             leptos::logging::warn!("self-time chart: {e:?}");
         }
     }
     svg
 }
 
-fn histogram_svg(stats: &StatsView) -> String {
+fn histogram_svg(stats: &StatsView, theme: &ChartTheme) -> String {
     let buckets: Vec<Bucket> = stats
         .histogram
         .iter()
@@ -57,7 +55,7 @@ fn histogram_svg(stats: &StatsView) -> String {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 240)).into_drawing_area();
-        if let Err(e) = duration_histogram_buckets_themed(root, &buckets, &theme()) {
+        if let Err(e) = duration_histogram_buckets_themed(root, &buckets, theme) {
             leptos::logging::warn!("histogram: {e:?}");
         }
     }
@@ -67,12 +65,15 @@ fn histogram_svg(stats: &StatsView) -> String {
 #[component]
 pub fn StatsView() -> impl IntoView {
     let viewer = use_viewer();
+    let theme = use_theme();
     move || match viewer.stats.get() {
         None => view! { <p class="muted" data-testid="stats-loading">"Computing statistics…"</p> }
             .into_any(),
         Some(s) => {
-            let self_svg = self_time_svg(&s);
-            let hist_svg = histogram_svg(&s);
+            // Charts are drawn in the theme's colours: redraw when it changes.
+            let colours = chart_theme(theme.get() == Theme::Dark);
+            let self_svg = self_time_svg(&s, &colours);
+            let hist_svg = histogram_svg(&s, &colours);
             view! {
                 <div class="stats" data-testid="stats">
                     <div class="charts">

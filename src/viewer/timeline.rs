@@ -15,6 +15,7 @@ use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
 use viewer_core::time_scale::{format_duration, TimeScale};
 use viewer_session::wire::flag;
 
+use crate::components::theme_toggle::use_theme;
 use crate::viewer::canvas::{css_var, prepare, rgb};
 use crate::viewer::controller::use_controller;
 use crate::viewer::state::{use_viewer, OpenTrace, Viewer};
@@ -61,14 +62,14 @@ pub fn Timeline() -> impl IntoView {
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_h = RwSignal::new(480.0f64);
     let pointer = RwSignal::new((0.0f64, 0.0f64));
-    let resized = RwSignal::new(0u32);
+    let theme = use_theme();
 
     // Keep the viewport height and canvas width current.
     let on_resize = move || {
         if let Some(el) = scroll_ref.get_untracked() {
             viewport_h.set(el.client_height() as f64);
         }
-        resized.update(|n| *n = n.wrapping_add(1));
+        viewer.layout.update(|n| *n = n.wrapping_add(1));
     };
     Effect::new(move |_| {
         if scroll_ref.get().is_some() {
@@ -108,7 +109,8 @@ pub fn Timeline() -> impl IntoView {
 
     // Draw the bars whenever anything they show changes.
     Effect::new(move |_| {
-        resized.track();
+        viewer.layout.track();
+        theme.track();
         let range = range.get();
         let window = viewer.window.get();
         let top = scroll_top.get();
@@ -490,7 +492,10 @@ fn Ruler() -> impl IntoView {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     // Drag-select: start and current x in px while the button is down.
     let drag = RwSignal::new(None::<(f64, f64)>);
+    let theme = use_theme();
     Effect::new(move |_| {
+        viewer.layout.track();
+        theme.track();
         let window = viewer.window.get();
         let drag = drag.get();
         let Some(canvas) = canvas_ref.get() else {
@@ -566,6 +571,7 @@ fn Minimap() -> impl IntoView {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     // Density per pixel column, computed once per trace and width.
     let density = Memo::new(move |_| {
+        viewer.layout.track();
         let width = canvas_ref
             .get()
             .map_or(0, |c| c.client_width().max(0) as usize);
@@ -586,7 +592,9 @@ fn Minimap() -> impl IntoView {
         Right,
     }
     let drag = RwSignal::new(None::<Drag>);
+    let theme = use_theme();
     Effect::new(move |_| {
+        theme.track();
         let window = viewer.window.get();
         let Some(canvas) = canvas_ref.get() else {
             return;
