@@ -231,13 +231,8 @@ function installMonitor() {
   }, true);
   const root = document.querySelector('[data-testid=viewer]');
   let lastPhase = null;
-  const hasInk = () => {
-    const c = document.querySelector('[data-testid=timeline-canvas]');
-    if (!c || !c.width || !c.height) return false;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
-    return false;
-  };
+  // The canvas says how many span bars it drew (data-bars).
+  const hasInk = () => Number(document.querySelector('[data-testid=timeline-canvas]')?.dataset.bars) > 0;
   const mo = new MutationObserver(() => {
     if (b.change === null) return;
     const p = document.querySelector('[data-testid=progress] span')?.textContent ?? null;
@@ -519,7 +514,7 @@ async function main() {
 
   const ok = viewer.filter((v) => !v.error);
   console.log('');
-  console.log('Viewer load: pick -> data-app-state idle, pick -> first drawn timeline (canvas has ink);');
+  console.log('Viewer load: pick -> data-app-state idle, pick -> first drawn timeline (span bars on the canvas);');
   console.log('main-thread long tasks during the load; memory after load and a GC (JS heap = page main thread only;');
   console.log('the parsed trace lives in wasm memory in the worker and the page, which only the renderer RSS shows)');
   table(['file MB', 'spans', 'shown', 'idle ms', 'drawn ms', 'long tasks', 'worst LT ms', 'JS heap MB', 'CDP heap MB', 'DOM nodes', 'renderer RSS MB before / peak / after'],

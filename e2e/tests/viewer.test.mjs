@@ -22,6 +22,11 @@ const FAMILIES = {
   chrome: 'chrome/ok/02_devtools-chrome69-simple.json',
 };
 
+/** Waits until the timeline canvas has drawn span bars (it says how many in data-bars). */
+async function waitForBars(page) {
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline-canvas]')?.dataset.bars) > 0);
+}
+
 async function assertHeaderMatchesCli(viewer, file) {
   const cli = cliSummary(file);
   assert.equal(cli.traces.length, 1, 'a single-trace fixture');
@@ -43,6 +48,7 @@ for (const [family, rel] of Object.entries(FAMILIES)) {
     assert.equal(await viewer.pick(file), 'idle');
     await assertHeaderMatchesCli(viewer, file);
     assert.equal(await viewer.rows().count() > 0, true);
+    await waitForBars(page);
 
     const page2 = await freshPage(browser);
     const viewer2 = new ViewerPage(page2);
@@ -247,14 +253,8 @@ test('a 20 MB file loads without a long task over 200 ms on the main thread', as
   });
   const started = Date.now();
   await viewer.pick(path);
-  // First drawn timeline: the canvas has ink.
-  await page.waitForFunction(() => {
-    const c = document.querySelector('[data-testid=timeline-canvas]');
-    if (!c || !c.width) return false;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) return true;
-    return false;
-  });
+  // First drawn timeline: span bars are on the canvas.
+  await waitForBars(page);
   const elapsed = Date.now() - started;
   const longTasks = await page.evaluate(() => window.__longTasks);
   const worst = Math.max(0, ...longTasks);
@@ -266,7 +266,9 @@ test('a 20 MB file loads without a long task over 200 ms on the main thread', as
 
 for (const scheme of ['light', 'dark']) {
   test(`screenshot of a real trace (${scheme}) and no serious axe violation`, async () => {
-    const page = await freshPage(browser, { colorScheme: scheme, viewport: { width: 1400, height: 900 } });
+    // Tall enough to show the timeline and details without a full-page capture (which resizes
+    // the viewport while capturing).
+    const page = await freshPage(browser, { colorScheme: scheme, viewport: { width: 1400, height: 1150 } });
     const viewer = new ViewerPage(page);
     await viewer.open();
     assert.deepEqual(await seriousViolations(page), [], 'empty state');
@@ -274,7 +276,8 @@ for (const scheme of ['light', 'dark']) {
     await viewer.rows().nth(3).click();
     await page.getByTestId('details-name').waitFor();
     await page.getByTestId('critical-toggle').check();
-    await page.screenshot({ path: `${ARTIFACTS}viewer-${scheme}.png`, fullPage: true });
+    await waitForBars(page);
+    await page.screenshot({ path: `${ARTIFACTS}viewer-${scheme}.png` });
     assert.deepEqual(await seriousViolations(page), [], 'timeline');
     await page.getByTestId('tab-stats').click();
     await page.getByTestId('stats').waitFor();

@@ -111,6 +111,8 @@ pub fn Timeline() -> impl IntoView {
     Effect::new(move |_| {
         viewer.layout.track();
         theme.track();
+        // The canvas's CSS height follows the viewport: redraw at the new size.
+        viewport_h.track();
         let range = range.get();
         let window = viewer.window.get();
         let top = scroll_top.get();
@@ -167,7 +169,9 @@ pub fn Timeline() -> impl IntoView {
                                     None
                                 }
                             };
-                            draw_bars(&canvas, &frame, range.clone(), &hidden);
+                            let bars = draw_bars(&canvas, &frame, range.clone(), &hidden);
+                            // How many bars are on screen: tests wait on it, not on pixels.
+                            let _ = canvas.set_attribute("data-bars", &bars.to_string());
                         })
                     })
                 })
@@ -356,7 +360,7 @@ fn draw_bars<'c>(
     frame: &Frame,
     range: std::ops::Range<usize>,
     hidden: &dyn Fn(u32) -> Hidden<'c>,
-) {
+) -> usize {
     let Frame {
         open,
         rows,
@@ -368,8 +372,9 @@ fn draw_bars<'c>(
         matches,
     } = *frame;
     let Some((ctx, w, h)) = prepare(canvas) else {
-        return;
+        return 0;
     };
+    let mut bars = 0;
     let scale = scale_for(open, window, w);
     let text = css_var("--text", "#1a1f24");
     let grid = css_var("--border", "#d0d7de");
@@ -440,6 +445,7 @@ fn draw_bars<'c>(
         }
         ctx.fill_rect(x0, y + 5.0, bw, ROW_H - 10.0);
         ctx.set_global_alpha(1.0);
+        bars += 1;
         if critical && on_path {
             ctx.set_fill_style_str(&text);
             ctx.fill_rect(x0, y + ROW_H - 7.0, bw, 3.0);
@@ -484,6 +490,7 @@ fn draw_bars<'c>(
             ctx.set_text_align("left");
         }
     }
+    bars
 }
 
 #[component]
