@@ -180,9 +180,17 @@ impl Controller {
                 }
             }
             WorkerEvent::View(data) => {
-                viewer.show_view(*data);
-                viewer.state.set(AppState::Idle);
-                crate::viewer::url_state::apply_link(viewer, *self);
+                // Receiving and decoding the columns was one task; indexing and drawing them is
+                // another, so neither blocks the page for long on a million spans.
+                let controller = *self;
+                set_timeout(
+                    move || {
+                        viewer.show_view(*data);
+                        viewer.state.set(AppState::Idle);
+                        crate::viewer::url_state::apply_link(viewer, controller);
+                    },
+                    std::time::Duration::ZERO,
+                );
             }
             WorkerEvent::Matches(m) => {
                 // Ignore answers to a query the user has since changed.
