@@ -629,6 +629,7 @@ impl TraceBuilder {
             services,
             start_ns: 0,
             end_ns: 0,
+            lookup: Default::default(),
         };
         t.parts.shrink_to_fit();
         t.recompute_bounds();

@@ -481,6 +481,24 @@ pub struct Trace {
     pub(crate) services: Vec<u32>,
     pub(crate) start_ns: Nanos,
     pub(crate) end_ns: Nanos,
+    /// Lookup indexes built on first use, so `span_details` stays O(log n) per span when every
+    /// span is decoded (a search over attributes) instead of scanning the trace per link.
+    pub(crate) lookup: Lookup,
+}
+
+/// (span id, span) sorted, and (span, warning) sorted; see `Trace::lookup`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lookup {
+    ids: std::sync::OnceLock<Vec<(u64, u32)>>,
+    warnings: std::sync::OnceLock<Vec<(u32, u32)>>,
+}
+
+/// `id` as a span id column value when it is at most 16 hex digits (the form stored in the
+/// column; any other id is an interned "odd" id).
+fn hex_id(id: &str) -> Option<u64> {
+    (!id.is_empty() && id.len() <= 16)
+        .then(|| u64::from_str_radix(id, 16).ok())
+        .flatten()
 }
 
 impl Trace {
@@ -629,7 +647,53 @@ impl Trace {
     /// Finds a span by its display id (first match), for resolving links.
     pub fn find_span(&self, span_id: &str) -> Option<u32> {
         let want = span_id.to_ascii_lowercase();
-        self.spans().find(|&i| self.span_id(i) == want)
+        let odd = |i: u32| self.odd_ids.binary_search_by_key(&i, |&(s, _)| s).is_ok();
+        // Ids of up to 16 hex digits are stored as numbers: binary search, first span with it.
+        if let Some(v) = hex_id(&want) {
+            let ids = self.lookup.ids.get_or_init(|| {
+                let mut ids: Vec<(u64, u32)> = self
+                    .span_id
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (v, i as u32))
+                    .collect();
+                ids.sort_unstable();
+                ids
+            });
+            let from = ids.partition_point(|&(x, _)| x < v);
+            let found = ids[from..]
+                .iter()
+                .take_while(|&&(x, _)| x == v)
+                .map(|&(_, i)| i)
+                .find(|&i| !odd(i));
+            if found.is_some() {
+                return found;
+            }
+        }
+        // Other ids ("span-1", long or non-hex) are few: compare their interned text.
+        self.odd_ids
+            .iter()
+            .find(|&&(_, sid)| self.str(sid).eq_ignore_ascii_case(&want))
+            .map(|&(i, _)| i)
+    }
+
+    /// The warnings about span `i`, in the order they were reported.
+    fn span_warnings(&self, i: u32) -> impl Iterator<Item = &Warning> {
+        let index = self.lookup.warnings.get_or_init(|| {
+            let mut index: Vec<(u32, u32)> = self
+                .warnings
+                .iter()
+                .enumerate()
+                .filter_map(|(k, w)| w.span.map(|s| (s, k as u32)))
+                .collect();
+            index.sort_unstable();
+            index
+        });
+        let from = index.partition_point(|&(s, _)| s < i);
+        index[from..]
+            .iter()
+            .take_while(move |&&(s, _)| s == i)
+            .filter_map(|&(_, k)| self.warnings.get(k as usize))
     }
 
     /// Decodes attributes, events, links, resource, scope and status message of one span.
@@ -649,7 +713,7 @@ impl Trace {
             }
         }
         // Importer-reported warnings (Jaeger `warnings`) first, then the builder's for this span.
-        let ours = self.warnings.iter().filter(|w| w.span == Some(i)).cloned();
+        let ours = self.span_warnings(i).cloned();
         d.warnings.extend(ours);
         d
     }

@@ -134,3 +134,35 @@ fn errors_have_positions_and_formats() {
         imp.warnings[0].message
     );
 }
+
+/// `find_span` (used for every link when details are decoded) finds hex ids with or without
+/// leading zeros and in any case, "odd" ids by their text, the first of duplicated ids, and
+/// nothing for unknown ids; span warnings come with the span they name.
+#[test]
+fn find_span_and_span_warnings() {
+    let json = br#"{"data":[{"traceID":"t","spans":[
+        {"traceID":"t","spanID":"00000000000000aB","operationName":"a","startTime":1,"duration":9,"processID":"p"},
+        {"traceID":"t","spanID":"span-two","operationName":"b","startTime":2,"duration":1,"processID":"p",
+         "references":[{"refType":"CHILD_OF","traceID":"t","spanID":"ab"}]},
+        {"traceID":"t","spanID":"c","operationName":"c","startTime":3,"duration":1,"processID":"p",
+         "references":[{"refType":"CHILD_OF","traceID":"t","spanID":"gone"}]},
+        {"traceID":"t","spanID":"c","operationName":"c2","startTime":4,"duration":1,"processID":"p"}
+    ],"processes":{"p":{"serviceName":"s"}}}]}"#;
+    let imp = import(json, None).unwrap();
+    let t = &imp.traces[0];
+    let by_name = |n: &str| t.spans().find(|&i| t.name(i) == n).unwrap();
+    assert_eq!(t.find_span("ab"), Some(by_name("a")));
+    assert_eq!(t.find_span("00000000000000AB"), Some(by_name("a")));
+    assert_eq!(t.find_span("SPAN-TWO"), Some(by_name("b")));
+    let first_c = t.find_span("c").unwrap();
+    assert!(t.name(first_c) == "c" || t.name(first_c) == "c2");
+    assert_eq!(t.find_span("dd"), None);
+    assert_eq!(t.find_span("nope"), None);
+    // The link from b resolves to a through the index.
+    let links = t.span_details(by_name("b")).links;
+    assert_eq!(links[0].target, Some(by_name("a")));
+    // The orphan's warning is on the orphan and nowhere else.
+    let orphan = by_name("c");
+    assert!(!t.span_details(orphan).warnings.is_empty());
+    assert!(t.span_details(by_name("a")).warnings.is_empty());
+}
