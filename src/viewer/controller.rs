@@ -10,6 +10,9 @@ use viewer_session::protocol::{Request, Response};
 use crate::viewer::state::{AppState, Matches, Viewer};
 use crate::worker_client::{WorkerClient, WorkerEvent};
 
+/// How long typing must pause before a search is sent to the worker.
+const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
 /// URL of the worker script that Trunk builds from `src/bin/trace_worker.rs`.
 pub const WORKER_URL: &str = "/trace_worker_loader.js";
 
@@ -100,7 +103,17 @@ impl Controller {
             self.viewer.recompute_rows();
             return;
         }
-        self.with_client(|c| c.send(Request::Filter { query }));
+        // Sent once typing pauses: a search over a million spans takes seconds in the worker,
+        // and every keystroke would otherwise queue one.
+        let controller = *self;
+        set_timeout(
+            move || {
+                if controller.viewer.query.get_untracked() == query {
+                    controller.with_client(|c| c.send(Request::Filter { query }));
+                }
+            },
+            SEARCH_PAUSE,
+        );
     }
 
     pub fn show_tab(&self, tab: ViewTab) {
