@@ -113,3 +113,42 @@ test('the address bar follows the view, and the link reopens it with the same fi
   await page.context().close();
   await page2.context().close();
 });
+
+test('the data-quality panel lists the warnings and jumps to their spans', async () => {
+  const file = fixture('zipkin/ok/05_messaging2.json');
+  const warnings = cliSummary(file).traces[0].warnings;
+  assert.ok(warnings > 0);
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(file);
+  // Orphans are marked in the timeline.
+  assert.ok(await page.locator('[data-testid=span-row] .badge', { hasText: 'orphan' }).count() > 0);
+  await page.getByTestId('tab-quality').click();
+  const items = page.getByTestId('warning-list').locator('li');
+  assert.equal(await items.count(), warnings);
+  await items.first().getByRole('button', { name: 'Show span' }).click();
+  await page.getByTestId('timeline').waitFor();
+  await page.getByTestId('details-name').waitFor();
+  assert.equal(await page.locator('[data-testid=span-row].selected').count(), 1);
+  await page.context().close();
+});
+
+test('clock-skew correction is off by default and marks the spans it moves', async () => {
+  const file = fixture('zipkin/ok/07_skew.json');
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(file);
+  const before = await viewer.header();
+  assert.equal(await page.getByTestId('skew-toggle').isChecked(), false);
+  assert.equal(await page.locator('[data-testid=span-row] .badge', { hasText: 'skew' }).count(), 0);
+  await page.getByTestId('skew-toggle').check();
+  await viewer.settled();
+  await page.locator('[data-testid=span-row] .badge', { hasText: 'skew' }).first().waitFor();
+  assert.equal((await viewer.header()).spans, before.spans);
+  await page.getByTestId('skew-toggle').uncheck();
+  await viewer.settled();
+  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=span-row] .badge')].some((b) => b.textContent === 'skew'));
+  await page.context().close();
+});

@@ -252,10 +252,13 @@ pub fn Timeline() -> impl IntoView {
                     <For
                         each=move || {
                             let r = range.get();
-                            viewer.rows.with(|rows| r.filter_map(|i| rows.get(i).map(|p| (i, *p))).collect::<Vec<_>>())
+                            // A new view of the trace (skew switched) can put other spans or
+                            // flags at the same position: its identity is part of the key.
+                            let view = viewer.open.with(|o| o.as_ref().map_or(0, |o| Arc::as_ptr(o) as usize));
+                            viewer.rows.with(|rows| r.filter_map(|i| rows.get(i).map(|p| (i, *p, view))).collect::<Vec<_>>())
                         }
-                        key=|(i, pos)| (*i, *pos)
-                        children=move |(row, pos)| view! { <SpanRow row=row pos=pos/> }
+                        key=|row| *row
+                        children=move |(row, pos, _)| view! { <SpanRow row=row pos=pos/> }
                     />
                 </div>
             </div>
