@@ -249,7 +249,7 @@ impl<'s> ImportBuilder<'s> {
         };
         let name = tb.interner.get(s.name);
         let service = tb.interner.get(s.service);
-        let mut flags = s.kind.bits() | s.status.bits();
+        let mut flags = s.kind.code() | s.status.bits();
         if s.follows_from {
             flags |= FLAG_FOLLOWS_FROM;
         }

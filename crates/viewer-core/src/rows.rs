@@ -317,13 +317,22 @@ impl Collapsed {
 /// Visible rows with the collapse state: fills `out` (cleared first, reused across calls to
 /// avoid allocation) with positions in preorder. O(visible rows + collapsed skips).
 pub fn visible_rows(tree: &TreeRows, collapsed: &Collapsed, out: &mut Vec<u32>) {
+    walk(tree, collapsed, |_| true, out);
+}
+
+/// The preorder walk both modes share: a position that is not kept, or a collapsed one after
+/// it is listed, skips its whole subtree.
+fn walk(tree: &TreeRows, collapsed: &Collapsed, keep: impl Fn(u32) -> bool, out: &mut Vec<u32>) {
     out.clear();
     let n = tree.len();
     let mut pos = 0usize;
     while pos < n {
-        out.push(pos as u32);
-        if collapsed.is_collapsed(tree.order[pos]) {
-            pos += tree.subtree_len[pos] as usize;
+        let kept = keep(pos as u32);
+        if kept {
+            out.push(pos as u32);
+        }
+        if !kept || collapsed.is_collapsed(tree.order[pos]) {
+            pos += tree.subtree_len[pos].max(1) as usize;
         } else {
             pos += 1;
         }
@@ -339,7 +348,6 @@ pub fn visible_rows_filtered(
     matches: &BitSet,
     out: &mut Vec<u32>,
 ) {
-    out.clear();
     let n = tree.len();
     // keep[pos]: the position is a match or has a matching descendant. Reverse preorder sees
     // children before parents, so one pass propagates marks to all ancestors.
@@ -355,20 +363,7 @@ pub fn visible_rows_filtered(
             }
         }
     }
-    let mut pos = 0usize;
-    while pos < n {
-        if !keep.contains(pos as u32) {
-            // Nothing below matches either: skip the whole subtree.
-            pos += tree.subtree_len[pos] as usize;
-            continue;
-        }
-        out.push(pos as u32);
-        if collapsed.is_collapsed(tree.order[pos]) {
-            pos += tree.subtree_len[pos] as usize;
-        } else {
-            pos += 1;
-        }
-    }
+    walk(tree, collapsed, |pos| keep.contains(pos), out);
 }
 
 /// The rows intersecting a vertical viewport: `scroll_top_px` from the top of the row list,

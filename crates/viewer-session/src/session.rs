@@ -13,7 +13,7 @@ use trace_core::skew::SkewAdjustment;
 use trace_core::stats::Stat;
 use trace_core::time::Nanos;
 use trace_core::{
-    Format, KeyValue, LinkKind, SpanDetails, SpanKind, Trace, Tree, Value, Warning, WarningKind,
+    Format, KeyValue, LinkKind, SpanDetails, Trace, Tree, Value, Warning, WarningKind,
 };
 use viewer_core::filter::{contains_ci, Filter, SpanFields};
 use viewer_core::rows::TreeRows;
@@ -478,7 +478,7 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
             .collect(),
         name,
         service,
-        kind: t.spans().map(|i| kind_number(t.kind(i))).collect(),
+        kind: t.spans().map(|i| t.kind(i).code()).collect(),
         flags,
         order: open.rows.order().to_vec(),
         depth: open.rows.depth().to_vec(),
@@ -654,17 +654,6 @@ fn start_unix(t: &Trace) -> i64 {
     match t.format() {
         Format::Chrome => 0,
         _ => t.trace_start_ns(),
-    }
-}
-
-fn kind_number(k: SpanKind) -> u8 {
-    match k {
-        SpanKind::Unspecified => 0,
-        SpanKind::Internal => 1,
-        SpanKind::Server => 2,
-        SpanKind::Client => 3,
-        SpanKind::Producer => 4,
-        SpanKind::Consumer => 5,
     }
 }
 
