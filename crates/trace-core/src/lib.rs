@@ -7,6 +7,8 @@ pub mod critical_path;
 pub mod dump;
 pub mod import;
 pub mod model;
+pub mod packed;
+pub mod scope;
 pub mod skew;
 pub mod stats;
 pub mod time;

@@ -353,6 +353,38 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
+    /// Every kind, in the order of their stable codes (packed traces store the code: append
+    /// new kinds at the end, never reorder).
+    const BY_CODE: [WarningKind; 15] = [
+        WarningKind::Orphan,
+        WarningKind::DuplicateId,
+        WarningKind::MissingTimestamp,
+        WarningKind::MissingDuration,
+        WarningKind::Unbalanced,
+        WarningKind::UnknownProcess,
+        WarningKind::EmptyId,
+        WarningKind::BadValue,
+        WarningKind::Cycle,
+        WarningKind::Overlap,
+        WarningKind::Skipped,
+        WarningKind::Truncated,
+        WarningKind::Ignored,
+        WarningKind::MissingService,
+        WarningKind::Reported,
+    ];
+
+    /// The kind's stable number.
+    pub fn code(self) -> u8 {
+        Self::BY_CODE
+            .iter()
+            .position(|&k| k == self)
+            .unwrap_or(Self::BY_CODE.len() - 1) as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<WarningKind> {
+        Self::BY_CODE.get(code as usize).copied()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             WarningKind::Orphan => "orphan",
@@ -427,6 +459,8 @@ pub(crate) enum PartField {
     Whole,
     /// Chrome: args of the E event that closed a B.
     EndArgs,
+    /// A record in a packed trace's body (see `packed`).
+    Packed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -445,6 +479,11 @@ pub(crate) enum Context {
     },
     /// Already decoded (Chrome process/thread names).
     Decoded(Vec<KeyValue>),
+    /// Read from a packed trace (a share link).
+    Packed {
+        resource: Vec<KeyValue>,
+        scope: Option<Scope>,
+    },
 }
 
 /// Extra per-span records that live outside the span's own JSON (Chrome instants and flows).
@@ -612,6 +651,20 @@ impl Trace {
         self.spans().filter(|&i| self.is_error(i)).count()
     }
 
+    pub(crate) fn raw_bytes(&self, r: RawRef) -> &[u8] {
+        let start = r.start as usize;
+        let end = start.saturating_add(r.len as usize);
+        self.src.get(start..end).unwrap_or(&[])
+    }
+
+    /// The packed record of span `i`, when the trace was read from a share link.
+    pub(crate) fn packed_record(&self, i: u32) -> Option<&[u8]> {
+        self.parts_of(i)
+            .iter()
+            .find(|p| p.field == PartField::Packed)
+            .map(|p| self.raw_bytes(p.raw))
+    }
+
     pub(crate) fn raw(&self, r: RawRef) -> &str {
         let start = r.start as usize;
         let end = start.saturating_add(r.len as usize);
@@ -704,7 +757,9 @@ impl Trace {
         if i >= self.len() {
             return d;
         }
-        crate::import::details(self, i, &mut d);
+        if !crate::packed::details(self, i, &mut d) {
+            crate::import::details(self, i, &mut d);
+        }
         let start = self.start_ns(i);
         for e in &mut d.events {
             e.offset_ns = e.time_ns.saturating_sub(start);
