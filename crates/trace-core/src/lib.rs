@@ -5,6 +5,7 @@
 pub mod builder;
 pub mod critical_path;
 pub mod dump;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod packed;

@@ -3,9 +3,13 @@
 //!   tracecheck summary FILE... [--json]   per file: format, and per trace id, spans, services, root,
 //!                                         duration, errors, warnings. Exit 1 if any file is unreadable.
 //!   tracecheck dump FILE                  the stable text dump used by the snapshot tests
+//!   tracecheck convert --to FORMAT FILE [-o OUT]
+//!                                         every trace of FILE as OTLP, Jaeger or Zipkin JSON
+//!                                         (stdout without -o). Exit 1 if FILE is unreadable.
 //!   tracecheck bench [--mb N] [--dir DIR] generate large files and measure import speed and memory
 
 mod bench;
+mod convert;
 mod gen;
 mod summary;
 
@@ -14,6 +18,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   tracecheck summary FILE... [--json]
   tracecheck dump FILE
+  tracecheck convert --to otlp|jaeger|zipkin FILE [-o OUT]
   tracecheck bench [--mb N] [--dir DIR] [--no-wasm]";
 
 fn main() -> ExitCode {
@@ -21,6 +26,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("summary") => summary::run(&args[1..]),
         Some("dump") => summary::dump(&args[1..]),
+        Some("convert") => convert::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

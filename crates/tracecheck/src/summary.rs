@@ -13,7 +13,7 @@ fn root_name(t: &Trace, tree: &Tree) -> String {
         .unwrap_or_default()
 }
 
-fn read(path: &str) -> Result<Import, String> {
+pub fn read(path: &str) -> Result<Import, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
     // The name is only a hint: detection is by content.
     let name = std::path::Path::new(path)

@@ -113,3 +113,49 @@ fn text_summary_and_usage() {
     assert_eq!(code, 0);
     assert!(out.starts_with("format: chrome\n"));
 }
+
+#[test]
+fn convert_writes_every_trace_in_a_file_that_imports_back() {
+    let src = fixture("zipkin/ok/12_list-of-traces.json");
+    let original = trace_core::import(&std::fs::read(&src).unwrap(), None).unwrap();
+    let spans = |imp: &trace_core::Import| -> Vec<u32> {
+        let mut v: Vec<u32> = imp.traces.iter().map(|t| t.len()).collect();
+        v.sort();
+        v
+    };
+    assert!(original.traces.len() > 1);
+    for to in ["otlp", "jaeger", "zipkin"] {
+        let out = format!("{}/converted.{to}.json", env!("CARGO_TARGET_TMPDIR"));
+        let (code, stdout, err) = run(&["convert", "--to", to, &src, "-o", &out]);
+        assert_eq!(code, 0, "{err}");
+        assert!(stdout.is_empty(), "{stdout}");
+        let back = trace_core::import(&std::fs::read(&out).unwrap(), None).unwrap();
+        assert_eq!(back.format.as_str(), to);
+        assert_eq!(spans(&back), spans(&original), "{to}");
+        // Without -o the document goes to stdout.
+        let (code, stdout, _) = run(&["convert", "--to", to, &src]);
+        assert_eq!(code, 0);
+        assert_eq!(stdout, std::fs::read_to_string(&out).unwrap());
+    }
+}
+
+#[test]
+fn convert_errors_say_what_is_wrong() {
+    let src = fixture("otlp/ok/01_otel-proto-example-trace.json");
+    let (code, _, err) = run(&["convert", "--to", "chrome", &src]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown format \"chrome\"") && err.contains("usage"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["convert", "--to", "otlp", "/nonexistent/file.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read file"), "{err}");
+    let bad = fixture("jaeger/err/02_syntax-error-missing-comma.json");
+    let (code, _, err) = run(&["convert", "--to", "otlp", &bad]);
+    assert_eq!(code, 1);
+    assert!(err.contains("line 3, column 4"), "{err}");
+    let (code, _, err) = run(&["convert", "--to", "otlp", &src, "-o", "/nonexistent/dir/x"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot write /nonexistent/dir/x"), "{err}");
+}
