@@ -146,6 +146,17 @@ impl WorkerClient {
         );
     }
 
+    /// Loads the trace a share link carries (its `data=` value) in a new worker.
+    pub fn open_link(&self, data: &str) {
+        self.start_load(
+            &Request::OpenLink {
+                data: data.to_string(),
+            },
+            None,
+            None,
+        );
+    }
+
     /// Stops the running load, if any. The open trace (current worker) is untouched.
     pub fn cancel(&self) {
         let slot = self.inner.borrow_mut().loading.take();

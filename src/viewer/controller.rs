@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
-use viewer_session::protocol::{Request, Response};
+use viewer_session::protocol::{Request, Response, ShareScope};
 
 use crate::viewer::state::{AppState, Matches, Viewer};
 use crate::worker_client::{WorkerClient, WorkerEvent};
@@ -20,6 +20,9 @@ pub const WORKER_URL: &str = "/trace_worker_loader.js";
 pub struct Controller {
     viewer: Viewer,
     client: StoredValue<Option<WorkerClient>, LocalStorage>,
+    /// The link data of the load under way, if it is a link: it becomes `Viewer::link_data`
+    /// only once the load works, so a bad link leaves the open trace's address alone.
+    loading_link: StoredValue<Option<String>>,
 }
 
 impl Controller {
@@ -27,6 +30,7 @@ impl Controller {
         let controller = Controller {
             viewer,
             client: StoredValue::new_local(None),
+            loading_link: StoredValue::new(None),
         };
         let client = WorkerClient::new(WORKER_URL, move |event| controller.handle(event));
         controller.client.set_value(Some(client));
@@ -44,6 +48,7 @@ impl Controller {
     fn start_loading(&self) {
         self.viewer.state.set(AppState::Loading);
         self.viewer.progress.set(None);
+        self.loading_link.set_value(None);
     }
 
     pub fn open_files(&self, files: Vec<web_sys::File>) {
@@ -68,6 +73,19 @@ impl Controller {
         self.viewer.sample.set(Some(name.to_string()));
         self.start_loading();
         self.with_client(|c| c.open_sample(name));
+    }
+
+    /// Opens the trace a share link carries.
+    pub fn open_link(&self, data: &str) {
+        self.viewer.sample.set(None);
+        self.start_loading();
+        self.loading_link.set_value(Some(data.to_string()));
+        self.with_client(|c| c.open_link(data));
+    }
+
+    /// Asks the worker for the open trace's link data (answered with `Response::ShareLink`).
+    pub fn share_link(&self, scope: ShareScope, collapsed: Vec<u32>) {
+        self.with_client(|c| c.send(Request::ShareLink { scope, collapsed }));
     }
 
     pub fn cancel(&self) {
@@ -150,6 +168,7 @@ impl Controller {
                             .map(|t| t.index)
                     })
                 });
+                viewer.link_data.set(self.loading_link.get_value());
                 viewer.files.set(files);
                 viewer.traces.set(traces);
                 viewer.open.set(None);
@@ -184,6 +203,9 @@ impl Controller {
                 }
             }
             WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
+            WorkerEvent::Response(Response::ShareLink(link)) => {
+                viewer.share_link.set(Some(*link));
+            }
             WorkerEvent::Response(Response::Error { message }) => {
                 leptos::logging::warn!("worker: {message}");
                 viewer.pending_span.set(None);

@@ -9,6 +9,7 @@ pub mod input;
 pub mod keyboard;
 pub mod quality;
 pub mod search;
+pub mod share;
 pub mod state;
 pub mod stats;
 pub mod timeline;
@@ -33,6 +34,7 @@ pub fn TraceViewer() -> impl IntoView {
     keyboard::install(viewer, controller, search_ref);
     url_state::restore(viewer, controller);
     url_state::keep_in_sync(viewer);
+    url_state::follow_hash_changes(viewer, controller);
 
     let has_trace = move || viewer.open.with(Option::is_some);
     let many = move || viewer.traces.with(|t| t.len() > 1);
@@ -121,6 +123,8 @@ fn ViewerHeader() -> impl IntoView {
                     <span class="muted" data-testid="header-file">" — " {file_names()} " (" {format()} ")"</span>
                     " "
                     <CopyLink/>
+                    " "
+                    <share::ShareTrace/>
                 </p>
             })}
         </header>

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
 use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
 use viewer_core::share::{ViewState, ViewTab};
-use viewer_session::protocol::{DetailsView, FileSummary, Phase, StatsView, TraceSummary};
+use viewer_session::protocol::{
+    DetailsView, FileSummary, Phase, ShareLinkView, StatsView, TraceSummary,
+};
+use viewer_session::share_link::ShareChoice;
 use viewer_session::wire::{MatchData, ViewData};
 
 /// What `data-app-state` says: tests and benchmarks wait on it, never on sleeps.
@@ -130,6 +133,13 @@ pub struct Viewer {
     pub sample: RwSignal<Option<String>>,
     /// Bumped when the window is resized: canvases redraw at their new size.
     pub layout: RwSignal<u32>,
+    /// The share link's trace data when the open trace came from one (kept in the address
+    /// bar so a reload reopens it).
+    pub link_data: RwSignal<Option<String>>,
+    /// Which part of the trace "Copy link with the trace" carries.
+    pub share_choice: RwSignal<ShareChoice>,
+    /// The worker's latest answer for that link.
+    pub share_link: RwSignal<Option<ShareLinkView>>,
 }
 
 /// A search result: the matching spans as a list (for navigation) and a set (for drawing).
@@ -186,6 +196,9 @@ impl Viewer {
             pending_span: RwSignal::new(None),
             sample: RwSignal::new(None),
             layout: RwSignal::new(0),
+            link_data: RwSignal::new(None),
+            share_choice: RwSignal::new(ShareChoice::Whole),
+            share_link: RwSignal::new(None),
         }
     }
 
@@ -199,6 +212,7 @@ impl Viewer {
         });
         let open = Arc::new(OpenTrace::new(data));
         if !same_trace {
+            self.share_link.set(None);
             self.collapsed.set(Collapsed::new(open.span_count()));
             self.selected.set(None);
             self.details.set(None);
@@ -273,6 +287,13 @@ impl Viewer {
                 });
             }
         });
+        self.recompute_rows();
+    }
+
+    /// Collapses these spans (a link's `fold`), on top of what is collapsed.
+    pub fn fold(&self, spans: &[u32]) {
+        self.collapsed
+            .update(|c| spans.iter().for_each(|&s| c.set(s, true)));
         self.recompute_rows();
     }
 

@@ -3,10 +3,10 @@
 //! and a link to a user's own file restores the view once that file is opened again.
 
 use leptos::prelude::*;
-use viewer_core::share::{self, ViewState, ViewTab};
+use viewer_core::share::{self, ShareWarning, ViewState, ViewTab};
 
 use crate::viewer::controller::Controller;
-use crate::viewer::state::Viewer;
+use crate::viewer::state::{AppState, Viewer};
 
 fn location_hash() -> String {
     web_sys::window()
@@ -25,10 +25,31 @@ pub fn restore(viewer: Viewer, controller: Controller) {
     for w in &warnings {
         leptos::logging::warn!("link: {w}");
     }
-    if let Some(sample) = &state.sample {
+    // Other bad keys only lose a detail of the view; bad trace data loses the trace: say so.
+    let bad_data = warnings
+        .iter()
+        .find(|w| matches!(w, ShareWarning::InvalidValue { key, .. } if key == "data"));
+    if let Some(w) = bad_data {
+        viewer.error.set(Some(format!("Shared link: {w}")));
+        viewer.state.set(AppState::Error);
+    }
+    // A link that carries its trace needs nothing else; one that names a sample fetches it.
+    if let Some(data) = &state.data {
+        controller.open_link(data);
+    } else if let Some(sample) = &state.sample {
         controller.open_sample(sample);
     }
     viewer.link.set(Some(state));
+}
+
+/// A link pasted into the address bar of the open viewer changes only the fragment (no page
+/// load): open it as if the page had been loaded with it. Our own address-bar updates use
+/// `replaceState`, which fires no `hashchange`.
+pub fn follow_hash_changes(viewer: Viewer, controller: Controller) {
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        restore(viewer, controller);
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// Applies a waiting link to the trace that was just shown (once).
@@ -58,6 +79,9 @@ pub fn apply_link(viewer: Viewer, controller: Controller) {
     if let Some(level) = link.collapsed_depth {
         viewer.collapse_to_depth(level);
     }
+    if !link.fold.is_empty() {
+        viewer.fold(&link.fold);
+    }
     if let Some((a, b)) = link.window {
         let (_, end) = viewer
             .open
@@ -79,6 +103,11 @@ pub fn apply_link(viewer: Viewer, controller: Controller) {
 
 /// The link for the current view, or None when no trace is open.
 pub fn current(viewer: Viewer) -> Option<String> {
+    current_state(viewer).map(|s| share::encode(&s))
+}
+
+/// The current view as link state (tracked: use it inside effects and memos).
+pub fn current_state(viewer: Viewer) -> Option<ViewState> {
     viewer.open.with(|o| {
         let o = o.as_ref()?;
         let window = viewer.window.get();
@@ -97,9 +126,11 @@ pub fn current(viewer: Viewer) -> Option<String> {
             },
             skew: viewer.skew.get(),
             sample: viewer.sample.get(),
+            fold: viewer.collapsed.with(|c| c.spans().collect()),
+            data: viewer.link_data.get(),
             ..ViewState::default()
         };
-        Some(share::encode(&state))
+        Some(state)
     })
 }
 

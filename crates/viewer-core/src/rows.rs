@@ -312,6 +312,10 @@ impl Collapsed {
     pub fn count(&self) -> usize {
         self.bits.count()
     }
+    /// The collapsed spans, in index order.
+    pub fn spans(&self) -> impl Iterator<Item = u32> + '_ {
+        self.bits.iter()
+    }
 }
 
 /// Visible rows with the collapse state: fills `out` (cleared first, reused across calls to

@@ -1,7 +1,11 @@
 //! The URL view-state codec for shareable links (after speedscope's `hash-params.ts` and
 //! Perfetto's `route_schema.ts`).
 //!
-//! `v=1&trace=abc&span=def&t=1000-2000&q=service%3Dapi&depth=2&view=stats&skew=1&sample=hotrod`
+//! `v=1&trace=abc&span=def&t=1000-2000&q=service%3Dapi&depth=2&view=stats&skew=1&fold=3,7-9&data=AQ…`
+//!
+//! `fold` lists collapsed spans by index (ranges allowed); `data` carries the trace itself
+//! (base64url, see `trace_core::packed`) so the link opens with no file, and comes last
+//! because it is long.
 //!
 //! Parsed key by key: a bad value drops only that key and adds a [`ShareWarning`], so a link
 //! mangled by a chat client still opens the trace. Unknown keys are ignored (links from a newer
@@ -20,6 +24,13 @@ pub const SHARE_VERSION: u32 = 1;
 const MAX_ID_LEN: usize = 128;
 /// Longest accepted filter text.
 const MAX_FILTER_LEN: usize = 2_000;
+/// Most trace data a link gets when sharing: Chromium and Firefox take URLs of about 2 MB, and
+/// chat clients and mail cut far shorter ones, so stay well below.
+pub const MAX_TRACE_DATA_CHARS: usize = 1_000_000;
+/// Longest `data=` value read from a link (links written by other builds may be longer).
+const MAX_DATA_READ: usize = 2_500_000;
+/// Most collapsed spans a link can name (ranges are expanded).
+const MAX_FOLD: usize = 1 << 20;
 
 /// Which pane is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +83,10 @@ pub struct ViewState {
     pub skew: bool,
     /// Name of a bundled sample trace.
     pub sample: Option<String>,
+    /// Collapsed spans, by span index, sorted.
+    pub fold: Vec<u32>,
+    /// The trace itself, packed (base64url).
+    pub data: Option<String>,
 }
 
 impl Default for ViewState {
@@ -86,6 +101,8 @@ impl Default for ViewState {
             view: None,
             skew: false,
             sample: None,
+            fold: Vec::new(),
+            data: None,
         }
     }
 }
@@ -204,6 +221,12 @@ pub fn encode(state: &ViewState) -> String {
     if state.skew {
         push("skew", "1");
     }
+    if !state.fold.is_empty() {
+        push("fold", &encode_fold(&state.fold));
+    }
+    if let Some(d) = &state.data {
+        push("data", d);
+    }
     parts.join("&")
 }
 
@@ -218,6 +241,58 @@ fn valid_sample(s: &str) -> bool {
         && !s.starts_with('.')
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Sorted span indexes as `a,b-c,...` (runs of consecutive indexes become ranges).
+fn encode_fold(spans: &[u32]) -> String {
+    let mut sorted = spans.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut k = 0;
+    while k < sorted.len() {
+        let first = sorted[k];
+        let mut last = first;
+        while sorted.get(k + 1) == Some(&(last.wrapping_add(1))) {
+            last += 1;
+            k += 1;
+        }
+        parts.push(if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        });
+        k += 1;
+    }
+    parts.join(",")
+}
+
+fn parse_fold(s: &str) -> Option<Vec<u32>> {
+    let mut out = Vec::new();
+    for part in s.split(',') {
+        let (a, b) = match part.split_once('-') {
+            Some((a, b)) => (a.parse::<u32>().ok()?, b.parse::<u32>().ok()?),
+            None => {
+                let a = part.parse::<u32>().ok()?;
+                (a, a)
+            }
+        };
+        if a > b || out.len() + (b - a) as usize >= MAX_FOLD {
+            return None;
+        }
+        out.extend(a..=b);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
+/// base64url without padding, as `trace_core::packed` writes it.
+fn valid_data(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_DATA_READ
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
 }
 
 fn parse_window(s: &str) -> Option<(u64, u64)> {
@@ -239,8 +314,8 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
         let Some(key) = percent_decode(raw_k) else {
             continue; // an undecodable key cannot be one of ours
         };
-        const KNOWN: [&str; 9] = [
-            "v", "trace", "span", "t", "q", "depth", "view", "skew", "sample",
+        const KNOWN: [&str; 11] = [
+            "v", "trace", "span", "t", "q", "depth", "view", "skew", "sample", "fold", "data",
         ];
         if !KNOWN.contains(&key.as_str()) {
             continue;
@@ -292,6 +367,12 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             },
             "sample" if valid_sample(&value) => st.sample = Some(value),
             "sample" => invalid("a sample name (letters, digits, - _ .)"),
+            "fold" => match parse_fold(&value) {
+                Some(f) => st.fold = f,
+                None => invalid("span indexes and ranges, e.g. 3,7-9"),
+            },
+            "data" if valid_data(&value) => st.data = Some(value),
+            "data" => invalid("trace data (base64url, at most 2.5 million characters)"),
             _ => {}
         }
     }
@@ -316,6 +397,8 @@ mod tests {
             view: Some(ViewTab::Stats),
             skew: true,
             sample: Some("hotrod-1.json".into()),
+            fold: vec![0, 3, 4, 5, 9],
+            data: Some("AQ-_xy".into()),
         }
     }
 
@@ -391,6 +474,11 @@ mod tests {
             .copied()
             .filter(|c| !c.is_control())
             .collect();
+        let base64url: Vec<char> = ('A'..='Z')
+            .chain('a'..='z')
+            .chain('0'..='9')
+            .chain(['-', '_'])
+            .collect();
         let mut r = Rng(0x9E37_79B9_7F4A_7C15);
         for _ in 0..2_000 {
             let a = r.next() % 1_000_000_000;
@@ -425,7 +513,16 @@ mod tests {
                 } else {
                     None
                 },
+                fold: (0..r.next() % 5).map(|_| (r.next() % 50) as u32).collect(),
+                data: if r.coin() {
+                    Some(r.text(80, &base64url))
+                } else {
+                    None
+                },
             };
+            let mut st = st;
+            st.fold.sort_unstable();
+            st.fold.dedup();
             let enc = encode(&st);
             assert!(
                 enc.bytes()
@@ -497,6 +594,35 @@ mod tests {
                 key: "trace".into()
             }]
         );
+    }
+
+    #[test]
+    fn fold_ranges_round_trip_and_absurd_ranges_are_refused() {
+        let st = ViewState {
+            fold: vec![1, 2, 3, 7, 9, 10],
+            ..ViewState::default()
+        };
+        assert_eq!(encode(&st), "v=1&fold=1-3%2C7%2C9-10");
+        assert_eq!(decode(&encode(&st)).0.fold, st.fold);
+        let (st, w) = decode("fold=0-4294967295&trace=a");
+        assert!(st.fold.is_empty());
+        assert_eq!(st.trace.as_deref(), Some("a"));
+        assert_eq!(w.len(), 1);
+        assert!(decode("fold=5-2").0.fold.is_empty());
+        assert!(decode("fold=x").0.fold.is_empty());
+    }
+
+    #[test]
+    fn data_takes_base64url_only_and_comes_last() {
+        let st = ViewState {
+            trace: Some("abc".into()),
+            data: Some("AQ_-z9".into()),
+            ..ViewState::default()
+        };
+        assert_eq!(encode(&st), "v=1&trace=abc&data=AQ_-z9");
+        let (st, w) = decode("data=AQ%3Cscript%3E&trace=a");
+        assert_eq!(st.data, None);
+        assert_eq!(w.len(), 1);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod protocol;
 pub mod session;
+pub mod share_link;
 pub mod stat_table;
 pub mod wire;
 

@@ -30,6 +30,41 @@ pub enum Request {
     Stats,
     /// Switch clock-skew correction of the open trace: answered with a new `Response::View`.
     SetSkew { on: bool },
+    /// Import the trace a share link carries (the fragment's `data=` value): answered like a
+    /// load, with `Response::Loaded` or `Response::Failed`.
+    OpenLink { data: String },
+    /// Pack the open trace, or part of it, into link text: answered with
+    /// `Response::ShareLink`. `collapsed` are the spans folded in the view, to be renumbered
+    /// for the link.
+    ShareLink {
+        scope: ShareScope,
+        collapsed: Vec<u32>,
+    },
+}
+
+/// Which spans a share link carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareScope {
+    /// The whole trace.
+    Whole,
+    /// A span and everything below it.
+    Subtree { span: u32 },
+    /// The spans the filter matches, with their ancestors.
+    Matches { query: String },
+}
+
+/// A share link's trace data, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLinkView {
+    pub scope: ShareScope,
+    /// Spans the scope selects.
+    pub spans: u32,
+    /// The `data=` value (base64url) when it fits the limit.
+    pub data: Option<String>,
+    /// Why there is no data (too big, nothing selected, a bad filter).
+    pub problem: Option<String>,
+    /// The collapsed spans, numbered as in the link's trace.
+    pub fold: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +104,7 @@ pub enum Response {
     },
     Details(Box<DetailsView>),
     Stats(Box<StatsView>),
+    ShareLink(Box<ShareLinkView>),
     /// A request could not be answered (bad span index, no trace open, ...).
     Error {
         message: String,

@@ -4,8 +4,9 @@
 
 use crate::protocol::{
     AttrView, DetailsView, EventView, FileSummary, HistogramBucket, LinkView, Request, Response,
-    StatRow, StatsView, TraceSummary, ValueView, WarningView,
+    ShareScope, StatRow, StatsView, TraceSummary, ValueView, WarningView,
 };
+use crate::share_link::{self, CachedLink};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -38,6 +39,8 @@ pub struct Session {
     files: Vec<FileSummary>,
     traces: Vec<Trace>,
     open: Option<Open>,
+    /// The last share link made, reused while only the folded spans change.
+    link: Option<CachedLink>,
 }
 
 /// The open trace and everything derived from it once, so details, filters and stats do not
@@ -115,18 +118,81 @@ impl Session {
             };
             return Response::Failed { message: what };
         }
-        let summaries_traces = traces
+        self.install(summaries, traces, &trace_file)
+    }
+
+    /// Makes `traces` (from the files `files`, trace k from file `trace_file[k]`) the list.
+    fn install(
+        &mut self,
+        files: Vec<FileSummary>,
+        traces: Vec<Trace>,
+        trace_file: &[u32],
+    ) -> Response {
+        let summaries = traces
             .iter()
-            .zip(&trace_file)
+            .zip(trace_file)
             .enumerate()
             .map(|(i, (t, &f))| trace_summary(t, i as u32, f))
             .collect();
-        self.files = summaries.clone();
+        self.files = files.clone();
         self.traces = traces;
         self.open = None;
+        self.link = None;
         Response::Loaded {
-            files: summaries,
-            traces: summaries_traces,
+            files,
+            traces: summaries,
+        }
+    }
+
+    /// Opens the trace a share link carries, as a list of one; a bad link fails like a bad
+    /// file, leaving the session as it was.
+    pub fn open_link(&mut self, data: &str) -> Response {
+        let t = match share_link::open(data) {
+            Ok(t) => t,
+            Err(message) => return Response::Failed { message },
+        };
+        let file = FileSummary {
+            name: "shared link".to_string(),
+            format: t.format().as_str().to_string(),
+            format_label: format!("{} (from a shared link)", t.format().label()),
+            bytes: data.len() as u64,
+            warnings: Vec::new(),
+        };
+        self.install(vec![file], vec![t], &[0])
+    }
+
+    /// Link text for the open trace (as imported, never skew-corrected: the receiver can switch
+    /// correction on) or for the part `scope` selects.
+    pub fn share_link(&mut self, scope: ShareScope, collapsed: &[u32]) -> Response {
+        let Some(index) = self.open.as_ref().map(|o| o.index) else {
+            return Response::Error {
+                message: "no trace is open".to_string(),
+            };
+        };
+        let cached = self
+            .link
+            .as_ref()
+            .is_some_and(|l| l.trace == index && l.scope == scope);
+        if !cached {
+            let matches = match &scope {
+                ShareScope::Matches { query } => {
+                    let m = self.filter(query);
+                    m.error.is_none().then_some(m.spans)
+                }
+                _ => None,
+            };
+            let Some(t) = self.traces.get(index as usize) else {
+                return Response::Error {
+                    message: "the open trace is gone".to_string(),
+                };
+            };
+            self.link = Some(CachedLink::pack(t, index, scope, matches));
+        }
+        match &self.link {
+            Some(l) => Response::ShareLink(Box::new(l.view(collapsed))),
+            None => Response::Error {
+                message: "no link".to_string(),
+            },
         }
     }
 
@@ -371,6 +437,10 @@ impl Session {
             Request::Filter { query } => Outgoing::Matches(self.filter(&query)),
             Request::Stats => Outgoing::Json(self.stats()),
             Request::SetSkew { on } => view(self.set_skew(on)),
+            Request::OpenLink { data } => Outgoing::Json(self.open_link(&data)),
+            Request::ShareLink { scope, collapsed } => {
+                Outgoing::Json(self.share_link(scope, &collapsed))
+            }
         }
     }
 }

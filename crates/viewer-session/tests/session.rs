@@ -1,6 +1,6 @@
 //! `Session` against real trace files: import, select, details, filter, stats, skew.
 
-use viewer_session::protocol::{Request, Response, ValueView};
+use viewer_session::protocol::{Request, Response, ShareLinkView, ShareScope, ValueView};
 use viewer_session::wire::{flag, MatchData, ViewData, NO_PARENT};
 use viewer_session::{Outgoing, Session};
 
@@ -419,4 +419,94 @@ fn find_span_answers_with_the_details_of_that_span() {
         Outgoing::Json(Response::Error { message }) => assert!(message.contains("nope")),
         _ => panic!("expected an error"),
     }
+}
+
+fn share(s: &mut Session, scope: ShareScope, collapsed: Vec<u32>) -> ShareLinkView {
+    match s.handle(Request::ShareLink { scope, collapsed }) {
+        Outgoing::Json(Response::ShareLink(v)) => *v,
+        other => panic!("expected a share link, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_shared_link_opens_the_same_trace_in_a_fresh_session() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let original = s.select(0).expect("select");
+    let link = share(&mut s, ShareScope::Whole, vec![2, 5]);
+    assert_eq!((link.spans, link.fold.as_slice()), (11, &[2, 5][..]));
+    let data = link.data.expect("fits");
+
+    let mut fresh = Session::new();
+    match fresh.handle(Request::OpenLink { data }) {
+        Outgoing::Json(Response::Loaded { files, traces }) => {
+            assert_eq!(files[0].name, "shared link");
+            assert!(files[0].format_label.contains("from a shared link"));
+            assert_eq!((traces.len(), traces[0].spans), (1, 11));
+        }
+        other => panic!("link did not open: {other:?}"),
+    }
+    let reopened = fresh.select(0).expect("select");
+    assert_eq!(reopened.trace_id, original.trace_id);
+    assert_eq!(reopened.start, original.start);
+    assert_eq!(reopened.dur, original.dur);
+    assert_eq!(reopened.parent, original.parent);
+    assert_eq!(reopened.order, original.order);
+}
+
+#[test]
+fn subtree_links_renumber_folded_spans_and_drop_the_rest() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let v = s.select(0).expect("select");
+    // The first span in preorder that has children, and the one after it (its first child).
+    let root_pos = (0..v.len())
+        .find(|&p| v.subtree_len[p] > 2 && v.depth[p] > 0)
+        .unwrap_or(0);
+    let root = v.order[root_pos];
+    let child = v.order[root_pos + 1];
+    let outside = v.order[0];
+    let link = share(
+        &mut s,
+        ShareScope::Subtree { span: root },
+        vec![outside, child],
+    );
+    assert_eq!(link.spans, v.subtree_len[root_pos]);
+    assert_eq!(
+        link.fold.len(),
+        1,
+        "the span outside the subtree is dropped"
+    );
+    let t = trace_core::packed::decode(link.data.as_deref().expect("fits")).expect("decodes");
+    let folded = link.fold[0];
+    assert_eq!(
+        t.parent(folded).map(|p| t.name(p)),
+        Some(v.strings[v.name[root as usize] as usize].as_str())
+    );
+}
+
+#[test]
+fn a_filter_scope_with_no_match_says_so_and_a_bad_link_keeps_the_session() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    s.select(0).expect("select");
+    let none = share(
+        &mut s,
+        ShareScope::Matches {
+            query: "service=no-such-service".into(),
+        },
+        vec![],
+    );
+    assert_eq!(none.data, None);
+    assert!(none.problem.expect("a reason").contains("no span matches"));
+    match s.handle(Request::OpenLink {
+        data: "AQ-broken".into(),
+    }) {
+        Outgoing::Json(Response::Failed { message }) => {
+            assert!(message.starts_with("Shared link: "), "{message}")
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(s.traces().len(), 1, "the open list is kept");
+    assert!(matches!(
+        s.handle(Request::Stats),
+        Outgoing::Json(Response::Stats(_))
+    ));
 }

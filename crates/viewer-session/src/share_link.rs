@@ -1,0 +1,157 @@
+//! Self-contained share links: the open trace (or the part a scope selects) packed into the
+//! URL fragment's `data=` value by `trace_core::packed`, and links opened back into a trace.
+
+use crate::protocol::{ShareLinkView, ShareScope};
+use trace_core::packed::{self, EncodeError, Packed};
+use trace_core::scope::Scope;
+use trace_core::Trace;
+use viewer_core::share::{ViewState, MAX_TRACE_DATA_CHARS};
+
+/// What the person chose to share, before it is tied to a span or a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShareChoice {
+    #[default]
+    Whole,
+    /// The selected span's subtree.
+    Subtree,
+    /// The spans the current filter matches, with their ancestors.
+    Filtered,
+}
+
+impl ShareChoice {
+    pub const ALL: [ShareChoice; 3] = [
+        ShareChoice::Whole,
+        ShareChoice::Subtree,
+        ShareChoice::Filtered,
+    ];
+
+    /// The form value and the label of the choice.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareChoice::Whole => "whole",
+            ShareChoice::Subtree => "subtree",
+            ShareChoice::Filtered => "filtered",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ShareChoice::Whole => "the whole trace",
+            ShareChoice::Subtree => "the selected span and its children",
+            ShareChoice::Filtered => "the spans the filter matches",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ShareChoice> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The request's scope, or what the person must do first.
+    pub fn scope(self, selected: Option<u32>, query: &str) -> Result<ShareScope, &'static str> {
+        match self {
+            ShareChoice::Whole => Ok(ShareScope::Whole),
+            ShareChoice::Subtree => selected
+                .map(|span| ShareScope::Subtree { span })
+                .ok_or("select a span to share its subtree"),
+            ShareChoice::Filtered if query.trim().is_empty() => {
+                Err("type a filter to share the spans it matches")
+            }
+            ShareChoice::Filtered => Ok(ShareScope::Matches {
+                query: query.to_string(),
+            }),
+        }
+    }
+}
+
+/// The view state of a self-contained link: the current view with the trace data and the
+/// folded spans renumbered for the link's trace. Times are relative to the trace's start,
+/// which moves when only part of the trace is shared, so a part keeps no time window.
+pub fn trace_link_state(view: ViewState, link: &ShareLinkView) -> Option<ViewState> {
+    let data = link.data.clone()?;
+    let whole = link.scope == ShareScope::Whole;
+    Some(ViewState {
+        window: view.window.filter(|_| whole),
+        sample: None,
+        fold: link.fold.clone(),
+        data: Some(data),
+        ..view
+    })
+}
+
+/// One packed link, kept so that folding a span (which changes only `fold`) does not pack the
+/// trace again.
+pub(crate) struct CachedLink {
+    pub trace: u32,
+    pub scope: ShareScope,
+    pub packed: Result<Packed, EncodeError>,
+}
+
+impl CachedLink {
+    /// Packs `t` (trace `trace` of the list) for `scope`; `matches` are the filter's matches
+    /// when the scope asks for them (None when the filter is invalid).
+    pub fn pack(t: &Trace, trace: u32, scope: ShareScope, matches: Option<Vec<u32>>) -> Self {
+        let core_scope = match (&scope, matches) {
+            (ShareScope::Whole, _) => Some(Scope::Whole),
+            (ShareScope::Subtree { span }, _) => Some(Scope::Subtree(*span)),
+            (ShareScope::Matches { .. }, Some(spans)) => Some(Scope::WithAncestors(spans)),
+            (ShareScope::Matches { .. }, None) => None,
+        };
+        let packed = match core_scope {
+            Some(s) => packed::encode(t, &s, MAX_TRACE_DATA_CHARS),
+            None => Err(EncodeError::Empty),
+        };
+        CachedLink {
+            trace,
+            scope,
+            packed,
+        }
+    }
+
+    /// The answer for the page, with `collapsed` (span indexes of the trace) renumbered for
+    /// the link; folded spans the scope left out are dropped.
+    pub fn view(&self, collapsed: &[u32]) -> ShareLinkView {
+        match &self.packed {
+            Ok(p) => ShareLinkView {
+                scope: self.scope.clone(),
+                spans: p.spans,
+                data: Some(p.text.clone()),
+                problem: None,
+                fold: collapsed
+                    .iter()
+                    .filter_map(|&s| p.index_map.get(s as usize).copied())
+                    .filter(|&k| k != u32::MAX)
+                    .collect(),
+            },
+            Err(e) => ShareLinkView {
+                scope: self.scope.clone(),
+                spans: match e {
+                    EncodeError::TooBig { spans, .. } => *spans,
+                    _ => 0,
+                },
+                data: None,
+                problem: Some(problem(&self.scope, e)),
+                fold: Vec::new(),
+            },
+        }
+    }
+}
+
+fn problem(scope: &ShareScope, e: &EncodeError) -> String {
+    match (scope, e) {
+        (ShareScope::Matches { .. }, EncodeError::Empty) => {
+            "no span matches the filter, so there is nothing to put in the link".to_string()
+        }
+        (_, EncodeError::Empty) => "there is no span to put in the link".to_string(),
+        (ShareScope::Whole, EncodeError::TooBig { spans, .. }) => format!(
+            "the whole trace ({spans} spans) makes a link over {} MB, longer than browsers \
+             handle well: share the selected span's subtree or the filtered spans instead",
+            MAX_TRACE_DATA_CHARS / 1_000_000
+        ),
+        (_, e) => format!("{e}: choose a smaller part of the trace"),
+    }
+}
+
+/// Opens link text as a one-trace list; the message names what is wrong with a bad link.
+pub(crate) fn open(data: &str) -> Result<Trace, String> {
+    packed::decode(data).map_err(|e| format!("Shared link: {e}"))
+}
