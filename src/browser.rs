@@ -78,3 +78,32 @@ pub fn on_system_theme_change(f: impl Fn(bool) + 'static) {
         callback.forget();
     }
 }
+
+/// Offers `bytes` as a download named `name`: a Blob URL clicked through a temporary anchor,
+/// revoked once the browser has taken it. Nothing leaves the browser.
+pub fn download(name: &str, bytes: &js_sys::Uint8Array) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |what: &str| format!("could not offer the download: {what}");
+    let doc = document().ok_or_else(|| fail("no document"))?;
+    let parts = js_sys::Array::of1(bytes);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("no Blob"))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("no URL"))?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| fail("no anchor"))?
+        .unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Revoking at once can cancel the download in some browsers; a minute is plenty.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Ok(())
+}

@@ -20,11 +20,16 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 /// What the worker tells the page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum WorkerEvent {
     Response(Response),
     View(Box<ViewData>),
     Matches(MatchData),
+    /// A file the worker wrote (an export): its name and bytes, still in JS memory.
+    Export {
+        name: String,
+        bytes: Uint8Array,
+    },
     /// The worker died (panic, failed to start, undecodable reply). It has been terminated;
     /// if it held the open trace, that trace is gone and must be loaded again.
     Crashed(String),
@@ -348,6 +353,12 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
         return MatchData::decode(&bytes.to_vec())
             .map(WorkerEvent::Matches)
             .map_err(|e| format!("unreadable filter matches: {e}"));
+    }
+    if let Some(bytes) = field("export").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        let name = field("name")
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        return Ok(WorkerEvent::Export { name, bytes });
     }
     if let Some(v) = field("crashed").filter(|v| !v.is_undefined()) {
         let msg = v.as_string().unwrap_or_else(|| "unknown error".to_string());

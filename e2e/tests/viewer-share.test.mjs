@@ -119,6 +119,36 @@ test('a trace too big for a link says so and offers the smaller scopes', async (
   await page.context().close();
 });
 
+test('a downloaded export opens again with the same counts, in every format', async () => {
+  const file = fixture('zipkin/ok/08_smartthings-oauth-authorization.json');
+  const cli = cliSummary(file).traces[0];
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(file);
+  for (const format of ['otlp', 'jaeger', 'zipkin']) {
+    await page.getByTestId('export-format').selectOption(format);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-download').click(),
+    ]);
+    assert.match(download.suggestedFilename(), new RegExp(`\\.${format}\\.json$`));
+    const path = join(tmpdir(), `export-${process.pid}-${download.suggestedFilename()}`);
+    await download.saveAs(path);
+    const page2 = await freshPage(browser);
+    const viewer2 = new ViewerPage(page2);
+    await viewer2.open();
+    assert.equal(await viewer2.pick(path), 'idle', format);
+    const h = await viewer2.header();
+    assert.equal(h.spans, cli.spans, `${format}: spans`);
+    assert.equal(h.services, cli.services.length, `${format}: services`);
+    assert.equal(cliSummary(path).traces[0].spans, cli.spans, `${format}: tracecheck agrees`);
+    await page2.context().close();
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('damaged and hostile links give a message and leave the viewer usable', async () => {
   const page = await freshPage(browser);
   const viewer = new ViewerPage(page);

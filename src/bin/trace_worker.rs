@@ -5,7 +5,8 @@
 //!
 //! Messages in: `{ req: "<Request JSON>", files?: File[], bytes?: Uint8Array }`.
 //! Messages out: `{ json: "<Response JSON>" }`, `{ view: Uint8Array }`,
-//! `{ matches: Uint8Array }` (buffers transferred, not copied), `{ crashed: "<message>" }`,
+//! `{ matches: Uint8Array }`, `{ export: Uint8Array, name }` (buffers transferred, not
+//! copied), `{ crashed: "<message>" }`,
 //! and `{ ready: true }` once, when the handler is installed (the page sends nothing before).
 //!
 //! Built by Trunk as a worker (`data-type="worker"`, wasm-bindgen `no-modules` target); it
@@ -226,6 +227,7 @@ mod worker {
             Outgoing::Json(r) => post_json(&r),
             Outgoing::View(v) => post_bytes("view", &v.encode()),
             Outgoing::Matches(m) => post_bytes("matches", &m.encode()),
+            Outgoing::Export { name, bytes } => post_export(&name, &bytes),
         }
     }
 
@@ -243,6 +245,17 @@ mod worker {
         let arr = Uint8Array::from(bytes);
         let transfer = Array::of1(&arr.buffer());
         post_field(key, &arr, Some(&transfer));
+    }
+
+    /// `{ export: Uint8Array, name }`: the page turns the bytes into a download as they are.
+    fn post_export(name: &str, bytes: &[u8]) {
+        let arr = Uint8Array::from(bytes);
+        let msg = Object::new();
+        let set = |k: &str, v: &JsValue| Reflect::set(&msg, &JsValue::from_str(k), v).is_ok();
+        if !(set("export", &arr) && set("name", &JsValue::from_str(name))) {
+            return;
+        }
+        let _ = scope().post_message_with_transfer(&msg, &Array::of1(&arr.buffer()));
     }
 
     fn post_field(key: &str, value: &JsValue, transfer: Option<&Array>) {

@@ -88,6 +88,12 @@ impl Controller {
         self.with_client(|c| c.send(Request::ShareLink { scope, collapsed }));
     }
 
+    /// Asks the worker to write the open trace (or part of it) as a file to download.
+    pub fn export(&self, scope: ShareScope, format: &str) {
+        let format = format.to_string();
+        self.with_client(|c| c.send(Request::Export { scope, format }));
+    }
+
     pub fn cancel(&self) {
         self.with_client(|c| c.cancel());
         self.viewer.progress.set(None);
@@ -235,6 +241,11 @@ impl Controller {
                         .with_untracked(|o| o.as_ref().map_or(0, |o| o.span_count()));
                     viewer.matches.set(Some(Arc::new(Matches::new(m, n))));
                     viewer.recompute_rows();
+                }
+            }
+            WorkerEvent::Export { name, bytes } => {
+                if let Err(e) = crate::browser::download(&name, &bytes) {
+                    viewer.error.set(Some(e));
                 }
             }
             WorkerEvent::Crashed(message) => {

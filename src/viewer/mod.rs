@@ -5,6 +5,7 @@
 pub mod canvas;
 pub mod controller;
 pub mod details;
+pub mod export;
 pub mod input;
 pub mod keyboard;
 pub mod quality;
@@ -125,6 +126,8 @@ fn ViewerHeader() -> impl IntoView {
                     <CopyLink/>
                     " "
                     <share::ShareTrace/>
+                    " "
+                    <export::ExportTrace/>
                 </p>
             })}
         </header>

@@ -35,16 +35,7 @@ pub fn ShareTrace() -> impl IntoView {
     let viewer = use_viewer();
     let controller = use_controller();
     // The request's scope, or what the person must do first.
-    let scope = Memo::new(move |_| {
-        let query = match viewer.share_choice.get() {
-            ShareChoice::Filtered => viewer.query.get(),
-            _ => String::new(),
-        };
-        viewer
-            .share_choice
-            .get()
-            .scope(viewer.selected.get(), &query)
-    });
+    let scope = Memo::new(move |_| viewer.chosen_share_scope());
     let folds = Memo::new(move |_| viewer.collapsed.with(|c| c.spans().collect::<Vec<u32>>()));
     let trace_key = Memo::new(move |_| {
         viewer

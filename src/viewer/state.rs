@@ -8,7 +8,7 @@ use viewer_core::bitset::BitSet;
 use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
 use viewer_core::share::{ViewState, ViewTab};
 use viewer_session::protocol::{
-    DetailsView, FileSummary, Phase, ShareLinkView, StatsView, TraceSummary,
+    DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView, TraceSummary,
 };
 use viewer_session::share_link::ShareChoice;
 use viewer_session::wire::{MatchData, ViewData};
@@ -288,6 +288,16 @@ impl Viewer {
             }
         });
         self.recompute_rows();
+    }
+
+    /// The part of the trace chosen for sharing and exporting, or what to do first (tracked).
+    pub fn chosen_share_scope(&self) -> Result<ShareScope, &'static str> {
+        let choice = self.share_choice.get();
+        let query = match choice {
+            ShareChoice::Filtered => self.query.get(),
+            _ => String::new(),
+        };
+        choice.scope(self.selected.get(), &query)
     }
 
     /// Collapses these spans (a link's `fold`), on top of what is collapsed.

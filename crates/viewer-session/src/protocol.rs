@@ -40,6 +40,9 @@ pub enum Request {
         scope: ShareScope,
         collapsed: Vec<u32>,
     },
+    /// Write the open trace, or part of it, as a file in `format` ("otlp", "jaeger" or
+    /// "zipkin"): answered with the file's bytes (see `Outgoing::Export`).
+    Export { scope: ShareScope, format: String },
 }
 
 /// Which spans a share link carries.

@@ -10,6 +10,7 @@ use crate::share_link::{self, CachedLink};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use trace_core::export::ExportFormat;
 use trace_core::skew::SkewAdjustment;
 use trace_core::stats::Stat;
 use trace_core::time::Nanos;
@@ -31,6 +32,11 @@ pub enum Outgoing {
     /// Boxed: the view is a few hundred bytes of column headers, the others are small.
     View(Box<ViewData>),
     Matches(MatchData),
+    /// A file written by `Request::Export`: its name and bytes.
+    Export {
+        name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// The worker's state. A failed import leaves it untouched.
@@ -174,19 +180,13 @@ impl Session {
             .as_ref()
             .is_some_and(|l| l.trace == index && l.scope == scope);
         if !cached {
-            let matches = match &scope {
-                ShareScope::Matches { query } => {
-                    let m = self.filter(query);
-                    m.error.is_none().then_some(m.spans)
-                }
-                _ => None,
-            };
+            let core_scope = self.core_scope(&scope);
             let Some(t) = self.traces.get(index as usize) else {
                 return Response::Error {
                     message: "the open trace is gone".to_string(),
                 };
             };
-            self.link = Some(CachedLink::pack(t, index, scope, matches));
+            self.link = Some(CachedLink::pack(t, index, scope, core_scope));
         }
         match &self.link {
             Some(l) => Response::ShareLink(Box::new(l.view(collapsed))),
@@ -348,6 +348,49 @@ impl Session {
         })
     }
 
+    /// What `scope` selects of the open trace; None for a filter that does not parse.
+    fn core_scope(&self, scope: &ShareScope) -> Option<trace_core::scope::Scope> {
+        let matches = match scope {
+            ShareScope::Matches { query } => {
+                let m = self.filter(query);
+                m.error.is_none().then_some(m.spans)
+            }
+            _ => None,
+        };
+        share_link::core_scope(scope, matches)
+    }
+
+    /// The open trace (as imported, not skew-corrected), or the part `scope` selects, written
+    /// as a file in `format`: (file name, bytes).
+    pub fn export(&self, scope: &ShareScope, format: &str) -> Result<(String, Vec<u8>), String> {
+        let to = ExportFormat::parse(format)
+            .ok_or_else(|| format!("{format:?} is not a format to export to"))?;
+        let index = self.open.as_ref().ok_or("no trace is open")?.index;
+        let t = self
+            .traces
+            .get(index as usize)
+            .ok_or("the open trace is gone")?;
+        let selected = self
+            .core_scope(scope)
+            .ok_or("the filter is not valid: nothing to export")?;
+        let id: String = t
+            .trace_id()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(16)
+            .collect();
+        let part = match scope {
+            ShareScope::Whole => "",
+            ShareScope::Subtree { .. } => "-subtree",
+            ShareScope::Matches { .. } => "-filtered",
+        };
+        let name = format!("trace-{id}{part}.{}", to.file_extension());
+        Ok((
+            name,
+            trace_core::export::export(t, &selected, to).into_bytes(),
+        ))
+    }
+
     /// Matches `query` against the open trace. Matches come in preorder (as drawn).
     pub fn filter(&self, query: &str) -> MatchData {
         let mut out = MatchData {
@@ -441,6 +484,10 @@ impl Session {
             Request::ShareLink { scope, collapsed } => {
                 Outgoing::Json(self.share_link(scope, &collapsed))
             }
+            Request::Export { scope, format } => match self.export(&scope, &format) {
+                Ok((name, bytes)) => Outgoing::Export { name, bytes },
+                Err(message) => Outgoing::Json(Response::Error { message }),
+            },
         }
     }
 }

@@ -87,15 +87,9 @@ pub(crate) struct CachedLink {
 }
 
 impl CachedLink {
-    /// Packs `t` (trace `trace` of the list) for `scope`; `matches` are the filter's matches
-    /// when the scope asks for them (None when the filter is invalid).
-    pub fn pack(t: &Trace, trace: u32, scope: ShareScope, matches: Option<Vec<u32>>) -> Self {
-        let core_scope = match (&scope, matches) {
-            (ShareScope::Whole, _) => Some(Scope::Whole),
-            (ShareScope::Subtree { span }, _) => Some(Scope::Subtree(*span)),
-            (ShareScope::Matches { .. }, Some(spans)) => Some(Scope::WithAncestors(spans)),
-            (ShareScope::Matches { .. }, None) => None,
-        };
+    /// Packs the spans `core_scope` selects of `t` (trace `trace` of the list), asked for as
+    /// `scope`; None when the scope cannot be resolved (an invalid filter).
+    pub fn pack(t: &Trace, trace: u32, scope: ShareScope, core_scope: Option<Scope>) -> Self {
         let packed = match core_scope {
             Some(s) => packed::encode(t, &s, MAX_TRACE_DATA_CHARS),
             None => Err(EncodeError::Empty),
@@ -133,6 +127,17 @@ impl CachedLink {
                 fold: Vec::new(),
             },
         }
+    }
+}
+
+/// The trace-core scope for a request's scope; `matches` are the filter's matches when the
+/// scope asks for them (None when the filter is invalid).
+pub(crate) fn core_scope(scope: &ShareScope, matches: Option<Vec<u32>>) -> Option<Scope> {
+    match (scope, matches) {
+        (ShareScope::Whole, _) => Some(Scope::Whole),
+        (ShareScope::Subtree { span }, _) => Some(Scope::Subtree(*span)),
+        (ShareScope::Matches { .. }, Some(spans)) => Some(Scope::WithAncestors(spans)),
+        (ShareScope::Matches { .. }, None) => None,
     }
 }
 

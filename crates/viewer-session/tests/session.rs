@@ -510,3 +510,29 @@ fn a_filter_scope_with_no_match_says_so_and_a_bad_link_keeps_the_session() {
         Outgoing::Json(Response::Stats(_))
     ));
 }
+
+#[test]
+fn export_writes_a_file_that_imports_with_the_same_spans() {
+    let mut s = loaded(&["smartthings-oauth-authorization.json"]);
+    let v = s.select(0).expect("select");
+    for format in ["otlp", "jaeger", "zipkin"] {
+        let scope = ShareScope::Whole;
+        let (name, bytes) = match s.handle(Request::Export {
+            scope,
+            format: format.into(),
+        }) {
+            Outgoing::Export { name, bytes } => (name, bytes),
+            other => panic!("{format}: expected a file, got {other:?}"),
+        };
+        assert!(name.ends_with(&format!(".{format}.json")), "{name}");
+        let back = trace_core::import(&bytes, Some(&name)).expect("re-imports");
+        assert_eq!(back.traces[0].len() as usize, v.len(), "{format}");
+    }
+    match s.handle(Request::Export {
+        scope: ShareScope::Whole,
+        format: "pdf".into(),
+    }) {
+        Outgoing::Json(Response::Error { message }) => assert!(message.contains("pdf")),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
