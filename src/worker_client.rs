@@ -162,6 +162,17 @@ impl WorkerClient {
         );
     }
 
+    /// Fetches and loads the trace at `url` in a new worker.
+    pub fn open_url(&self, url: &str) {
+        self.start_load(
+            &Request::OpenUrl {
+                url: url.to_string(),
+            },
+            None,
+            None,
+        );
+    }
+
     /// Stops the running load, if any. The open trace (current worker) is untouched.
     pub fn cancel(&self) {
         let slot = self.inner.borrow_mut().loading.take();

@@ -29,11 +29,15 @@ mod worker {
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use std::cell::RefCell;
     use viewer_session::protocol::{Phase, Request, Response};
+    use viewer_session::remote::{self, FetchFailure};
     use viewer_session::{Outgoing, Session};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+    use web_sys::{
+        DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent,
+        ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode,
+    };
 
     /// Read files in slices of this size: large enough that per-call overhead is negligible,
     /// small enough that the JS-side ArrayBuffer for one slice stays modest and progress
@@ -98,6 +102,21 @@ mod worker {
                         message: "pasted text: no bytes were sent".to_string(),
                     }),
                 }
+            }
+            Request::OpenUrl { url } => {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let answer = match fetch_url(&url).await {
+                        Ok(bytes) => {
+                            let total = bytes.len() as u64;
+                            progress(Phase::Parsing, 0, total);
+                            with_session(|s| s.import_remote(&url, bytes))
+                        }
+                        Err(failure) => Response::Failed {
+                            message: failure.to_string(),
+                        },
+                    };
+                    post_json(&answer);
+                });
             }
             Request::OpenSample { name } => {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -199,15 +218,117 @@ mod worker {
         Ok(bytes)
     }
 
-    fn import(files: Vec<(String, Vec<u8>)>) {
-        let total: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
-        progress(Phase::Parsing, 0, total);
-        let resp = SESSION.with(|s| match s.try_borrow_mut() {
-            Ok(mut s) => s.import(files),
+    /// Fetches `url` with no credentials and reads the body as it streams in, posting
+    /// progress; the page can cancel by terminating the worker.
+    async fn fetch_url(url: &str) -> Result<Vec<u8>, FetchFailure> {
+        if !remote::is_fetchable(url) {
+            return Err(FetchFailure::NotHttp {
+                url: url.to_string(),
+            });
+        }
+        progress(Phase::Reading, 0, 0);
+        let init = RequestInit::new();
+        init.set_mode(RequestMode::Cors);
+        init.set_credentials(RequestCredentials::Omit);
+        let resp = match JsFuture::from(scope().fetch_with_str_and_init(url, &init)).await {
+            Ok(r) => r.unchecked_into::<web_sys::Response>(),
+            Err(_) => return Err(why_unfetched(url).await),
+        };
+        if !resp.ok() {
+            return Err(FetchFailure::Status {
+                url: url.to_string(),
+                status: resp.status(),
+                text: resp.status_text(),
+            });
+        }
+        read_body(url, &resp).await
+    }
+
+    /// A failed CORS request and an unreachable server look the same to a page. An opaque
+    /// (no-cors) request to the same URL tells them apart: it succeeds when the server is up.
+    async fn why_unfetched(url: &str) -> FetchFailure {
+        let init = RequestInit::new();
+        init.set_mode(RequestMode::NoCors);
+        init.set_credentials(RequestCredentials::Omit);
+        let reachable = JsFuture::from(scope().fetch_with_str_and_init(url, &init))
+            .await
+            .is_ok();
+        if reachable {
+            FetchFailure::NoCors {
+                url: url.to_string(),
+                origin: scope().origin(),
+            }
+        } else {
+            FetchFailure::Unreachable {
+                url: url.to_string(),
+            }
+        }
+    }
+
+    async fn read_body(url: &str, resp: &web_sys::Response) -> Result<Vec<u8>, FetchFailure> {
+        let broke = |e: &JsValue| FetchFailure::Interrupted {
+            url: url.to_string(),
+            message: js_text("read", e),
+        };
+        // Content-Length is the compressed size when the server compresses: only a hint.
+        let total: u64 = resp
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut buf: Vec<u8> = Vec::new();
+        let too_big = |bytes: u64| FetchFailure::TooBig {
+            url: url.to_string(),
+            bytes,
+        };
+        buf.try_reserve_exact(total as usize)
+            .map_err(|_| too_big(total))?;
+        let Some(body) = resp.body() else {
+            return Ok(buf);
+        };
+        let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(|e| broke(&e))?;
+            let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+                .map(|d| d.is_truthy())
+                .unwrap_or(true);
+            if done {
+                return Ok(buf);
+            }
+            let Ok(bytes) = Reflect::get(&chunk, &JsValue::from_str("value"))
+                .and_then(|v| v.dyn_into::<Uint8Array>())
+            else {
+                continue;
+            };
+            let from = buf.len();
+            let len = bytes.length() as usize;
+            buf.try_reserve(len)
+                .map_err(|_| too_big((from + len) as u64))?;
+            buf.resize(from + len, 0);
+            bytes.copy_to(&mut buf[from..]);
+            progress(
+                Phase::Reading,
+                buf.len() as u64,
+                total.max(buf.len() as u64),
+            );
+        }
+    }
+
+    fn with_session(f: impl FnOnce(&mut Session) -> Response) -> Response {
+        SESSION.with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => f(&mut s),
             Err(_) => Response::Failed {
                 message: "worker busy".to_string(),
             },
-        });
+        })
+    }
+
+    fn import(files: Vec<(String, Vec<u8>)>) {
+        let total: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
+        progress(Phase::Parsing, 0, total);
+        let resp = with_session(|s| s.import(files));
         if matches!(resp, Response::Loaded { .. }) {
             progress(Phase::Indexing, total, total);
         }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use viewer_core::share::ViewTab;
 use viewer_session::protocol::{Request, Response, ShareScope};
 
-use crate::viewer::state::{AppState, Matches, Viewer};
+use crate::viewer::state::{AppState, LinkedOrigin, Matches, Viewer};
 use crate::worker_client::{WorkerClient, WorkerEvent};
 
 /// How long typing must pause before a search is sent to the worker.
@@ -20,9 +20,10 @@ pub const WORKER_URL: &str = "/trace_worker_loader.js";
 pub struct Controller {
     viewer: Viewer,
     client: StoredValue<Option<WorkerClient>, LocalStorage>,
-    /// The link data of the load under way, if it is a link: it becomes `Viewer::link_data`
-    /// only once the load works, so a bad link leaves the open trace's address alone.
-    loading_link: StoredValue<Option<String>>,
+    /// Where the load under way comes from, when a link can name it: it becomes
+    /// `Viewer::origin` only once the load works, so a bad link leaves the open trace's address
+    /// alone.
+    loading_origin: StoredValue<Option<LinkedOrigin>>,
 }
 
 impl Controller {
@@ -30,7 +31,7 @@ impl Controller {
         let controller = Controller {
             viewer,
             client: StoredValue::new_local(None),
-            loading_link: StoredValue::new(None),
+            loading_origin: StoredValue::new(None),
         };
         let client = WorkerClient::new(WORKER_URL, move |event| controller.handle(event));
         controller.client.set_value(Some(client));
@@ -48,7 +49,7 @@ impl Controller {
     fn start_loading(&self) {
         self.viewer.state.set(AppState::Loading);
         self.viewer.progress.set(None);
-        self.loading_link.set_value(None);
+        self.loading_origin.set_value(None);
     }
 
     pub fn open_files(&self, files: Vec<web_sys::File>) {
@@ -79,8 +80,18 @@ impl Controller {
     pub fn open_link(&self, data: &str) {
         self.viewer.sample.set(None);
         self.start_loading();
-        self.loading_link.set_value(Some(data.to_string()));
+        self.loading_origin
+            .set_value(Some(LinkedOrigin::Data(data.to_string())));
         self.with_client(|c| c.open_link(data));
+    }
+
+    /// Fetches a trace from an http(s) URL (in the worker, with progress and cancel).
+    pub fn open_url(&self, url: &str) {
+        self.viewer.sample.set(None);
+        self.start_loading();
+        self.loading_origin
+            .set_value(Some(LinkedOrigin::Url(url.to_string())));
+        self.with_client(|c| c.open_url(url));
     }
 
     /// Asks the worker for the open trace's link data (answered with `Response::ShareLink`).
@@ -174,7 +185,7 @@ impl Controller {
                             .map(|t| t.index)
                     })
                 });
-                viewer.link_data.set(self.loading_link.get_value());
+                viewer.origin.set(self.loading_origin.get_value());
                 viewer.files.set(files);
                 viewer.traces.set(traces);
                 viewer.open.set(None);

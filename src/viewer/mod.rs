@@ -8,6 +8,7 @@ pub mod details;
 pub mod export;
 pub mod input;
 pub mod keyboard;
+pub mod open_url;
 pub mod quality;
 pub mod search;
 pub mod share;
@@ -47,6 +48,7 @@ pub fn TraceViewer() -> impl IntoView {
                 <div class="intake-row">
                     <input::FilePicker/>
                     <span class="muted">"or drop files anywhere, or paste JSON (Ctrl/Cmd+V)."</span>
+                    <open_url::OpenFromUrl/>
                     <button type="button" class="linklike" on:click=move |_| viewer.help_open.set(true)>"Keyboard shortcuts (?)"</button>
                 </div>
                 <input::Progress/>
@@ -103,7 +105,7 @@ fn ViewerHeader() -> impl IntoView {
     let file_names = move || {
         viewer.files.with(|f| {
             f.iter()
-                .map(|f| f.name.clone())
+                .map(|f| f.display_name())
                 .collect::<Vec<_>>()
                 .join(", ")
         })

@@ -98,6 +98,15 @@ impl OpenTrace {
     }
 }
 
+/// A trace origin that a link can carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkedOrigin {
+    /// A share link's packed trace (`data=`).
+    Data(String),
+    /// An http(s) URL (`url=`).
+    Url(String),
+}
+
 #[derive(Clone, Copy)]
 pub struct Viewer {
     pub state: RwSignal<AppState>,
@@ -133,9 +142,9 @@ pub struct Viewer {
     pub sample: RwSignal<Option<String>>,
     /// Bumped when the window is resized: canvases redraw at their new size.
     pub layout: RwSignal<u32>,
-    /// The share link's trace data when the open trace came from one (kept in the address
-    /// bar so a reload reopens it).
-    pub link_data: RwSignal<Option<String>>,
+    /// Where the open trace came from when a link can name it again (a share link's data, or
+    /// the URL it was fetched from): kept in the address bar so a reload reopens it.
+    pub origin: RwSignal<Option<LinkedOrigin>>,
     /// Which part of the trace "Copy link with the trace" carries.
     pub share_choice: RwSignal<ShareChoice>,
     /// The worker's latest answer for that link.
@@ -196,7 +205,7 @@ impl Viewer {
             pending_span: RwSignal::new(None),
             sample: RwSignal::new(None),
             layout: RwSignal::new(0),
-            link_data: RwSignal::new(None),
+            origin: RwSignal::new(None),
             share_choice: RwSignal::new(ShareChoice::Whole),
             share_link: RwSignal::new(None),
         }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use viewer_core::share::{self, ShareWarning, ViewState, ViewTab};
 
 use crate::viewer::controller::Controller;
-use crate::viewer::state::{AppState, Viewer};
+use crate::viewer::state::{AppState, LinkedOrigin, Viewer};
 
 fn location_hash() -> String {
     web_sys::window()
@@ -36,6 +36,8 @@ pub fn restore(viewer: Viewer, controller: Controller) {
     // A link that carries its trace needs nothing else; one that names a sample fetches it.
     if let Some(data) = &state.data {
         controller.open_link(data);
+    } else if let Some(url) = &state.url {
+        controller.open_url(url);
     } else if let Some(sample) = &state.sample {
         controller.open_sample(sample);
     }
@@ -127,7 +129,14 @@ pub fn current_state(viewer: Viewer) -> Option<ViewState> {
             skew: viewer.skew.get(),
             sample: viewer.sample.get(),
             fold: viewer.collapsed.with(|c| c.spans().collect()),
-            data: viewer.link_data.get(),
+            data: viewer.origin.with(|o| match o {
+                Some(LinkedOrigin::Data(d)) => Some(d.clone()),
+                _ => None,
+            }),
+            url: viewer.origin.with(|o| match o {
+                Some(LinkedOrigin::Url(u)) => Some(u.clone()),
+                _ => None,
+            }),
             ..ViewState::default()
         };
         Some(state)

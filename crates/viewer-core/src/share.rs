@@ -87,6 +87,8 @@ pub struct ViewState {
     pub fold: Vec<u32>,
     /// The trace itself, packed (base64url).
     pub data: Option<String>,
+    /// An http(s) URL to fetch the trace from.
+    pub url: Option<String>,
 }
 
 impl Default for ViewState {
@@ -103,6 +105,7 @@ impl Default for ViewState {
             sample: None,
             fold: Vec::new(),
             data: None,
+            url: None,
         }
     }
 }
@@ -200,6 +203,9 @@ pub fn encode(state: &ViewState) -> String {
     if let Some(s) = &state.sample {
         push("sample", s);
     }
+    if let Some(u) = &state.url {
+        push("url", u);
+    }
     if let Some(t) = &state.trace {
         push("trace", t);
     }
@@ -295,6 +301,26 @@ fn valid_data(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=')
 }
 
+/// Longest URL a link may name.
+pub const MAX_URL_LEN: usize = 8_192;
+
+/// A URL the viewer may fetch: http or https, no spaces or control characters.
+pub fn is_fetchable(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && url.len() <= MAX_URL_LEN
+        && host(url).is_some_and(|h| !h.is_empty())
+        && !url.chars().any(|c| c.is_control() || c == ' ')
+}
+
+/// The host (and port) of an http(s) URL.
+pub fn host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    // Credentials in a URL are never shown.
+    Some(authority.rsplit('@').next().unwrap_or(authority))
+}
+
 fn parse_window(s: &str) -> Option<(u64, u64)> {
     let (a, b) = s.split_once('-')?;
     let (a, b) = (a.parse::<u64>().ok()?, b.parse::<u64>().ok()?);
@@ -314,8 +340,9 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
         let Some(key) = percent_decode(raw_k) else {
             continue; // an undecodable key cannot be one of ours
         };
-        const KNOWN: [&str; 11] = [
+        const KNOWN: [&str; 12] = [
             "v", "trace", "span", "t", "q", "depth", "view", "skew", "sample", "fold", "data",
+            "url",
         ];
         if !KNOWN.contains(&key.as_str()) {
             continue;
@@ -373,6 +400,8 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             },
             "data" if valid_data(&value) => st.data = Some(value),
             "data" => invalid("trace data (base64url, at most 2.5 million characters)"),
+            "url" if is_fetchable(&value) => st.url = Some(value),
+            "url" => invalid("an http:// or https:// address"),
             _ => {}
         }
     }
@@ -399,6 +428,7 @@ mod tests {
             sample: Some("hotrod-1.json".into()),
             fold: vec![0, 3, 4, 5, 9],
             data: Some("AQ-_xy".into()),
+            url: Some("https://h.example/t.json?a=1&b=2#x".into()),
         }
     }
 
@@ -519,6 +549,11 @@ mod tests {
                 } else {
                     None
                 },
+                url: if r.coin() {
+                    Some(format!("https://h.example/{}", r.text(30, &base64url)))
+                } else {
+                    None
+                },
             };
             let mut st = st;
             st.fold.sort_unstable();
@@ -622,6 +657,44 @@ mod tests {
         assert_eq!(encode(&st), "v=1&trace=abc&data=AQ_-z9");
         let (st, w) = decode("data=AQ%3Cscript%3E&trace=a");
         assert_eq!(st.data, None);
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn only_http_urls_are_fetched() {
+        assert!(is_fetchable("https://example.com/t.json"));
+        assert!(is_fetchable("HTTP://127.0.0.1:9000/x"));
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b/c",
+            "ftp://x/y",
+            "",
+        ] {
+            assert!(!is_fetchable(bad), "{bad}");
+        }
+        assert!(!is_fetchable(&format!(
+            "https://x/{}",
+            "a".repeat(MAX_URL_LEN)
+        )));
+    }
+
+    #[test]
+    fn url_is_percent_encoded_and_checked() {
+        let st = ViewState {
+            url: Some("https://h.example/a b?x=1&y=2".replace(' ', "%20")),
+            span: Some("s1".into()),
+            ..ViewState::default()
+        };
+        let enc = encode(&st);
+        assert_eq!(
+            enc,
+            "v=1&url=https%3A%2F%2Fh.example%2Fa%2520b%3Fx%3D1%26y%3D2&span=s1"
+        );
+        assert_eq!(decode(&enc).0, st);
+        let (st, w) = decode("url=javascript%3Aalert(1)&span=a");
+        assert_eq!((st.url, st.span.as_deref()), (None, Some("a")));
         assert_eq!(w.len(), 1);
     }
 

@@ -4,6 +4,7 @@
 //! The worker binary is a thin shell over `Session`, so all of this is tested natively.
 
 pub mod protocol;
+pub mod remote;
 pub mod session;
 pub mod share_link;
 pub mod stat_table;

@@ -33,6 +33,9 @@ pub enum Request {
     /// Import the trace a share link carries (the fragment's `data=` value): answered like a
     /// load, with `Response::Loaded` or `Response::Failed`.
     OpenLink { data: String },
+    /// Fetch a trace file from an http(s) URL and import it. The worker shell fetches (it needs
+    /// the browser) and hands the bytes to `Session::import_remote`.
+    OpenUrl { url: String },
     /// Pack the open trace, or part of it, into link text: answered with
     /// `Response::ShareLink`. `collapsed` are the spans folded in the view, to be renumbered
     /// for the link.
@@ -123,6 +126,19 @@ pub struct FileSummary {
     pub format_label: String,
     pub bytes: u64,
     pub warnings: Vec<WarningView>,
+    /// The host it was fetched from, for a file opened from a URL.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl FileSummary {
+    /// The name as the header shows it: "trace.json from traces.example" for a fetched file.
+    pub fn display_name(&self) -> String {
+        match &self.source {
+            Some(host) => format!("{} from {host}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ use crate::protocol::{
     AttrView, DetailsView, EventView, FileSummary, HistogramBucket, LinkView, Request, Response,
     ShareScope, StatRow, StatsView, TraceSummary, ValueView, WarningView,
 };
+use crate::remote;
 use crate::share_link::{self, CachedLink};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
 use std::borrow::Cow;
@@ -95,6 +96,7 @@ impl Session {
                         format_label: imp.format.label().to_string(),
                         bytes: size,
                         warnings: imp.warnings.iter().map(warning_view).collect(),
+                        source: None,
                     });
                     // A trace without spans has nothing to draw: leave it out of the list.
                     for t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
@@ -163,8 +165,23 @@ impl Session {
             format_label: format!("{} (from a shared link)", t.format().label()),
             bytes: data.len() as u64,
             warnings: Vec::new(),
+            source: None,
         };
         self.install(vec![file], vec![t], &[0])
+    }
+
+    /// Imports a file fetched from `url`: errors name the URL, the list names the file and the
+    /// host it came from.
+    pub fn import_remote(&mut self, url: &str, bytes: Vec<u8>) -> Response {
+        let mut answer = self.import(vec![(url.to_string(), bytes)]);
+        if let Response::Loaded { files, .. } = &mut answer {
+            for f in files.iter_mut() {
+                f.name = remote::file_name(url);
+                f.source = remote::host(url).map(str::to_string);
+            }
+            self.files = files.clone();
+        }
+        answer
     }
 
     /// Link text for the open trace (as imported, never skew-corrected: the receiver can switch
@@ -468,12 +485,12 @@ impl Session {
             Err(message) => Outgoing::Json(Response::Error { message }),
         };
         match req {
-            Request::OpenFiles { .. } | Request::OpenPasted | Request::OpenSample { .. } => {
-                Outgoing::Json(Response::Error {
-                    message: "a load request needs its bytes: the worker reads them first"
-                        .to_string(),
-                })
-            }
+            Request::OpenFiles { .. }
+            | Request::OpenPasted
+            | Request::OpenSample { .. }
+            | Request::OpenUrl { .. } => Outgoing::Json(Response::Error {
+                message: "a load request needs its bytes: the worker reads them first".to_string(),
+            }),
             Request::SelectTrace { trace } => view(self.select(trace)),
             Request::Details { span } => Outgoing::Json(self.details(span)),
             Request::FindSpan { span_id } => Outgoing::Json(self.find_span(&span_id)),

@@ -536,3 +536,28 @@ fn export_writes_a_file_that_imports_with_the_same_spans() {
         other => panic!("expected an error, got {other:?}"),
     }
 }
+
+#[test]
+fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
+    let mut s = Session::new();
+    let (_, bytes) = fixture("graph-testTrace.json");
+    let url = "https://traces.example:8443/shared/graph.json?sig=abc";
+    match s.import_remote(url, bytes) {
+        Response::Loaded { files, traces } => {
+            assert_eq!(files[0].name, "graph.json");
+            assert_eq!(files[0].source.as_deref(), Some("traces.example:8443"));
+            assert_eq!(traces[0].spans, 11);
+        }
+        other => panic!("expected Loaded, got {other:?}"),
+    }
+    match s.import_remote("https://h.example/page.html", b"<html>".to_vec()) {
+        Response::Failed { message } => {
+            assert!(
+                message.starts_with("https://h.example/page.html: not JSON"),
+                "{message}"
+            )
+        }
+        other => panic!("expected Failed, got {other:?}"),
+    }
+    assert_eq!(s.traces().len(), 1, "a failed fetch keeps the list");
+}
