@@ -35,6 +35,23 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// localStorage key of the trace library's settings (JSON).
+const LIBRARY_SETTINGS_KEY: &str = "trace-library-settings";
+
+/// The trace library's settings as last chosen, or the defaults.
+pub fn stored_library_settings() -> viewer_session::library::LibrarySettings {
+    storage()
+        .and_then(|s| s.get_item(LIBRARY_SETTINGS_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+pub fn store_library_settings(settings: &viewer_session::library::LibrarySettings) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(settings)) {
+        let _ = s.set_item(LIBRARY_SETTINGS_KEY, &text);
+    }
+}
+
 pub fn stored_theme() -> Option<Theme> {
     let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     Theme::parse(stored.as_deref())

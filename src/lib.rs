@@ -5,6 +5,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod content;
+pub mod library_db;
 pub mod pages;
 pub mod viewer;
 pub mod worker_client;

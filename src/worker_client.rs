@@ -30,6 +30,12 @@ pub enum WorkerEvent {
         name: String,
         bytes: Uint8Array,
     },
+    /// A file of the list in the library's stored form, with its content id.
+    Remember {
+        file: u32,
+        id: String,
+        bytes: Uint8Array,
+    },
     /// The worker died (panic, failed to start, undecodable reply). It has been terminated;
     /// if it held the open trace, that trace is gone and must be loaded again.
     Crashed(String),
@@ -370,6 +376,11 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
             .and_then(|v| v.as_string())
             .unwrap_or_default();
         return Ok(WorkerEvent::Export { name, bytes });
+    }
+    if let Some(bytes) = field("remember").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        let id = field("id").and_then(|v| v.as_string()).unwrap_or_default();
+        let file = field("file").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+        return Ok(WorkerEvent::Remember { file, id, bytes });
     }
     if let Some(v) = field("crashed").filter(|v| !v.is_undefined()) {
         let msg = v.as_string().unwrap_or_else(|| "unknown error".to_string());

@@ -5,8 +5,8 @@
 //!
 //! Messages in: `{ req: "<Request JSON>", files?: File[], bytes?: Uint8Array }`.
 //! Messages out: `{ json: "<Response JSON>" }`, `{ view: Uint8Array }`,
-//! `{ matches: Uint8Array }`, `{ export: Uint8Array, name }` (buffers transferred, not
-//! copied), `{ crashed: "<message>" }`,
+//! `{ matches: Uint8Array }`, `{ export: Uint8Array, name }`, `{ remember: Uint8Array, id,
+//! file }` (buffers transferred, not copied), `{ crashed: "<message>" }`,
 //! and `{ ready: true }` once, when the handler is installed (the page sends nothing before).
 //!
 //! Built by Trunk as a worker (`data-type="worker"`, wasm-bindgen `no-modules` target); it
@@ -349,6 +349,7 @@ mod worker {
             Outgoing::View(v) => post_bytes("view", &v.encode()),
             Outgoing::Matches(m) => post_bytes("matches", &m.encode()),
             Outgoing::Export { name, bytes } => post_export(&name, &bytes),
+            Outgoing::Remember { file, id, bytes } => post_remember(file, &id, &bytes),
         }
     }
 
@@ -370,13 +371,27 @@ mod worker {
 
     /// `{ export: Uint8Array, name }`: the page turns the bytes into a download as they are.
     fn post_export(name: &str, bytes: &[u8]) {
+        post_with_bytes(("export", bytes), &[("name", JsValue::from_str(name))]);
+    }
+
+    /// `{ remember: Uint8Array, id, file }`: the page stores the bytes in its library as they are.
+    fn post_remember(file: u32, id: &str, bytes: &[u8]) {
+        post_with_bytes(
+            ("remember", bytes),
+            &[("id", JsValue::from_str(id)), ("file", JsValue::from(file))],
+        );
+    }
+
+    /// Posts `{ key: Uint8Array, ...fields }`, transferring the buffer.
+    fn post_with_bytes((key, bytes): (&str, &[u8]), fields: &[(&str, JsValue)]) {
         let arr = Uint8Array::from(bytes);
         let msg = Object::new();
-        let set = |k: &str, v: &JsValue| Reflect::set(&msg, &JsValue::from_str(k), v).is_ok();
-        if !(set("export", &arr) && set("name", &JsValue::from_str(name))) {
-            return;
+        let all_set = std::iter::once((key, JsValue::from(&arr)))
+            .chain(fields.iter().map(|(k, v)| (*k, v.clone())))
+            .all(|(k, v)| Reflect::set(&msg, &JsValue::from_str(k), &v).is_ok());
+        if all_set {
+            let _ = scope().post_message_with_transfer(&msg, &Array::of1(&arr.buffer()));
         }
-        let _ = scope().post_message_with_transfer(&msg, &Array::of1(&arr.buffer()));
     }
 
     fn post_field(key: &str, value: &JsValue, transfer: Option<&Array>) {

@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
-use viewer_session::protocol::{Request, Response, ShareScope};
+use viewer_session::library::{LibraryEntry, SourceKind};
+use viewer_session::protocol::{FileSummary, Request, Response, ShareScope, TraceSummary};
 
+use crate::viewer::library;
 use crate::viewer::state::{AppState, LinkedOrigin, Matches, Viewer};
 use crate::worker_client::{WorkerClient, WorkerEvent};
 
@@ -24,6 +26,10 @@ pub struct Controller {
     /// `Viewer::origin` only once the load works, so a bad link leaves the open trace's address
     /// alone.
     loading_origin: StoredValue<Option<LinkedOrigin>>,
+    /// What the library records of the load under way (None: not kept, e.g. a sample).
+    loading_kind: StoredValue<Option<SourceKind>>,
+    /// Library entries of the last load, waiting for the worker's bytes.
+    pending: StoredValue<library::Pending>,
 }
 
 impl Controller {
@@ -32,6 +38,8 @@ impl Controller {
             viewer,
             client: StoredValue::new_local(None),
             loading_origin: StoredValue::new(None),
+            loading_kind: StoredValue::new(None),
+            pending: StoredValue::new(Default::default()),
         };
         let client = WorkerClient::new(WORKER_URL, move |event| controller.handle(event));
         controller.client.set_value(Some(client));
@@ -50,6 +58,7 @@ impl Controller {
         self.viewer.state.set(AppState::Loading);
         self.viewer.progress.set(None);
         self.loading_origin.set_value(None);
+        self.loading_kind.set_value(None);
     }
 
     pub fn open_files(&self, files: Vec<web_sys::File>) {
@@ -58,7 +67,17 @@ impl Controller {
         }
         self.viewer.sample.set(None);
         self.start_loading();
+        self.loading_kind.set_value(Some(SourceKind::File));
         self.with_client(|c| c.open_files(files));
+    }
+
+    /// Reopens a file from the library, keeping where it first came from.
+    pub fn open_remembered(&self, file: web_sys::File, kind: SourceKind, url: Option<String>) {
+        self.viewer.sample.set(None);
+        self.start_loading();
+        self.loading_kind.set_value(Some(kind));
+        self.loading_origin.set_value(url.map(LinkedOrigin::Url));
+        self.with_client(|c| c.open_files(vec![file]));
     }
 
     pub fn open_pasted(&self, text: &str) {
@@ -67,6 +86,7 @@ impl Controller {
         }
         self.viewer.sample.set(None);
         self.start_loading();
+        self.loading_kind.set_value(Some(SourceKind::Paste));
         self.with_client(|c| c.open_pasted(text));
     }
 
@@ -82,6 +102,7 @@ impl Controller {
         self.start_loading();
         self.loading_origin
             .set_value(Some(LinkedOrigin::Data(data.to_string())));
+        self.loading_kind.set_value(Some(SourceKind::Link));
         self.with_client(|c| c.open_link(data));
     }
 
@@ -91,6 +112,7 @@ impl Controller {
         self.start_loading();
         self.loading_origin
             .set_value(Some(LinkedOrigin::Url(url.to_string())));
+        self.loading_kind.set_value(Some(SourceKind::Url));
         self.with_client(|c| c.open_url(url));
     }
 
@@ -166,6 +188,26 @@ impl Controller {
 }
 
 impl Controller {
+    /// Asks the worker for each file of a successful load in the library's stored form.
+    fn remember(&self, files: &[FileSummary], traces: &[TraceSummary]) {
+        let Some(kind) = self.loading_kind.get_value() else {
+            return;
+        };
+        if !self.viewer.library_settings.get_untracked().enabled {
+            return;
+        }
+        let url = match self.loading_origin.get_value() {
+            Some(LinkedOrigin::Url(u)) => Some(u),
+            _ => None,
+        };
+        let pending = library::pending_entries(kind, url, files, traces);
+        let wanted: Vec<u32> = pending.keys().copied().collect();
+        self.pending.set_value(pending);
+        for file in wanted {
+            self.with_client(|c| c.send(Request::Remember { file, kind }));
+        }
+    }
+
     fn handle(&self, event: WorkerEvent) {
         let viewer = self.viewer;
         match event {
@@ -186,6 +228,8 @@ impl Controller {
                     })
                 });
                 viewer.origin.set(self.loading_origin.get_value());
+                viewer.library_id.set(None);
+                self.remember(&files, &traces);
                 viewer.files.set(files);
                 viewer.traces.set(traces);
                 viewer.open.set(None);
@@ -252,6 +296,15 @@ impl Controller {
                         .with_untracked(|o| o.as_ref().map_or(0, |o| o.span_count()));
                     viewer.matches.set(Some(Arc::new(Matches::new(m, n))));
                     viewer.recompute_rows();
+                }
+            }
+            WorkerEvent::Remember { file, id, bytes } => {
+                let entry = self.pending.try_update_value(|p| p.remove(&file)).flatten();
+                if let Some(entry) = entry {
+                    if self.pending.with_value(|p| p.is_empty()) && file == 0 {
+                        viewer.library_id.set(Some(id.clone()));
+                    }
+                    library::store(viewer, LibraryEntry { id, ..entry }, bytes);
                 }
             }
             WorkerEvent::Export { name, bytes } => {

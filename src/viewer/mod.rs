@@ -8,6 +8,7 @@ pub mod details;
 pub mod export;
 pub mod input;
 pub mod keyboard;
+pub mod library;
 pub mod open_url;
 pub mod quality;
 pub mod search;
@@ -41,7 +42,8 @@ pub fn TraceViewer() -> impl IntoView {
     let has_trace = move || viewer.open.with(Option::is_some);
     let many = move || viewer.traces.with(|t| t.len() > 1);
     view! {
-        <div class="viewer" data-testid="viewer" data-app-state=move || viewer.state.get().as_str()>
+        <div class="viewer" data-testid="viewer" data-app-state=move || viewer.state.get().as_str()
+            data-library-size=move || viewer.library.with(Vec::len)>
             <input::DropTarget/>
             <ViewerHeader/>
             <section class="intake" aria-label="Open a trace">
@@ -175,6 +177,7 @@ fn EmptyState() -> impl IntoView {
             <p><strong>"Nothing is uploaded:"</strong>" files are read and parsed inside your browser."</p>
             <input::Samples/>
         </section>
+        <library::Library/>
     }
 }
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
 use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
 use viewer_core::share::{ViewState, ViewTab};
+use viewer_session::library::{LibraryEntry, LibrarySettings};
 use viewer_session::protocol::{
     DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView, TraceSummary,
 };
@@ -149,6 +150,13 @@ pub struct Viewer {
     pub share_choice: RwSignal<ShareChoice>,
     /// The worker's latest answer for that link.
     pub share_link: RwSignal<Option<ShareLinkView>>,
+    /// The traces kept in this browser, newest first.
+    pub library: RwSignal<Vec<LibraryEntry>>,
+    pub library_settings: RwSignal<LibrarySettings>,
+    /// The library's first failure, shown once.
+    pub library_problem: RwSignal<Option<String>>,
+    /// The library id (content hash) of the open file, which links to it carry.
+    pub library_id: RwSignal<Option<String>>,
 }
 
 /// A search result: the matching spans as a list (for navigation) and a set (for drawing).
@@ -208,6 +216,10 @@ impl Viewer {
             origin: RwSignal::new(None),
             share_choice: RwSignal::new(ShareChoice::Whole),
             share_link: RwSignal::new(None),
+            library: RwSignal::new(Vec::new()),
+            library_settings: RwSignal::new(crate::browser::stored_library_settings()),
+            library_problem: RwSignal::new(None),
+            library_id: RwSignal::new(None),
         }
     }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use viewer_core::share::{self, ShareWarning, ViewState, ViewTab};
 
 use crate::viewer::controller::Controller;
+use crate::viewer::library;
 use crate::viewer::state::{AppState, LinkedOrigin, Viewer};
 
 fn location_hash() -> String {
@@ -40,6 +41,8 @@ pub fn restore(viewer: Viewer, controller: Controller) {
         controller.open_url(url);
     } else if let Some(sample) = &state.sample {
         controller.open_sample(sample);
+    } else if let Some(id) = &state.lib {
+        library::open_by_id(viewer, controller, id.clone());
     }
     viewer.link.set(Some(state));
 }
@@ -137,6 +140,11 @@ pub fn current_state(viewer: Viewer) -> Option<ViewState> {
                 Some(LinkedOrigin::Url(u)) => Some(u.clone()),
                 _ => None,
             }),
+            // A file kept in the library: the link reopens it in this browser.
+            lib: match viewer.origin.get() {
+                None => viewer.library_id.get(),
+                Some(_) => None,
+            },
             ..ViewState::default()
         };
         Some(state)

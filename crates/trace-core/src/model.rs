@@ -628,6 +628,12 @@ impl Trace {
             self.span_id.get(i as usize).copied().unwrap_or(0)
         )
     }
+    /// The input the trace was read from (decompressed when it was gzip), shared by every
+    /// trace of the same file.
+    pub fn source_bytes(&self) -> &[u8] {
+        &self.src
+    }
+
     /// Warnings about this trace and its spans.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings

@@ -89,6 +89,8 @@ pub struct ViewState {
     pub data: Option<String>,
     /// An http(s) URL to fetch the trace from.
     pub url: Option<String>,
+    /// The content id of a file kept in the browser's trace library (32 hex digits).
+    pub lib: Option<String>,
 }
 
 impl Default for ViewState {
@@ -106,6 +108,7 @@ impl Default for ViewState {
             fold: Vec::new(),
             data: None,
             url: None,
+            lib: None,
         }
     }
 }
@@ -205,6 +208,9 @@ pub fn encode(state: &ViewState) -> String {
     }
     if let Some(u) = &state.url {
         push("url", u);
+    }
+    if let Some(l) = &state.lib {
+        push("lib", l);
     }
     if let Some(t) = &state.trace {
         push("trace", t);
@@ -340,9 +346,9 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
         let Some(key) = percent_decode(raw_k) else {
             continue; // an undecodable key cannot be one of ours
         };
-        const KNOWN: [&str; 12] = [
+        const KNOWN: [&str; 13] = [
             "v", "trace", "span", "t", "q", "depth", "view", "skew", "sample", "fold", "data",
-            "url",
+            "url", "lib",
         ];
         if !KNOWN.contains(&key.as_str()) {
             continue;
@@ -402,6 +408,10 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             "data" => invalid("trace data (base64url, at most 2.5 million characters)"),
             "url" if is_fetchable(&value) => st.url = Some(value),
             "url" => invalid("an http:// or https:// address"),
+            "lib" if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                st.lib = Some(value.to_ascii_lowercase())
+            }
+            "lib" => invalid("a library id (32 hexadecimal digits)"),
             _ => {}
         }
     }
@@ -429,6 +439,7 @@ mod tests {
             fold: vec![0, 3, 4, 5, 9],
             data: Some("AQ-_xy".into()),
             url: Some("https://h.example/t.json?a=1&b=2#x".into()),
+            lib: Some("0123456789abcdef0123456789abcdef".into()),
         }
     }
 
@@ -554,6 +565,9 @@ mod tests {
                 } else {
                     None
                 },
+                lib: r
+                    .coin()
+                    .then(|| format!("{:016x}{:016x}", r.next(), r.next())),
             };
             let mut st = st;
             st.fold.sort_unstable();
@@ -696,6 +710,15 @@ mod tests {
         let (st, w) = decode("url=javascript%3Aalert(1)&span=a");
         assert_eq!((st.url, st.span.as_deref()), (None, Some("a")));
         assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn lib_takes_a_content_id_only() {
+        let (st, w) = decode("lib=0123456789ABCDEF0123456789abcdef&trace=t");
+        assert_eq!(st.lib.as_deref(), Some("0123456789abcdef0123456789abcdef"));
+        assert!(w.is_empty());
+        let (st, w) = decode("lib=..%2Fx&trace=t");
+        assert_eq!((st.lib, w.len()), (None, 1));
     }
 
     #[test]

@@ -43,6 +43,12 @@ pub enum Request {
         scope: ShareScope,
         collapsed: Vec<u32>,
     },
+    /// Prepare file `file` of the list for the library: answered with its content id and its
+    /// bytes in stored form (see `Outgoing::Remember`). `kind` says where it came from.
+    Remember {
+        file: u32,
+        kind: crate::library::SourceKind,
+    },
     /// Write the open trace, or part of it, as a file in `format` ("otlp", "jaeger" or
     /// "zipkin"): answered with the file's bytes (see `Outgoing::Export`).
     Export { scope: ShareScope, format: String },

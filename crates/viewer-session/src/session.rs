@@ -2,6 +2,7 @@
 //! and the answers to the page's requests. Pure Rust so every answer is tested natively; the
 //! worker binary only moves bytes in and messages out.
 
+use crate::library::{self, SourceKind};
 use crate::protocol::{
     AttrView, DetailsView, EventView, FileSummary, HistogramBucket, LinkView, Request, Response,
     ShareScope, StatRow, StatsView, TraceSummary, ValueView, WarningView,
@@ -38,6 +39,12 @@ pub enum Outgoing {
         name: String,
         bytes: Vec<u8>,
     },
+    /// A file of the list prepared for the library: its content id and stored bytes.
+    Remember {
+        file: u32,
+        id: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// The worker's state. A failed import leaves it untouched.
@@ -48,6 +55,10 @@ pub struct Session {
     open: Option<Open>,
     /// The last share link made, reused while only the folded spans change.
     link: Option<CachedLink>,
+    /// For each trace of the list, the file it came from.
+    trace_file: Vec<u32>,
+    /// The link text the list was opened from, if it was a share link (the library keeps it).
+    opened_link: Option<String>,
 }
 
 /// The open trace and everything derived from it once, so details, filters and stats do not
@@ -144,8 +155,10 @@ impl Session {
             .collect();
         self.files = files.clone();
         self.traces = traces;
+        self.trace_file = trace_file.to_vec();
         self.open = None;
         self.link = None;
+        self.opened_link = None;
         Response::Loaded {
             files,
             traces: summaries,
@@ -167,7 +180,28 @@ impl Session {
             warnings: Vec::new(),
             source: None,
         };
-        self.install(vec![file], vec![t], &[0])
+        let answer = self.install(vec![file], vec![t], &[0]);
+        self.opened_link = Some(data.to_string());
+        answer
+    }
+
+    /// File `file` of the list in the form the library stores, with its content id. A link is
+    /// kept as its text (already compressed); a file as gzip of what was read.
+    pub fn remember(&self, file: u32, kind: SourceKind) -> Result<(String, Vec<u8>), String> {
+        let source: &[u8] = match (&self.opened_link, kind) {
+            (Some(text), SourceKind::Link) => text.as_bytes(),
+            _ => self
+                .trace_file
+                .iter()
+                .position(|&f| f == file)
+                .and_then(|t| self.traces.get(t))
+                .map(Trace::source_bytes)
+                .ok_or_else(|| format!("file {file} has no trace to remember"))?,
+        };
+        Ok((
+            library::content_id(source),
+            library::stored_form(source, kind),
+        ))
     }
 
     /// Imports a file fetched from `url`: errors name the URL, the list names the file and the
@@ -501,6 +535,10 @@ impl Session {
             Request::ShareLink { scope, collapsed } => {
                 Outgoing::Json(self.share_link(scope, &collapsed))
             }
+            Request::Remember { file, kind } => match self.remember(file, kind) {
+                Ok((id, bytes)) => Outgoing::Remember { file, id, bytes },
+                Err(message) => Outgoing::Json(Response::Error { message }),
+            },
             Request::Export { scope, format } => match self.export(&scope, &format) {
                 Ok((name, bytes)) => Outgoing::Export { name, bytes },
                 Err(message) => Outgoing::Json(Response::Error { message }),

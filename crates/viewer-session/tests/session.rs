@@ -1,5 +1,6 @@
 //! `Session` against real trace files: import, select, details, filter, stats, skew.
 
+use viewer_session::library::SourceKind;
 use viewer_session::protocol::{Request, Response, ShareLinkView, ShareScope, ValueView};
 use viewer_session::wire::{flag, MatchData, ViewData, NO_PARENT};
 use viewer_session::{Outgoing, Session};
@@ -560,4 +561,24 @@ fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
         other => panic!("expected Failed, got {other:?}"),
     }
     assert_eq!(s.traces().len(), 1, "a failed fetch keeps the list");
+}
+
+#[test]
+fn remember_gives_the_content_id_and_gzip_of_the_file_or_the_link_text() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    let (_, original) = fixture("graph-testTrace.json");
+    let (id, stored) = s.remember(0, SourceKind::File).expect("remembers");
+    assert_eq!(id, viewer_session::library::content_id(&original));
+    let back = trace_core::import(&stored, None).expect("stored form imports");
+    assert_eq!(back.traces[0].len(), 11);
+    assert!(s.remember(7, SourceKind::File).is_err());
+
+    s.select(0).expect("select");
+    let data = share(&mut s, ShareScope::Whole, vec![]).data.expect("fits");
+    let mut fresh = Session::new();
+    fresh.open_link(&data);
+    let (_, stored) = fresh
+        .remember(0, SourceKind::Link)
+        .expect("remembers the link");
+    assert_eq!(stored, data.as_bytes());
 }
