@@ -7,10 +7,17 @@
 //!                                         every trace of FILE as OTLP, Jaeger or Zipkin JSON
 //!                                         (stdout without -o). Exit 1 if FILE is unreadable.
 //!   tracecheck bench [--mb N] [--dir DIR] generate large files and measure import speed and memory
+//!   tracecheck link FILE... [--limit N]   per trace: spans, length of its whole-trace share link
+//!                                         (at most N chars, default 1,000,000 as the viewer),
+//!                                         encode and decode times; per file, links vs file size.
+//!                                         Exit 1 if a file is unreadable or a link does not decode.
+//!   tracecheck link --largest [--limit N] the most spans of a generated trace whose link fits
+//!                                         100,000 and 1,000,000 chars (or N)
 
 mod bench;
 mod convert;
 mod gen;
+mod link;
 mod summary;
 
 use std::process::ExitCode;
@@ -19,7 +26,9 @@ const USAGE: &str = "usage:
   tracecheck summary FILE... [--json]
   tracecheck dump FILE
   tracecheck convert --to otlp|jaeger|zipkin FILE [-o OUT]
-  tracecheck bench [--mb N] [--dir DIR] [--no-wasm]";
+  tracecheck bench [--mb N] [--dir DIR] [--no-wasm]
+  tracecheck link FILE... [--limit N]
+  tracecheck link --largest [--limit N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +37,7 @@ fn main() -> ExitCode {
         Some("dump") => summary::dump(&args[1..]),
         Some("convert") => convert::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("link") => link::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -159,3 +159,36 @@ fn convert_errors_say_what_is_wrong() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot write /nonexistent/dir/x"), "{err}");
 }
+
+#[test]
+fn link_gives_span_count_and_link_length_per_trace() {
+    let f = fixture("zipkin/ok/07_skew.json");
+    let (code, out, err) = run(&["link", &f]);
+    assert_eq!(code, 0, "{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("trace 1e223ff1f80f1c69"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains(": 4 spans, link "), "{line}");
+    let chars: usize = line
+        .split("link ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(chars > 0, "{line}");
+    assert!(out.contains("smaller"), "{out}");
+    // Over the limit: said, not an error.
+    let (code, out, _) = run(&["link", "--limit", "10", &f]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("4 spans, link over the 10-character limit"),
+        "{out}"
+    );
+    let (code, _, err) = run(&["link", "/nonexistent/file.json"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot read file"), "{err}");
+    let (code, _, err) = run(&["link", "--limit", "x", &f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("usage"), "{err}");
+}

@@ -16,8 +16,9 @@ use std::io::Read;
 use std::sync::Arc;
 
 /// Memory one span's columns take in a decoded `Trace` (ids, times, parent, name, service,
-/// flags, context, part index and part), rounded up.
-const SPAN_COST: usize = 64;
+/// flags, context, part index and part, the services list and the cycle check's walk),
+/// rounded up.
+const SPAN_COST: usize = 80;
 /// The fewest body bytes one span can take (columns, 8-byte id, an empty record).
 const MIN_SPAN_BYTES: usize = 19;
 /// What decoding one span's record may allocate while the link is checked.
@@ -30,6 +31,19 @@ pub fn decode(text: &str) -> Result<Trace, LinkError> {
     };
     let body = unpack(text.trim(), &mut budget)?;
     Body::read(body, budget)
+}
+
+/// Builds a column of exactly `n` values (collecting a `Result` iterator would grow the vector
+/// by doubling, past what was charged).
+fn column<T>(
+    n: usize,
+    mut value: impl FnMut(usize) -> Result<T, LinkError>,
+) -> Result<Vec<T>, LinkError> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        out.push(value(i)?);
+    }
+    Ok(out)
 }
 
 fn unpack(text: &str, budget: &mut Budget) -> Result<Vec<u8>, LinkError> {
@@ -60,9 +74,9 @@ fn unpack(text: &str, budget: &mut Budget) -> Result<Vec<u8>, LinkError> {
 }
 
 /// Inflates at most `MAX_BODY_BYTES`: a decompression bomb stops there, within milliseconds.
+/// While it grows, the buffer may briefly take twice that (under the budget, which nothing
+/// else uses yet); the body's final size is what is charged.
 fn inflate(compressed: &[u8], budget: &mut Budget) -> Result<Vec<u8>, LinkError> {
-    // read_to_end may grow its buffer to twice what it holds.
-    budget.charge(2 * MAX_BODY_BYTES.min(compressed.len().saturating_mul(1032)))?;
     let mut body = Vec::new();
     flate2::read::DeflateDecoder::new(compressed)
         .take(MAX_BODY_BYTES as u64 + 1)
@@ -73,6 +87,8 @@ fn inflate(compressed: &[u8], budget: &mut Budget) -> Result<Vec<u8>, LinkError>
     if body.len() > MAX_BODY_BYTES {
         return Err(LinkError::TooLarge);
     }
+    body.shrink_to_fit();
+    budget.charge(body.len())?;
     Ok(body)
 }
 
@@ -139,11 +155,16 @@ impl<'b> Body<'b> {
         }
     }
 
+    /// Reads a `str` whose copy stays in the trace (trace id, scope names).
     fn text(&mut self, what: &'static str) -> Result<String, LinkError> {
         let mut r = self.r.clone();
-        let s = self.table().text(&mut r, what);
+        let mut copies = Budget {
+            left: self.budget.left,
+        };
+        let s = self.table().text(&mut r, &mut copies, what)?;
         self.r = r;
-        s
+        self.budget.charge(s.len())?;
+        Ok(s)
     }
 
     fn str_index(&mut self, what: &'static str) -> Result<u32, LinkError> {
@@ -154,32 +175,20 @@ impl<'b> Body<'b> {
     }
 
     fn columns(&mut self, n: usize, trace_start: Nanos, c: &mut Columns) -> Result<(), LinkError> {
-        c.parent = (0..n)
-            .map(|i| self.parent(i, n))
-            .collect::<Result<_, _>>()?;
-        c.start = (0..n)
-            .map(|_| Ok(trace_start.saturating_add(self.r.nanos("span start")?)))
-            .collect::<Result<_, _>>()?;
-        c.dur = (0..n)
-            .map(|_| self.r.nanos("span duration"))
-            .collect::<Result<_, _>>()?;
-        c.name = (0..n)
-            .map(|_| self.str_index("span name"))
-            .collect::<Result<_, _>>()?;
-        c.service = (0..n)
-            .map(|_| self.str_index("service name"))
-            .collect::<Result<_, _>>()?;
-        c.flags = (0..n)
-            .map(|_| Ok(self.r.u8("span flags")? & 0x7f))
-            .collect::<Result<_, _>>()?;
-        c.span_id = (0..n)
-            .map(|_| {
-                let b = self.r.take(8, "span id")?;
-                let mut be = [0u8; 8];
-                be.copy_from_slice(b);
-                Ok(u64::from_be_bytes(be))
-            })
-            .collect::<Result<_, _>>()?;
+        c.parent = column(n, |i| self.parent(i, n))?;
+        c.start = column(n, |_| {
+            Ok(trace_start.saturating_add(self.r.nanos("span start")?))
+        })?;
+        c.dur = column(n, |_| self.r.nanos("span duration"))?;
+        c.name = column(n, |_| self.str_index("span name"))?;
+        c.service = column(n, |_| self.str_index("service name"))?;
+        c.flags = column(n, |_| Ok(self.r.u8("span flags")? & 0x7f))?;
+        c.span_id = column(n, |_| {
+            let b = self.r.take(8, "span id")?;
+            let mut be = [0u8; 8];
+            be.copy_from_slice(b);
+            Ok(u64::from_be_bytes(be))
+        })?;
         Ok(())
     }
 
@@ -328,9 +337,10 @@ fn read_record(
     };
     let events = r.count("events", 3)?;
     budget.charge_items(events, std::mem::size_of::<Event>())?;
+    d.events.reserve_exact(events);
     for _ in 0..events {
         let time_ns = span_start.saturating_add(r.svarint("event time")?);
-        let name = table.text(r, "event name")?;
+        let name = table.text(r, budget, "event name")?;
         let attributes = table.kvs(r, budget, 0)?;
         d.events.push(Event {
             time_ns,
@@ -341,23 +351,25 @@ fn read_record(
     }
     let links = r.count("links", 4)?;
     budget.charge_items(links, std::mem::size_of::<Link>())?;
+    d.links.reserve_exact(links);
     for _ in 0..links {
         let kind = link_kind(r.u8("link kind")?)?;
         d.links.push(Link {
             kind,
-            trace_id: table.text(r, "link trace id")?,
-            span_id: table.text(r, "link span id")?,
+            trace_id: table.text(r, budget, "link trace id")?,
+            span_id: table.text(r, budget, "link span id")?,
             target: None,
             attributes: table.kvs(r, budget, 0)?,
         });
     }
     d.status_message = match r.u8("status message")? {
         0 => None,
-        1 => Some(table.text(r, "status message")?),
+        1 => Some(table.text(r, budget, "status message")?),
         _ => return Err(LinkError::corrupt("status message", "unknown tag")),
     };
     let reported = r.count("span warnings", 2)?;
     budget.charge_items(reported, std::mem::size_of::<Warning>())?;
+    d.warnings.reserve_exact(reported);
     for _ in 0..reported {
         let kind = WarningKind::from_code(r.u8("span warning kind")?)
             .ok_or(LinkError::corrupt("span warning kind", "unknown kind"))?;
@@ -383,13 +395,13 @@ fn link_kind(code: u8) -> Result<LinkKind, LinkError> {
 fn check_acyclic(parent: &[u32]) -> Result<(), LinkError> {
     // 0 = not seen, 1 = on the current walk, 2 = known to reach a root.
     let mut state = vec![0u8; parent.len()];
-    let mut path = Vec::new();
+    let mut path: Vec<u32> = Vec::new();
     for i in 0..parent.len() {
         let mut at = i;
         path.clear();
         while state[at] == 0 {
             state[at] = 1;
-            path.push(at);
+            path.push(at as u32);
             match parent[at] {
                 NO_PARENT => break,
                 p => at = p as usize,
@@ -401,7 +413,7 @@ fn check_acyclic(parent: &[u32]) -> Result<(), LinkError> {
                 "spans are their own ancestors",
             ));
         }
-        path.iter().for_each(|&s| state[s] = 2);
+        path.iter().for_each(|&s| state[s as usize] = 2);
     }
     Ok(())
 }

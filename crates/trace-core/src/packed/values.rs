@@ -113,19 +113,25 @@ impl StrTable<'_> {
         }
     }
 
-    /// Reads a `str` and returns its text.
-    pub fn text(&mut self, r: &mut In<'_>, what: &'static str) -> Result<String, LinkError> {
-        match (self, r.uvarint(what)?) {
-            (StrTable::Fixed(_), 0) => Ok(r.len_str(what)?.to_string()),
+    /// Reads a `str` and returns its text, charging the copy to `budget` before it is made.
+    pub fn text(
+        &mut self,
+        r: &mut In<'_>,
+        budget: &mut Budget,
+        what: &'static str,
+    ) -> Result<String, LinkError> {
+        let text: &str = match (self, r.uvarint(what)?) {
+            (StrTable::Fixed(_), 0) => r.len_str(what)?,
             (StrTable::Growing { table, defs }, 0) => {
                 let text = r.len_str(what)?;
                 defs.charge(ENTRY_COST + text.len())?;
                 table.push(text.into());
-                Ok(text.to_string())
+                return copy(text, budget);
             }
-            (StrTable::Fixed(table), k) => entry(table, k, what),
-            (StrTable::Growing { table, .. }, k) => entry(table, k, what),
-        }
+            (StrTable::Fixed(table), k) => entry(table, k, what)?,
+            (StrTable::Growing { table, .. }, k) => entry(table, k, what)?,
+        };
+        copy(text, budget)
     }
 
     /// Reads `kvs`, charging each pair and its text to `budget`.
@@ -142,9 +148,8 @@ impl StrTable<'_> {
         budget.charge_items(n, KV_COST)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            let key = self.text(r, "attribute key")?;
+            let key = self.text(r, budget, "attribute key")?;
             let value = self.value(r, budget, depth)?;
-            budget.charge(key.len())?;
             out.push(KeyValue { key, value });
         }
         Ok(out)
@@ -159,11 +164,7 @@ impl StrTable<'_> {
         const WHAT: &str = "attribute value";
         Ok(match r.u8(WHAT)? {
             0 => Value::Null,
-            1 => {
-                let s = self.text(r, WHAT)?;
-                budget.charge(s.len())?;
-                Value::Str(s)
-            }
+            1 => Value::Str(self.text(r, budget, WHAT)?),
             2 => Value::Bool(false),
             3 => Value::Bool(true),
             4 => Value::Int(r.svarint(WHAT)?),
@@ -213,10 +214,13 @@ fn existing(len: usize, k: u64, what: &'static str) -> Result<u32, LinkError> {
     }
 }
 
-fn entry(table: &[Box<str>], k: u64, what: &'static str) -> Result<String, LinkError> {
+fn entry<'t>(table: &'t [Box<str>], k: u64, what: &'static str) -> Result<&'t str, LinkError> {
     let i = existing(table.len(), k, what)?;
-    Ok(table
-        .get(i as usize)
-        .map(|s| s.to_string())
-        .unwrap_or_default())
+    Ok(table.get(i as usize).map(|s| &**s).unwrap_or(""))
+}
+
+/// An owned copy of `text`, paid for first.
+fn copy(text: &str, budget: &mut Budget) -> Result<String, LinkError> {
+    budget.charge(text.len())?;
+    Ok(text.to_string())
 }
