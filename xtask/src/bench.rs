@@ -2,8 +2,10 @@
 //! benchmark (`tracecheck bench`: native and wasm-in-Node MB/s and peak memory per format), then
 //! the viewer load benchmark in Chromium against the shipping release build
 //! (`e2e/bench/viewer-load.mjs`: load time, first drawn timeline, long tasks, memory and
-//! interaction timings, next to a plain JSON.parse of the same file). Fails only when something
-//! cannot run; the figures are printed, never asserted.
+//! interaction timings, next to a plain JSON.parse of the same file), then the sharing figures
+//! (`e2e/bench/share-figures.mjs`: a `#url=` link from another origin and the library's reopen,
+//! beside the plain download and the file picker). Fails only when something cannot run; the
+//! figures are printed, never asserted.
 
 use crate::dist::release_build;
 use crate::run::{cmd, root, run, Result};
@@ -61,5 +63,14 @@ pub fn bench(args: &[String]) -> Result {
             }
         ),
         c,
-    )
+    )?;
+
+    // 3. Sharing: a #url= link from another local origin and the library, on the Jaeger file
+    //    step 1 generated.
+    let trace = std::env::temp_dir().join("tracecheck-bench/jaeger.json");
+    let mut c = cmd("node", &["bench/share-figures.mjs"]);
+    c.current_dir(root().join("e2e"))
+        .env("BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("TRACE_FILE", &trace);
+    run(&format!("sharing bench in Chromium ({mb} MB Jaeger)"), c)
 }
