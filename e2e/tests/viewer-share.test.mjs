@@ -92,6 +92,27 @@ test('the subtree scope shares the selected span and what is below it', async ()
   await page2.context().close();
 });
 
+test('the filtered scope shares the matching spans and their ancestors', async () => {
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(fixture('jaeger/ok/02_graph-testTrace.json'));
+  await page.getByTestId('share-scope').selectOption('filtered');
+  await page.getByTestId('share-problem').filter({ hasText: 'type a filter' }).waitFor();
+  await page.getByTestId('search').fill('name=op2');
+  const matches = await page.getByTestId('match-count').filter({ hasText: /match/ }).textContent();
+  const link = await traceLink(page);
+  assert.equal(hashParam(link, 'lib'), null, 'the trace is in the link: no library id');
+  assert.equal(hashParam(link, 'q'), 'name=op2');
+  const page2 = await freshPage(browser);
+  await page2.goto(link);
+  const spans = (await new ViewerPage(page2).header()).spans;
+  assert.ok(spans >= 1 && spans < 11, `${spans} spans: the match and its ancestors`);
+  await page2.getByTestId('match-count').filter({ hasText: matches }).waitFor();
+  await page.context().close();
+  await page2.context().close();
+});
+
 test('a trace too big for a link says so and offers the smaller scopes', async () => {
   // 40,000 spans with random attribute values: far more than 1 MB once packed.
   const rand = () => Math.random().toString(16).slice(2).padEnd(14, '7');

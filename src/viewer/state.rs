@@ -312,10 +312,17 @@ impl Viewer {
     }
 
     /// The part of the trace chosen for sharing and exporting, or what to do first (tracked).
+    /// The filtered part follows the matches the worker last answered, not every keystroke:
+    /// the search already waits for typing to pause.
     pub fn chosen_share_scope(&self) -> Result<ShareScope, &'static str> {
         let choice = self.share_choice.get();
         let query = match choice {
-            ShareChoice::Filtered => self.query.get(),
+            ShareChoice::Filtered => self.matches.with(|m| {
+                m.as_ref()
+                    .filter(|m| m.error.is_none())
+                    .map(|m| m.query.clone())
+                    .unwrap_or_default()
+            }),
             _ => String::new(),
         };
         choice.scope(self.selected.get(), &query)

@@ -69,9 +69,12 @@ impl ShareChoice {
 pub fn trace_link_state(view: ViewState, link: &ShareLinkView) -> Option<ViewState> {
     let data = link.data.clone()?;
     let whole = link.scope == ShareScope::Whole;
+    // The trace is in the link: nothing else names where it came from.
     Some(ViewState {
         window: view.window.filter(|_| whole),
         sample: None,
+        url: None,
+        lib: None,
         fold: link.fold.clone(),
         data: Some(data),
         ..view
@@ -159,4 +162,77 @@ fn problem(scope: &ShareScope, e: &EncodeError) -> String {
 /// Opens link text as a one-trace list; the message names what is wrong with a bad link.
 pub(crate) fn open(data: &str) -> Result<Trace, String> {
     packed::decode(data).map_err(|e| format!("Shared link: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_need_their_span_or_filter() {
+        assert_eq!(ShareChoice::Whole.scope(None, ""), Ok(ShareScope::Whole));
+        assert!(ShareChoice::Subtree
+            .scope(None, "")
+            .is_err_and(|e| e.contains("select a span")));
+        assert_eq!(
+            ShareChoice::Subtree.scope(Some(4), ""),
+            Ok(ShareScope::Subtree { span: 4 })
+        );
+        assert!(ShareChoice::Filtered
+            .scope(Some(4), "  ")
+            .is_err_and(|e| e.contains("type a filter")));
+        assert_eq!(
+            ShareChoice::Filtered.scope(None, "service=api"),
+            Ok(ShareScope::Matches {
+                query: "service=api".into()
+            })
+        );
+        for c in ShareChoice::ALL {
+            assert_eq!(ShareChoice::parse(c.as_str()), Some(c));
+        }
+    }
+
+    fn link(scope: ShareScope, data: Option<&str>) -> ShareLinkView {
+        ShareLinkView {
+            scope,
+            spans: 3,
+            data: data.map(str::to_string),
+            problem: None,
+            fold: vec![1, 2],
+        }
+    }
+
+    #[test]
+    fn the_link_state_carries_data_and_folds_and_drops_what_would_mislead() {
+        let view = ViewState {
+            trace: Some("t".into()),
+            span: Some("s".into()),
+            window: Some((10, 20)),
+            sample: Some("shop-checkout.json".into()),
+            fold: vec![7],
+            url: Some("https://h.example/t.json".into()),
+            lib: Some("0123456789abcdef0123456789abcdef".into()),
+            ..ViewState::default()
+        };
+        let whole =
+            trace_link_state(view.clone(), &link(ShareScope::Whole, Some("AQx"))).expect("a link");
+        assert_eq!(whole.data.as_deref(), Some("AQx"));
+        assert_eq!(
+            (whole.fold.as_slice(), whole.window),
+            (&[1, 2][..], Some((10, 20)))
+        );
+        assert_eq!(
+            (whole.sample, whole.url, whole.lib),
+            (None, None, None),
+            "the link needs no sample, URL or library"
+        );
+        assert_eq!(whole.span.as_deref(), Some("s"));
+        let part = trace_link_state(
+            view.clone(),
+            &link(ShareScope::Subtree { span: 0 }, Some("AQx")),
+        )
+        .expect("a link");
+        assert_eq!(part.window, None, "a part starts at another time");
+        assert_eq!(trace_link_state(view, &link(ShareScope::Whole, None)), None);
+    }
 }
