@@ -6,38 +6,13 @@ use crate::model::*;
 use crate::time::Nanos;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-/// FxHash: the interner and id maps are hot, and SipHash's flood resistance buys nothing for a local
-/// file being viewed by its owner.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(buf));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(i as u64)
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(i as u64)
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64)
-    }
-}
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+/// The hash map of every hot map (string interner, id maps, Chrome's pid/tid maps): foldhash
+/// mixes every input bit into the output and seeds itself randomly per map, so ids crafted to
+/// collide (or merely unlucky ones, like ids differing only in their high bits) cost what random
+/// ones cost; SipHash would be as safe and slower.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Key of a span id inside one trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,7 +58,7 @@ pub(crate) struct NewSpan<'a> {
 
 #[derive(Default)]
 struct Interner {
-    map: FxMap<Box<str>, u32>,
+    map: FastMap<Box<str>, u32>,
     strings: Vec<Box<str>>,
 }
 
@@ -133,7 +108,7 @@ pub(crate) struct ImportBuilder<'s> {
     /// The whole input text: raw ranges are offsets into it.
     base: &'s str,
     pub traces: Vec<TraceBuilder>,
-    by_id: FxMap<Box<str>, u32>,
+    by_id: FastMap<Box<str>, u32>,
     pub contexts: Vec<Context>,
     pub warnings: Vec<Warning>,
     pub id_style: IdStyle,
@@ -148,7 +123,7 @@ impl<'s> ImportBuilder<'s> {
         ImportBuilder {
             base,
             traces: Vec::new(),
-            by_id: FxMap::default(),
+            by_id: FastMap::default(),
             contexts: Vec::new(),
             warnings: Vec::new(),
             id_style: IdStyle::Hex,
@@ -441,7 +416,7 @@ impl TraceBuilder {
                 Ok(_) => SpanKey::Str(v as u32),
                 Err(_) => SpanKey::Num(v),
             };
-        let mut by_key: FxMap<SpanKey, u32> = FxMap::default();
+        let mut by_key: FastMap<SpanKey, u32> = FastMap::default();
         if format != Format::Chrome {
             by_key.reserve(n);
             for (i, &v) in self.span_id.iter().enumerate() {

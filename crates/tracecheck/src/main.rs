@@ -30,7 +30,30 @@ const USAGE: &str = "usage:
   tracecheck link FILE... [--limit N]
   tracecheck link --largest [--limit N]";
 
+/// Exit status of a program stopped by SIGPIPE (128 + 13), as shells report it.
+const EXIT_BROKEN_PIPE: i32 = 141;
+
+/// `tracecheck summary … | head` closes stdout early; `println!` then panics, and with
+/// `panic = "abort"` the process would die with an abort message. Writing to a reader that
+/// has gone is not an error of ours: leave quietly, as a SIGPIPE would.
+fn exit_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") || message.contains("os error 32") {
+            std::process::exit(EXIT_BROKEN_PIPE);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    exit_quietly_on_broken_pipe();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("summary") => summary::run(&args[1..]),

@@ -192,3 +192,30 @@ fn link_gives_span_count_and_link_length_per_trace() {
     assert_eq!(code, 2);
     assert!(err.contains("usage"), "{err}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let file = fixture("jaeger/ok/02_graph-testTrace.json");
+    // Far more output than a pipe buffers, so writing meets the closed pipe.
+    let files = vec![file.as_str(); 3_000];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tracecheck"))
+        .arg("summary")
+        .args(&files)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here, as `head` does.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(141)),
+        "{:?}",
+        out.status
+    );
+}

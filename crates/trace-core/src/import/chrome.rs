@@ -12,7 +12,7 @@
 
 use super::wire::{parse_or_default, Scalar};
 use super::{ErrorKind, Format, ImportError, Pos};
-use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
+use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
 use crate::time::{ExactMicros, Nanos};
 use serde::de::IgnoredAny;
@@ -146,11 +146,11 @@ struct State {
     t: u32,
     seq: u32,
     pids: Vec<Key>,
-    pid_ix: FxMap<Key, u32>,
-    process_names: FxMap<u32, String>,
-    thread_names: FxMap<u32, String>,
+    pid_ix: FastMap<Key, u32>,
+    process_names: FastMap<u32, String>,
+    thread_names: FastMap<u32, String>,
     tracks: Vec<Track>,
-    track_ix: FxMap<(u32, Key), u32>,
+    track_ix: FastMap<(u32, Key), u32>,
     /// Per span index: (track or u32::MAX for async spans, sequence number of its begin event).
     aux: Vec<(u32, u32)>,
     be: Vec<BeEv>,
@@ -161,7 +161,7 @@ struct State {
     ignored: usize,
     skipped: usize,
     max_ts: Nanos,
-    keys: FxMap<String, u32>,
+    keys: FastMap<String, u32>,
 }
 
 impl State {
@@ -566,8 +566,8 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
     // Async spans: b/S open, e/F close the latest open with the same key, n/T/p are events.
     let mut asyncs = std::mem::take(&mut st.asyncs);
     asyncs.sort_by_key(|e| e.ts);
-    let mut open: FxMap<u32, Vec<u32>> = FxMap::default();
-    let mut async_start: FxMap<u32, Nanos> = FxMap::default();
+    let mut open: FastMap<u32, Vec<u32>> = FastMap::default();
+    let mut async_start: FastMap<u32, Nanos> = FastMap::default();
     for e in &asyncs {
         let stack = open.entry(e.key).or_default();
         match e.ph {
@@ -615,19 +615,20 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
             },
         }
     }
-    for (_, stack) in open {
-        for i in stack {
-            let start = async_start.get(&i).copied().unwrap_or(0);
-            b.set_duration(t, i, end_of_trace.saturating_sub(start));
-            b.trace_warn(
-                t,
-                Warning::at(
-                    WarningKind::Unbalanced,
-                    i,
-                    "async begin is never ended; ends at the end of the trace",
-                ),
-            );
-        }
+    // In span order, not the map's (which is seeded randomly): the warnings' order is stable.
+    let mut unended: Vec<u32> = open.into_values().flatten().collect();
+    unended.sort_unstable();
+    for i in unended {
+        let start = async_start.get(&i).copied().unwrap_or(0);
+        b.set_duration(t, i, end_of_trace.saturating_sub(start));
+        b.trace_warn(
+            t,
+            Warning::at(
+                WarningKind::Unbalanced,
+                i,
+                "async begin is never ended; ends at the end of the trace",
+            ),
+        );
     }
 
     // Nesting on each thread: sort by (track, start, longest first, file order), sweep with a stack.
@@ -785,7 +786,7 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
         }
     }
     // Async spans: service of the track of their begin event (tracked through ctx).
-    let ctx_to_pid: FxMap<u32, u32> = st.tracks.iter().map(|tr| (tr.ctx, tr.pid)).collect();
+    let ctx_to_pid: FastMap<u32, u32> = st.tracks.iter().map(|tr| (tr.ctx, tr.pid)).collect();
     for (i, &(track, _)) in st.aux.iter().enumerate() {
         if track == u32::MAX {
             if let Some(svc) = b

@@ -9,7 +9,7 @@
 
 use super::wire::{parse_or_default, scan_flat_array, FlatEvent, LenientVec, Lit, Scalar};
 use super::{single_or_lines, Format, ImportError, Pos};
-use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
+use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
 use crate::time::WireNum;
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
@@ -25,7 +25,7 @@ struct WireTrace<'a> {
     #[serde(borrow, default)]
     spans: Option<Vec<WireSpan<'a>>>,
     #[serde(borrow, default)]
-    processes: Option<FxMap<Cow<'a, str>, &'a RawValue>>,
+    processes: Option<FastMap<Cow<'a, str>, &'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -291,7 +291,7 @@ fn parse_doc(doc: &str, at: Pos, b: &mut ImportBuilder<'_>) -> Result<(), Import
 
 fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
     let Some(spans) = t.spans else { return };
-    let mut procs: FxMap<&str, (u32, String)> = FxMap::default();
+    let mut procs: FastMap<&str, (u32, String)> = FastMap::default();
     if let Some(p) = &t.processes {
         for (k, raw) in p {
             let lite: ProcessLite = parse_or_default(raw.get());

@@ -187,12 +187,56 @@ impl Pos {
     }
 
     /// Maps a (line, column) inside the slice to the whole file.
-    fn shift(self, line: usize, column: usize) -> (usize, usize) {
+    pub(crate) fn shift(self, line: usize, column: usize) -> (usize, usize) {
         if line <= 1 {
             (self.line, self.column + column.saturating_sub(1))
         } else {
             (self.line + line - 1, column)
         }
+    }
+}
+
+/// Positions of slices of one document met in increasing order (the elements of an array),
+/// each found by scanning only from the previous one: a file of many skipped elements costs
+/// one pass, not one pass per element.
+pub(crate) struct PosCursor<'d> {
+    doc: &'d str,
+    /// Where `doc` starts in the file.
+    base: Pos,
+    offset: usize,
+    /// Line (1-based, within `doc`) at `offset`, and the byte where that line starts.
+    line: usize,
+    line_start: usize,
+}
+
+impl<'d> PosCursor<'d> {
+    pub fn new(doc: &'d str, base: Pos) -> Self {
+        PosCursor {
+            doc,
+            base,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// Position of `sub` (a slice of the document) in the file.
+    pub fn of(&mut self, sub: &str) -> Pos {
+        let off = (sub.as_ptr() as usize)
+            .saturating_sub(self.doc.as_ptr() as usize)
+            .min(self.doc.len());
+        if off < self.offset {
+            // Out of order: start again (never the case for array elements).
+            *self = PosCursor::new(self.doc, self.base);
+        }
+        let bytes = self.doc.as_bytes().get(self.offset..off).unwrap_or(&[]);
+        for (k, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'\n') {
+            self.line += 1;
+            self.line_start = self.offset + k + 1;
+        }
+        self.offset = off;
+        let (line, column) = self.base.shift(self.line, 1 + off - self.line_start);
+        Pos { line, column }
     }
 }
 

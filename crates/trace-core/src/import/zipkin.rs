@@ -12,8 +12,8 @@
 //! Not supported: Zipkin thrift or protobuf encodings.
 
 use super::wire::{parse_or_default, LenientVec, Scalar};
-use super::{single_or_lines, Format, ImportError, Pos};
-use crate::builder::{FxMap, ImportBuilder, NewSpan, ParentIn};
+use super::{single_or_lines, Format, ImportError, Pos, PosCursor};
+use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
 use crate::time::{Nanos, WireNum};
 use serde::Deserialize;
@@ -73,12 +73,12 @@ struct BinaryAnnotation<'a> {
 }
 
 pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
-    let mut seen = FxMap::default();
+    let mut seen = FastMap::default();
     single_or_lines(text, b, |doc, at, b| parse_doc(doc, at, b, &mut seen))
 }
 
 /// Remembers the first span of each (trace, id) to pair shared client/server halves.
-type Seen = FxMap<(String, String), (u32, u32, SpanKind)>;
+type Seen = FastMap<(String, String), (u32, u32, SpanKind)>;
 
 fn parse_doc<'a>(
     doc: &'a str,
@@ -92,16 +92,17 @@ fn parse_doc<'a>(
     } else {
         vec![serde_json::from_str(doc).map_err(err)?]
     };
+    let mut cursor = PosCursor::new(doc, at);
     for item in items {
         if item.get().starts_with('[') {
             let spans: Vec<&'a RawValue> = serde_json::from_str(item.get()).map_err(|e| {
                 ImportError::json(Some(Format::Zipkin), &e, at.within(doc, item.get()))
             })?;
             for s in spans {
-                add_span(s.get(), doc, at, b, seen);
+                add_span(s.get(), &mut cursor, b, seen);
             }
         } else {
-            add_span(item.get(), doc, at, b, seen);
+            add_span(item.get(), &mut cursor, b, seen);
         }
     }
     Ok(())
@@ -111,11 +112,11 @@ fn service_of<'e>(ep: Option<&'e Endpoint>) -> Option<std::borrow::Cow<'e, str>>
     ep.map(|e| e.service_name.text()).filter(|s| !s.is_empty())
 }
 
-fn add_span(raw: &str, doc: &str, at: Pos, b: &mut ImportBuilder<'_>, seen: &mut Seen) {
+fn add_span(raw: &str, at: &mut PosCursor<'_>, b: &mut ImportBuilder<'_>, seen: &mut Seen) {
     let s: ZSpan = match serde_json::from_str(raw) {
         Ok(s) => s,
         Err(e) => {
-            let p = at.within(doc, raw);
+            let p = at.of(raw);
             b.warnings.push(Warning::new(
                 WarningKind::Skipped,
                 format!("span at line {}, column {} skipped: {e}", p.line, p.column),

@@ -1,0 +1,118 @@
+//! Hostile inputs, generated here (none is committed): the work must stay linear in the input.
+//! Each test compares two inputs of the same size in one process — a crafted one against an
+//! ordinary one, or one against four times as much — so the assertion is about growth, not
+//! about this machine's speed.
+
+use std::time::{Duration, Instant};
+use trace_core::import;
+
+fn import_time(bytes: &[u8]) -> Duration {
+    let started = Instant::now();
+    let imp = import(bytes, None).expect("imports");
+    let took = started.elapsed();
+    assert!(!imp.traces.is_empty());
+    took
+}
+
+/// Best of three, so one descheduling does not decide a test.
+fn best_of_3(bytes: &[u8]) -> Duration {
+    (0..3).map(|_| import_time(bytes)).min().unwrap_or_default()
+}
+
+fn ratio(slow: Duration, fast: Duration) -> f64 {
+    slow.as_secs_f64() / fast.as_secs_f64().max(1e-6)
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// One Jaeger trace whose spans have these ids (each the child of the first).
+fn jaeger_with_ids(ids: &[u64]) -> Vec<u8> {
+    let mut s = String::from(
+        r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":["#,
+    );
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        let parent = if k == 0 {
+            String::new()
+        } else {
+            format!(
+                r#"{{"refType":"CHILD_OF","traceID":"t1","spanID":"{:016x}"}}"#,
+                ids[0]
+            )
+        };
+        s.push_str(&format!(
+            r#"{{"traceID":"t1","spanID":"{id:016x}","operationName":"op","references":[{parent}],"startTime":{},"duration":5,"processID":"p1"}}"#,
+            1_700_000_000_000_000u64 + k as u64
+        ));
+    }
+    s.push_str("]}]}");
+    s.into_bytes()
+}
+
+#[test]
+fn span_ids_that_differ_only_in_their_high_bits_cost_like_random_ones() {
+    const N: u64 = 60_000;
+    let crafted: Vec<u64> = (1..=N).map(|i| i << 32).collect();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let random: Vec<u64> = (1..=N).map(|_| rng.next() | 1).collect();
+    let (a, b) = (jaeger_with_ids(&crafted), jaeger_with_ids(&random));
+    let r = ratio(best_of_3(&a), best_of_3(&b));
+    assert!(r < 3.0, "crafted ids take {r:.1}x the time of random ids");
+}
+
+/// Chrome complete events on one process with these thread ids.
+fn chrome_with_tids(tids: &[u64]) -> Vec<u8> {
+    let events: Vec<String> = tids
+        .iter()
+        .enumerate()
+        .map(|(k, tid)| format!(r#"{{"name":"e","ph":"X","pid":1,"tid":{tid},"ts":{k},"dur":1}}"#))
+        .collect();
+    format!("[{}]", events.join(",")).into_bytes()
+}
+
+#[test]
+fn chrome_thread_ids_that_are_multiples_of_2_pow_32_cost_like_random_ones() {
+    const N: u64 = 40_000;
+    let crafted: Vec<u64> = (1..=N).map(|i| i << 32).collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let random: Vec<u64> = (1..=N).map(|_| rng.next() >> 1).collect();
+    let (a, b) = (chrome_with_tids(&crafted), chrome_with_tids(&random));
+    let r = ratio(best_of_3(&a), best_of_3(&b));
+    assert!(
+        r < 3.0,
+        "crafted thread ids take {r:.1}x the time of random ones"
+    );
+}
+
+/// A Zipkin list of one good span and `bad` elements that are not span objects, on many lines.
+fn zipkin_with_bad_elements(bad: usize) -> Vec<u8> {
+    let mut s = String::from(
+        r#"[{"traceId":"0000000000000001","id":"0000000000000001","name":"ok","timestamp":1,"duration":1,"localEndpoint":{"serviceName":"s"}}"#,
+    );
+    for k in 0..bad {
+        s.push_str(if k % 8 == 0 { ",\n1" } else { ",1" });
+    }
+    s.push(']');
+    s.into_bytes()
+}
+
+#[test]
+fn zipkin_positions_of_skipped_elements_are_found_in_one_pass() {
+    let small = zipkin_with_bad_elements(10_000);
+    let large = zipkin_with_bad_elements(40_000);
+    let imp = import(&large, None).expect("imports");
+    assert!(imp.warnings.iter().any(|w| w.message.contains("line")));
+    let r = ratio(best_of_3(&large), best_of_3(&small));
+    // Linear work grows 4x; the per-element rescan it replaces grew 16x.
+    assert!(r < 8.0, "4x the elements take {r:.1}x the time");
+}
