@@ -84,8 +84,11 @@ pub(crate) struct TraceBuilder {
     /// Parent payload and what it is (P_*): compact, since a column costs bytes per span.
     parent: Vec<u64>,
     parent_tag: Vec<u8>,
-    /// MISSING when the input had no usable start.
+    /// 0 where the input had no usable start (those spans are listed in `missing_start`).
     start: Vec<Nanos>,
+    /// Spans whose start was missing, in order. A flag, not a sentinel time: every i64 is a
+    /// time a file can hold (a saturated one too).
+    missing_start: Vec<u32>,
     dur: Vec<Nanos>,
     name: Vec<u32>,
     service: Vec<u32>,
@@ -101,7 +104,6 @@ const P_NONE: u8 = 0;
 const P_NUM: u8 = 1;
 const P_STR: u8 = 2;
 const P_INDEX: u8 = 3;
-const MISSING: Nanos = Nanos::MIN;
 
 /// Collects spans of one import, grouped by trace id.
 pub(crate) struct ImportBuilder<'s> {
@@ -262,7 +264,10 @@ impl<'s> ImportBuilder<'s> {
         }
         tb.parent.push(parent);
         tb.parent_tag.push(parent_tag);
-        tb.start.push(s.start.unwrap_or(MISSING));
+        if s.start.is_none() {
+            tb.missing_start.push(i);
+        }
+        tb.start.push(s.start.unwrap_or(0));
         tb.dur.push(dur);
         tb.name.push(name);
         tb.service.push(service);
@@ -291,12 +296,7 @@ impl<'s> ImportBuilder<'s> {
         let Some(tb) = self.traces.get(t as usize) else {
             return (0, 0);
         };
-        let s = tb
-            .start
-            .get(i as usize)
-            .copied()
-            .filter(|&s| s != MISSING)
-            .unwrap_or(0);
+        let s = tb.start.get(i as usize).copied().unwrap_or(0);
         (
             s,
             s.saturating_add(tb.dur.get(i as usize).copied().unwrap_or(0)),
@@ -540,23 +540,31 @@ impl TraceBuilder {
 
         // 4. Missing start times: take the parent's (Jaeger UI does the same) in top-down order.
         let mut start = std::mem::take(&mut self.start);
-        if start.contains(&MISSING) {
-            let min_known = start
-                .iter()
-                .copied()
-                .filter(|&s| s != MISSING)
+        if !self.missing_start.is_empty() {
+            let mut missing = vec![false; n];
+            for &i in &self.missing_start {
+                if let Some(m) = missing.get_mut(i as usize) {
+                    *m = true;
+                }
+            }
+            let min_known = (0..n)
+                .filter(|&i| !missing[i])
+                .map(|i| start[i])
                 .min()
                 .unwrap_or(0);
             for i in topo_order(&parent) {
-                if start[i] != MISSING {
+                if !missing[i] {
                     continue;
                 }
-                let p = parent[i];
-                let (v, from) = match start.get(p as usize) {
-                    Some(&ps) if p != NO_PARENT && ps != MISSING => (ps, "its parent"),
+                let p = parent[i] as usize;
+                let (v, from) = match start.get(p) {
+                    Some(&ps) if parent[i] != NO_PARENT && missing.get(p) == Some(&false) => {
+                        (ps, "its parent")
+                    }
                     _ => (min_known, "the trace's earliest start"),
                 };
                 start[i] = v;
+                missing[i] = false;
                 warnings.push(Warning::at(
                     WarningKind::MissingTimestamp,
                     i as u32,

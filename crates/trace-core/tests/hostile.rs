@@ -116,3 +116,72 @@ fn zipkin_positions_of_skipped_elements_are_found_in_one_pass() {
     // Linear work grows 4x; the per-element rescan it replaces grew 16x.
     assert!(r < 8.0, "4x the elements take {r:.1}x the time");
 }
+
+/// gzip of `members` members, each `size` bytes of `byte`, made in 1 MB steps.
+fn gzip_of(byte: u8, size: usize, members: usize) -> Vec<u8> {
+    use std::io::Write;
+    let chunk = vec![byte; 1 << 20];
+    let mut all = Vec::new();
+    for _ in 0..members {
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..size >> 20 {
+            z.write_all(&chunk).expect("gzip");
+        }
+        all.extend(z.finish().expect("gzip"));
+    }
+    all
+}
+
+#[test]
+fn gzip_bombs_are_refused_after_inflating_at_most_the_limit() {
+    for (what, bomb) in [
+        ("1 GB of spaces", gzip_of(b' ', 1 << 30, 1)),
+        ("five members of 256 MB", gzip_of(b' ', 256 << 20, 5)),
+    ] {
+        let started = Instant::now();
+        let e = import(&bomb, None).expect_err("refused");
+        let took = started.elapsed();
+        let text = e.to_string();
+        assert!(
+            text.contains("refused as a likely decompression bomb"),
+            "{what}: {text}"
+        );
+        println!("{what}: {} KB gzip refused in {took:?}", bomb.len() >> 10);
+    }
+}
+
+#[test]
+fn real_gzip_traces_still_open() {
+    use std::io::Write;
+    let trace = jaeger_with_ids(&(1..=2_000u64).collect::<Vec<_>>());
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&trace).expect("gzip");
+    let gz = z.finish().expect("gzip");
+    let imp = import(&gz, None).expect("a real gzip trace imports");
+    assert_eq!(imp.traces[0].len(), 2_000);
+}
+
+#[test]
+fn a_saturated_real_time_is_not_taken_for_a_missing_one() {
+    // Microseconds that overflow nanoseconds saturate to i64::MIN, which once meant "missing".
+    let text = r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":[
+        {"traceID":"t1","spanID":"a1","operationName":"early","startTime":-9223372036854775808,"duration":1,"processID":"p1"},
+        {"traceID":"t1","spanID":"a2","operationName":"late","startTime":1700000000000000,"duration":1,"processID":"p1"}]}]}"#;
+    let imp = import(text.as_bytes(), None).expect("imports");
+    let t = &imp.traces[0];
+    assert!(
+        t.warnings()
+            .iter()
+            .all(|w| !w.message.contains("no start time")),
+        "{:?}",
+        t.warnings()
+    );
+    assert_eq!(t.start_ns(0), i64::MIN);
+    // A start that is really missing is still repaired, with its warning.
+    let missing = text.replace(r#""startTime":1700000000000000,"#, "");
+    let imp = import(missing.as_bytes(), None).expect("imports");
+    assert!(imp.traces[0]
+        .warnings()
+        .iter()
+        .any(|w| w.message.contains("no start time")));
+}

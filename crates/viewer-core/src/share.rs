@@ -135,6 +135,40 @@ pub enum ShareWarning {
         /// The key.
         key: String,
     },
+    /// More problems than are worth listing: `count` were left out.
+    More {
+        /// How many.
+        count: usize,
+    },
+}
+
+/// The most warnings one link reports: a hand-made link may repeat a bad key a million times.
+pub const MAX_SHARE_WARNINGS: usize = 16;
+
+/// Warnings, the first `MAX_SHARE_WARNINGS` kept and the rest counted.
+#[derive(Default)]
+struct Bounded {
+    kept: Vec<ShareWarning>,
+    left_out: usize,
+}
+
+impl Bounded {
+    fn push(&mut self, w: ShareWarning) {
+        if self.kept.len() < MAX_SHARE_WARNINGS {
+            self.kept.push(w);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<ShareWarning> {
+        if self.left_out > 0 {
+            self.kept.push(ShareWarning::More {
+                count: self.left_out,
+            });
+        }
+        self.kept
+    }
 }
 
 impl fmt::Display for ShareWarning {
@@ -151,6 +185,7 @@ impl fmt::Display for ShareWarning {
                  some settings may be missing"
             ),
             ShareWarning::Duplicate { key } => write!(f, "`{key}` given twice; the last one wins"),
+            ShareWarning::More { count } => write!(f, "and {count} more problems in the link"),
         }
     }
 }
@@ -339,7 +374,7 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
     let s = input.strip_prefix('#').unwrap_or(input);
     let s = s.strip_prefix('?').unwrap_or(s);
     let mut st = ViewState::default();
-    let mut warnings = Vec::new();
+    let mut warnings = Bounded::default();
     let mut seen: Vec<String> = Vec::new();
     for pair in s.split('&').filter(|p| !p.is_empty()) {
         let (raw_k, raw_v) = pair.split_once('=').unwrap_or((pair, ""));
@@ -418,7 +453,7 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
     if st.version > SHARE_VERSION {
         warnings.push(ShareWarning::NewerVersion { found: st.version });
     }
-    (st, warnings)
+    (st, warnings.finish())
 }
 
 #[cfg(test)]
@@ -719,6 +754,18 @@ mod tests {
         assert!(w.is_empty());
         let (st, w) = decode("lib=..%2Fx&trace=t");
         assert_eq!((st.lib, w.len()), (None, 1));
+    }
+
+    #[test]
+    fn a_link_with_a_million_bad_keys_reports_a_bounded_list() {
+        let link = "depth=x&trace=a&".repeat(200_000);
+        let (st, w) = decode(&link);
+        assert_eq!(st.trace.as_deref(), Some("a"));
+        assert_eq!(w.len(), MAX_SHARE_WARNINGS + 1);
+        assert!(matches!(w.last(), Some(ShareWarning::More { count }) if *count > 300_000));
+        assert!(w
+            .last()
+            .is_some_and(|m| m.to_string().contains("more problems")));
     }
 
     #[test]

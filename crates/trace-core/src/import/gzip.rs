@@ -27,18 +27,41 @@ pub(crate) fn other_compression(b: &[u8]) -> Option<&'static str> {
         .map(|&(_, what)| what)
 }
 
+/// The most a gzip file may expand, as a multiple of its size: trace JSON compresses about
+/// 8-20x (random ids do not compress), very repetitive generated traces about 50x; a thousand
+/// times is a decompression bomb.
+pub const MAX_GZIP_RATIO: usize = 100;
+/// Small files may always expand this far, whatever the ratio.
+pub const GZIP_FLOOR_BYTES: usize = 64 << 20;
+/// Never more than this: wasm32 addresses 4 GB, and the parser needs room beside the text.
+pub const GZIP_CEILING_BYTES: usize = 3 << 30;
+
+/// How far `compressed_len` bytes of gzip may expand.
+pub fn expansion_limit(compressed_len: usize) -> usize {
+    compressed_len
+        .saturating_mul(MAX_GZIP_RATIO)
+        .clamp(GZIP_FLOOR_BYTES, GZIP_CEILING_BYTES)
+}
+
+/// Decompresses every member, stopping as soon as the output passes `expansion_limit`: a bomb
+/// is refused after inflating at most the limit, not its whole claim.
 pub(crate) fn decompress(b: &[u8]) -> Result<Vec<u8>, ImportError> {
-    let mut out = Vec::with_capacity(b.len().saturating_mul(4));
-    match flate2::read::MultiGzDecoder::new(b).read_to_end(&mut out) {
-        Ok(_) => {
-            out.shrink_to_fit();
-            Ok(out)
-        }
-        Err(e) => Err(ImportError::new(
+    let limit = expansion_limit(b.len());
+    let mut out = Vec::with_capacity(b.len().saturating_mul(4).min(limit));
+    let read = flate2::read::MultiGzDecoder::new(b)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out);
+    if let Err(e) = read {
+        return Err(ImportError::new(
             None,
             ErrorKind::Gzip {
                 message: e.to_string(),
             },
-        )),
+        ));
     }
+    if out.len() > limit {
+        return Err(ImportError::new(None, ErrorKind::GzipTooLarge { limit }));
+    }
+    out.shrink_to_fit();
+    Ok(out)
 }

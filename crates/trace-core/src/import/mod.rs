@@ -90,6 +90,8 @@ pub enum ErrorKind {
     Invalid { reason: String },
     /// gzip header found but the stream is broken.
     Gzip { message: String },
+    /// gzip that expands past `limit` bytes (`gzip::expansion_limit`): a likely bomb.
+    GzipTooLarge { limit: usize },
     /// Compressed with something other than gzip (zstd, zip, xz, bzip2); `what` names it and
     /// says how to decompress it.
     Compressed { what: String },
@@ -147,6 +149,13 @@ impl fmt::Display for ImportError {
             ErrorKind::UnknownJson { hint } => write!(f, "JSON, but not a known trace format: {hint}"),
             ErrorKind::Invalid { reason } => write!(f, "{label}: {reason}"),
             ErrorKind::Gzip { message } => write!(f, "gzip-compressed input could not be decompressed: {message}"),
+            ErrorKind::GzipTooLarge { limit } => write!(
+                f,
+                "gzip-compressed input decompresses to more than {} MB (over {}x its size or {} MB): refused as a likely decompression bomb; if the trace is real, decompress it first",
+                limit >> 20,
+                gzip::MAX_GZIP_RATIO,
+                gzip::GZIP_FLOOR_BYTES >> 20
+            ),
             ErrorKind::Compressed { what } => write!(f, "{what}; only gzip is decompressed here: decompress the file first"),
         }
     }
