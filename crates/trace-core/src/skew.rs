@@ -41,53 +41,83 @@ fn host(t: &Trace, i: u32) -> String {
 }
 
 /// Applies the corrections to `t` and returns each one made.
+///
+/// One preorder pass: a span's shift is its parent's plus its own correction, decided on the
+/// already shifted times, and every span is moved once at the end. (Shifting each corrected
+/// subtree as it was found took time proportional to depth times size.)
 pub fn correct(t: &mut Trace, tree: &Tree) -> Vec<SkewAdjustment> {
     let mut out = Vec::new();
+    let mut shift: Vec<Nanos> = vec![0; t.len() as usize];
     for &c in tree.preorder() {
         let Some(p) = t.parent(c) else { continue };
-        if t.kind(p) != SpanKind::Client || t.kind(c) != SpanKind::Server {
-            continue;
+        let inherited = shift.get(p as usize).copied().unwrap_or(0);
+        let own = correction(t, p, c, inherited).unwrap_or(0);
+        if let Some(s) = shift.get_mut(c as usize) {
+            *s = inherited.saturating_add(own);
         }
-        let (ps, pe, pd) = (t.start_ns(p), t.end_ns(p), t.duration_ns(p));
-        let (cs, ce, cd) = (t.start_ns(c), t.end_ns(c), t.duration_ns(c));
-        if cs >= ps && ce <= pe {
-            continue;
+        if own != 0 {
+            out.push(adjustment(t, p, c, own));
         }
-        if host(t, p) == host(t, c) {
-            continue;
-        }
-        let delta = if cd > pd {
-            ps - cs
-        } else {
-            ps + (pd - cd) / 2 - cs
-        };
-        if delta == 0 {
-            continue;
-        }
-        let why = if cs < ps {
-            "starts before"
-        } else {
-            "ends after"
-        };
-        t.shift(c, delta);
-        for d in tree.descendants(c) {
-            t.shift(d, delta);
-        }
-        out.push(SkewAdjustment {
-            span: c,
-            delta_ns: delta,
-            reason: format!(
-                "server span {:?} ({}) {why} its client span {:?} ({}) on another host; subtree shifted by {}",
-                t.name(c),
-                t.service(c),
-                t.name(p),
-                t.service(p),
-                format_duration(delta)
-            ),
-        });
     }
     if !out.is_empty() {
+        for i in t.spans() {
+            let delta = shift.get(i as usize).copied().unwrap_or(0);
+            if delta != 0 {
+                t.shift(i, delta);
+            }
+        }
         t.recompute_bounds();
     }
     out
+}
+
+/// The shift that centres server `c` in its client `p`, both already moved by `moved`; None
+/// when no correction applies or the times are too extreme to compute with.
+fn correction(t: &Trace, p: u32, c: u32, moved: Nanos) -> Option<Nanos> {
+    if t.kind(p) != SpanKind::Client || t.kind(c) != SpanKind::Server {
+        return None;
+    }
+    // i128: extreme times (near i64's ends) must not overflow.
+    let (ps, pd) = (
+        i128::from(t.start_ns(p)) + i128::from(moved),
+        i128::from(t.duration_ns(p)),
+    );
+    let (cs, cd) = (
+        i128::from(t.start_ns(c)) + i128::from(moved),
+        i128::from(t.duration_ns(c)),
+    );
+    if cs >= ps && cs + cd <= ps + pd {
+        return None;
+    }
+    if host(t, p) == host(t, c) {
+        return None;
+    }
+    let delta = if cd > pd {
+        ps - cs
+    } else {
+        ps + (pd - cd) / 2 - cs
+    };
+    Nanos::try_from(delta).ok().filter(|&d| d != 0)
+}
+
+/// The record of a correction (both spans were moved alike before it, so their own starts
+/// compare as the shifted ones do).
+fn adjustment(t: &Trace, p: u32, c: u32, delta: Nanos) -> SkewAdjustment {
+    let why = if t.start_ns(c) < t.start_ns(p) {
+        "starts before"
+    } else {
+        "ends after"
+    };
+    SkewAdjustment {
+        span: c,
+        delta_ns: delta,
+        reason: format!(
+            "server span {:?} ({}) {why} its client span {:?} ({}) on another host; subtree shifted by {}",
+            t.name(c),
+            t.service(c),
+            t.name(p),
+            t.service(p),
+            format_duration(delta)
+        ),
+    }
 }

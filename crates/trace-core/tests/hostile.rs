@@ -185,3 +185,64 @@ fn a_saturated_real_time_is_not_taken_for_a_missing_one() {
         .iter()
         .any(|w| w.message.contains("no start time")));
 }
+
+/// A chain of `pairs` client/server pairs on two services, every server starting 1 ms before its
+/// client: skew correction moves every server.
+fn skewed_chain(pairs: usize) -> Vec<u8> {
+    let mut spans = Vec::with_capacity(pairs * 2);
+    for k in 0..pairs * 2 {
+        let (kind, process) = if k % 2 == 0 {
+            ("client", "p1")
+        } else {
+            ("server", "p2")
+        };
+        let start = 1_700_000_000_000_000u64 + (k as u64 / 2) * 10 + if k % 2 == 1 { 0 } else { 1 };
+        let parent = if k == 0 {
+            String::new()
+        } else {
+            format!(r#"{{"refType":"CHILD_OF","traceID":"t1","spanID":"{k:x}"}}"#)
+        };
+        spans.push(format!(
+            r#"{{"traceID":"t1","spanID":"{:x}","operationName":"op","references":[{parent}],"startTime":{start},"duration":{},"processID":"{process}","tags":[{{"key":"span.kind","value":"{kind}"}}]}}"#,
+            k + 1,
+            1_000_000 - k as u64 * 2,
+        ));
+    }
+    format!(
+        r#"{{"data":[{{"traceID":"t1","processes":{{"p1":{{"serviceName":"a"}},"p2":{{"serviceName":"b"}}}},"spans":[{}]}}]}}"#,
+        spans.join(",")
+    )
+    .into_bytes()
+}
+
+fn skew_time(bytes: &[u8]) -> (Duration, usize) {
+    let mut t = import(bytes, None).expect("imports").traces.remove(0);
+    let tree = trace_core::Tree::build(&t);
+    let started = Instant::now();
+    let adjusted = trace_core::skew::correct(&mut t, &tree).len();
+    (started.elapsed(), adjusted)
+}
+
+#[test]
+fn skew_correction_of_a_deep_chain_is_linear() {
+    let (small, n_small) = skew_time(&skewed_chain(2_500));
+    let (large, n_large) = skew_time(&skewed_chain(10_000));
+    assert_eq!((n_small, n_large), (2_500, 10_000), "every server is moved");
+    let r = ratio(large, small);
+    assert!(r < 8.0, "4x the depth takes {r:.1}x the time");
+}
+
+#[test]
+fn skew_correction_at_the_ends_of_time_does_not_overflow() {
+    let text = r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"a"},"p2":{"serviceName":"b"}},"spans":[
+        {"traceID":"t1","spanID":"a1","operationName":"c","startTime":9223372036854775,"duration":9223372036854775,"processID":"p1","tags":[{"key":"span.kind","value":"client"}]},
+        {"traceID":"t1","spanID":"a2","operationName":"s","references":[{"refType":"CHILD_OF","traceID":"t1","spanID":"a1"}],"startTime":-9223372036854775,"duration":9223372036854775,"processID":"p2","tags":[{"key":"span.kind","value":"server"}]}]}]}"#;
+    let mut t = import(text.as_bytes(), None)
+        .expect("imports")
+        .traces
+        .remove(0);
+    let tree = trace_core::Tree::build(&t);
+    let adjustments = trace_core::skew::correct(&mut t, &tree);
+    assert!(adjustments.len() <= 1);
+    assert!(t.trace_start_ns() <= t.trace_end_ns());
+}
