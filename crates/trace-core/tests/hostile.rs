@@ -246,3 +246,120 @@ fn skew_correction_at_the_ends_of_time_does_not_overflow() {
     assert!(adjustments.len() <= 1);
     assert!(t.trace_start_ns() <= t.trace_end_ns());
 }
+
+/// Jaeger spans where span k's parent is `parent_of(k)` (None: a root).
+fn jaeger_tree(n: usize, parent_of: impl Fn(usize) -> Option<usize>) -> Vec<u8> {
+    let mut s = String::from(
+        r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":["#,
+    );
+    for k in 0..n {
+        if k > 0 {
+            s.push(',');
+        }
+        let refs = match parent_of(k) {
+            Some(p) => format!(
+                r#"[{{"refType":"CHILD_OF","traceID":"t1","spanID":"{:x}"}}]"#,
+                p + 1
+            ),
+            None => "[]".to_string(),
+        };
+        s.push_str(&format!(
+            r#"{{"traceID":"t1","spanID":"{:x}","operationName":"op","references":{refs},"startTime":{},"duration":{},"processID":"p1"}}"#,
+            k + 1,
+            1_700_000_000_000_000u64 + k as u64,
+            (n - k) as u64
+        ));
+    }
+    s.push_str("]}]}");
+    s.into_bytes()
+}
+
+/// Import, tree, self time and critical path: everything a view of the trace computes.
+fn analyse_time(bytes: &[u8]) -> Duration {
+    let started = Instant::now();
+    let t = import(bytes, None).expect("imports").traces.remove(0);
+    let tree = trace_core::Tree::build(&t);
+    let selfs = trace_core::self_time(&t, &tree);
+    let path = trace_core::critical_path(&t, &tree);
+    assert_eq!(selfs.len(), t.len() as usize);
+    assert!(!path.is_empty());
+    started.elapsed()
+}
+
+#[test]
+fn a_200k_deep_parent_chain_is_read_and_analysed_without_recursion() {
+    let deep = jaeger_tree(200_000, |k| k.checked_sub(1));
+    let shallow = jaeger_tree(200_000, |k| (k > 0).then_some(0));
+    let r = ratio(analyse_time(&deep), analyse_time(&shallow));
+    assert!(
+        r < 4.0,
+        "a deep chain takes {r:.1}x a flat tree of the same size"
+    );
+}
+
+#[test]
+fn one_parent_with_many_children_stays_linear() {
+    let small = jaeger_tree(50_000, |k| (k > 0).then_some(0));
+    let large = jaeger_tree(200_000, |k| (k > 0).then_some(0));
+    let r = ratio(analyse_time(&large), analyse_time(&small));
+    assert!(r < 8.0, "4x the children take {r:.1}x the time");
+}
+
+#[test]
+fn parent_cycles_of_any_length_are_cut() {
+    for len in [2usize, 3, 1_000, 100_000] {
+        let bytes = jaeger_tree(len, |k| Some((k + 1) % len));
+        let t = import(&bytes, None).expect("imports").traces.remove(0);
+        let roots = t.spans().filter(|&i| t.parent(i).is_none()).count();
+        assert!(roots >= 1, "cycle of {len}: a root after cutting");
+        assert!(
+            t.warnings().iter().any(|w| w.message.contains("cycle")),
+            "{len}"
+        );
+        let tree = trace_core::Tree::build(&t);
+        assert_eq!(tree.preorder().len(), len);
+    }
+}
+
+#[test]
+fn odd_bytes_and_extreme_times_end_in_a_message_or_a_trace() {
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(br#"{"data":[]}"#.iter().flat_map(|&b| [b, 0]));
+    let mut bad_utf8 =
+        br#"{"data":[{"traceID":"t1","spans":[{"traceID":"t1","spanID":"a","operationName":""#
+            .to_vec();
+    bad_utf8.extend([0xC3, 0x28]);
+    bad_utf8.extend(br#""}]}]}"#);
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let huge_name = format!(
+        r#"[{{"traceId":"0000000000000001","id":"0000000000000001","name":"{}","timestamp":1,"duration":1}}]"#,
+        "x".repeat(50 << 20)
+    );
+    for (what, bytes) in [
+        ("UTF-16 with a byte-order mark", utf16),
+        ("invalid UTF-8", bad_utf8),
+        ("100,000 nested arrays", deep.into_bytes()),
+    ] {
+        let e = import(&bytes, None).expect_err(what).to_string();
+        assert!(!e.is_empty(), "{what}");
+    }
+    let t = import(huge_name.as_bytes(), None).expect("a 50 MB name is read");
+    assert_eq!(t.traces[0].name(0).len(), 50 << 20);
+    for time in [
+        "NaN",
+        "-1",
+        "1e300",
+        "18446744073709551615",
+        "-9223372036854775808",
+    ] {
+        let text = format!(
+            r#"[{{"name":"e","ph":"X","pid":1,"tid":1,"ts":{time},"dur":{time}}},{{"name":"f","ph":"X","pid":1,"tid":1,"ts":1,"dur":1}}]"#
+        );
+        // Either a message naming the problem or a trace: never a panic.
+        if let Ok(imp) = import(text.as_bytes(), None) {
+            for t in &imp.traces {
+                assert!(t.trace_start_ns() <= t.trace_end_ns(), "ts {time}");
+            }
+        }
+    }
+}
