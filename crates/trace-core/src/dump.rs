@@ -1,6 +1,7 @@
 //! A stable text dump of an import, for snapshot tests and `tracecheck dump`.
 //! Spans in tree preorder, indented by depth, with self time and a `*` on the critical path;
-//! details (attributes, events, links, resource) for the first spans of each trace.
+//! details (attributes, events, links, resource, the warnings found in them) for the first spans of
+//! each trace.
 
 use crate::critical_path::on_critical_path;
 use crate::import::Import;
@@ -150,6 +151,13 @@ pub fn dump_trace(out: &mut String, t: &Trace) {
         }
         if let Some(m) = &d.status_message {
             let _ = writeln!(out, "{pad}status message {m:?}");
+        }
+        // Warnings found in the span's own data (written by the tracer, or met decoding the
+        // details); the trace's warnings about the span, listed last, are printed above.
+        let own = t.warnings().iter().filter(|w| w.span == Some(i)).count();
+        let found = d.warnings.len().saturating_sub(own);
+        for w in d.warnings.iter().take(found) {
+            let _ = writeln!(out, "{pad}warning {w}");
         }
     }
 }

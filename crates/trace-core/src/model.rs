@@ -176,7 +176,8 @@ impl Value {
         }
     }
 
-    /// Converts any JSON value (Chrome args, Jaeger values of unknown type) to a `Value`.
+    /// Converts any JSON value (Chrome args, Jaeger values of unknown type) to a `Value`. The
+    /// recursion is bounded: serde_json builds no value nested deeper than 128 levels.
     pub(crate) fn from_json(v: serde_json::Value) -> Value {
         match v {
             serde_json::Value::Null => Value::Null,

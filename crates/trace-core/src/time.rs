@@ -137,10 +137,16 @@ impl<'de> Deserialize<'de> for ExactMicros {
 /// plain decimals (rounded half up at the fourth decimal), through f64 for anything else.
 pub(crate) fn us_text_to_ns(raw: &str) -> Option<Nanos> {
     let t = raw.trim();
-    let t = t
-        .strip_prefix('"')
-        .and_then(|x| x.strip_suffix('"'))
-        .map_or(t, str::trim);
+    let unescaped: String;
+    let t = if t.starts_with('"') && t.contains('\\') {
+        // A string with escapes (`"1\u0030"`): its text, as if it had been written plainly.
+        unescaped = serde_json::from_str(t).ok()?;
+        unescaped.trim()
+    } else {
+        t.strip_prefix('"')
+            .and_then(|x| x.strip_suffix('"'))
+            .map_or(t, str::trim)
+    };
     let (neg, body) = match t.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
@@ -239,6 +245,8 @@ mod tests {
         assert_eq!(us("7"), Some(7_000));
         assert_eq!(us("1.5e3"), Some(1_500_000));
         assert_eq!(us("\" 42 \""), Some(42_000));
+        assert_eq!(us(r#""1\u0030.5""#), Some(10_500));
+        assert_eq!(us(r#"" \u0034\u0032 ""#), Some(42_000));
         assert_eq!(us("99999999999999999999"), Some(i64::MAX));
         for none in [
             "null",
@@ -249,6 +257,8 @@ mod tests {
             "[1]",
             "\"-\"",
             "\".\"",
+            r#""1\u0078""#,
+            r#""\\""#,
         ] {
             assert_eq!(us(none), None, "{none}");
         }

@@ -135,6 +135,24 @@ fn errors_have_positions_and_formats() {
     );
 }
 
+/// A file that is one Chrome event object (no array, no `traceEvents`) is read as that event; an
+/// object whose `ph` is not its own key is still an object without events.
+#[test]
+fn a_lone_chrome_event_object_is_read() {
+    let one = br#"{"name": "only", "ph": "X", "ts": 1, "dur": 2, "pid": 1, "tid": 1}"#;
+    let imp = import(one, None).unwrap();
+    assert_eq!(imp.format, trace_core::Format::Chrome);
+    assert_eq!(imp.traces[0].len(), 1);
+    assert_eq!(imp.traces[0].name(0), "only");
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+    let nested = br#"{"meta": {"name": "x", "ph": "X", "ts": 1}}"#;
+    let e = import(nested, None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Chrome Trace Event JSON: an object without a `traceEvents` array"
+    );
+}
+
 /// `find_span` (used for every link when details are decoded) finds hex ids with or without
 /// leading zeros and in any case, "odd" ids by their text, the first of duplicated ids, and
 /// nothing for unknown ids; span warnings come with the span they name.

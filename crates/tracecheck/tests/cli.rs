@@ -74,7 +74,7 @@ fn errors_count_error_spans_and_warnings_are_listed() {
 #[test]
 fn unreadable_file_gives_exit_1_and_the_error() {
     let good = fixture("otlp/ok/01_otel-proto-example-trace.json");
-    let bad = fixture("otlp/err/01_otlp2jaeger-in-error.json");
+    let bad = fixture("otlp/err/02_syntax-error-line-3.json");
     let (code, out, err) = run(&["summary", "--json", &good, &bad]);
     assert_eq!(code, 1);
     let lines: Vec<Value> = out
@@ -84,8 +84,11 @@ fn unreadable_file_gives_exit_1_and_the_error() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["format"], "otlp");
     assert_eq!(lines[1]["file"], bad.as_str());
-    assert!(lines[1]["error"].as_str().unwrap().contains("service.name"));
-    assert!(err.contains("service.name"), "{err}");
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("OTLP JSON: expected value at line 3, column 19"));
+    assert!(err.contains("line 3, column 19"), "{err}");
     let (code, _, err) = run(&[
         "summary",
         &fixture("jaeger/err/02_syntax-error-missing-comma.json"),

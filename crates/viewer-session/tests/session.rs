@@ -146,19 +146,53 @@ fn failed_import_names_file_and_position_and_keeps_state() {
     assert_eq!(s.traces().len(), 1);
     assert!(matches!(s.details(0), Response::Details(_)));
 
-    let r = s.import(vec![fixture("otlp2jaeger-in-error.json")]);
+    let metrics = (
+        "metrics.json".to_string(),
+        br#"{"resourceMetrics": []}"#.to_vec(),
+    );
+    let r = s.import(vec![metrics]);
     let Response::Failed { message } = r else {
         panic!("{r:?}")
     };
-    assert!(
-        message.starts_with("otlp2jaeger-in-error.json: "),
-        "{message}"
-    );
+    assert!(message.starts_with("metrics.json: "), "{message}");
 
     let r = s.import(vec![("empty.json".into(), b"  ".to_vec())]);
     assert!(matches!(r, Response::Failed { message } if message.starts_with("empty.json: ")));
     let r = s.import(vec![]);
     assert!(matches!(r, Response::Failed { .. }));
+}
+
+#[test]
+fn resource_without_service_name_opens_as_unknown_service() {
+    // jaeger-ui's otlp2jaeger-in-error: no resource has `service.name`, as real API answers have.
+    let mut s = Session::new();
+    let r = s.import(vec![fixture("otlp2jaeger-in-error.json")]);
+    let Response::Loaded { files, traces } = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(traces[0].root_service, "unknown_service");
+    assert_eq!(files[0].warnings[0].kind, "missing-service");
+    assert!(files[0].warnings[0].message.contains("unknown_service"));
+}
+
+#[test]
+fn details_keep_attributes_beside_one_nested_too_deep() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let file = format!(
+        r#"[{{"name":"x","ph":"X","ts":0,"dur":1,"pid":1,"tid":1,"args":{{"a":1,"deep":{deep},"z":2}}}}]"#
+    );
+    let mut s = Session::new();
+    let r = s.import(vec![("deep.json".to_string(), file.into_bytes())]);
+    assert!(matches!(r, Response::Loaded { .. }), "{r:?}");
+    s.select(0).expect("select");
+    let Response::Details(d) = s.details(0) else {
+        panic!("no details")
+    };
+    let keys: Vec<&str> = d.attributes.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["a", "deep", "z"]);
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert_eq!(d.warnings[0].kind, "bad-value");
+    assert!(d.warnings[0].message.contains("\"deep\""));
 }
 
 #[test]

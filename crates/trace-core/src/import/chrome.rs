@@ -2,6 +2,7 @@
 //! speedscope's `trace-event.ts` for what real files do).
 //!
 //! Supported: a JSON array or `{"traceEvents": [...]}`; truncated arrays (no `]`), trailing commas;
+//! event objects with neither around them (one, or one per line: an object with its own `ph`);
 //! unsorted events (sorted stably by ts); phases B/E (nested per pid+tid, E closes the latest B),
 //! X (complete), i/I/R (instants become events of the enclosing span), b/e/n and S/T/F (async,
 //! keyed by cat+id, id2.local also by pid), s/t/f flows and bind_id/flow_in/flow_out (span links),
@@ -10,7 +11,7 @@
 //! Ignored with a warning: counters (C), samples (P), objects (N/O/D), memory dumps (v/V), marks.
 //! One file is one trace; pid is the service; spans get synthetic ids.
 
-use super::wire::{parse_or_default, Scalar};
+use super::wire::{json_entries, json_value, parse_or_default, Scalar};
 use super::{ErrorKind, Format, ImportError, Pos};
 use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
@@ -233,18 +234,23 @@ impl State {
 
 pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
     let body_off = text.len() - text.trim_start_matches('\u{feff}').trim_start().len();
-    let arr = match text.as_bytes().get(body_off) {
-        Some(b'[') => body_off,
+    // Where the events start, and whether they are bare objects (no array around them).
+    let (first, bare) = match text.as_bytes().get(body_off) {
+        Some(b'[') => (body_off + 1, false),
         _ => {
-            let after =
-                super::detect::find_key(text.as_bytes(), "traceEvents").ok_or_else(|| {
-                    ImportError::new(
-                        Some(Format::Chrome),
-                        ErrorKind::Invalid {
-                            reason: "an object without a `traceEvents` array".into(),
-                        },
-                    )
-                })?;
+            let Some(after) = super::detect::find_key(text.as_bytes(), "traceEvents") else {
+                // Not a container the format defines, but events all the same: one event
+                // object, or one per line. Only an object with its own `ph` is taken as one.
+                if starts_with_event(text.get(body_off..).unwrap_or("")) {
+                    return events(text, body_off, true, b);
+                }
+                return Err(ImportError::new(
+                    Some(Format::Chrome),
+                    ErrorKind::Invalid {
+                        reason: "an object without a `traceEvents` array".into(),
+                    },
+                ));
+            };
             let k = after
                 + text
                     .as_bytes()
@@ -264,16 +270,40 @@ pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), 
                     },
                 ));
             }
-            k
+            (k + 1, false)
         }
     };
+    events(text, first, bare, b)
+}
+
+/// Whether `body` starts with an object that has a `ph` key of its own (a trace event).
+fn starts_with_event(body: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        #[serde(borrow, default)]
+        ph: Scalar<'a>,
+    }
+    matches!(
+        serde_json::Deserializer::from_str(body).into_iter::<Head>().next(),
+        Some(Ok(h)) if !h.ph.is_none()
+    )
+}
+
+/// Reads the events from byte `first` on: the elements of an array (which may be truncated), or
+/// with `bare`, objects one after another up to the end of the text.
+fn events<'a>(
+    text: &'a str,
+    first: usize,
+    bare: bool,
+    b: &mut ImportBuilder<'a>,
+) -> Result<(), ImportError> {
     let mut st = State {
         t: b.trace_slot(CHROME_TRACE_ID),
         max_ts: Nanos::MIN,
         ..Default::default()
     };
     let bytes = text.as_bytes();
-    let mut pos = arr + 1;
+    let mut pos = first;
     let mut truncated = false;
     loop {
         while bytes.get(pos).is_some_and(|c| c.is_ascii_whitespace()) {
@@ -281,7 +311,7 @@ pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), 
         }
         match bytes.get(pos) {
             None => {
-                truncated = true;
+                truncated = !bare;
                 break;
             }
             Some(b']') => break,
@@ -804,53 +834,59 @@ fn b_str(b: &ImportBuilder<'_>, t: u32, s: u32) -> String {
     b.string(t, s).to_string()
 }
 
+/// The event again for its details; `args` and `id` stay raw until decoded, so one argument that
+/// cannot be decoded (nested deeper than serde_json's limit) loses only itself.
 #[derive(Deserialize, Default)]
-struct Full {
-    #[serde(default)]
-    cat: Option<String>,
-    #[serde(default)]
-    args: Option<serde_json::Value>,
-    #[serde(default)]
-    id: Option<serde_json::Value>,
+struct Full<'a> {
+    #[serde(borrow, default)]
+    cat: Scalar<'a>,
+    #[serde(borrow, default)]
+    args: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
 }
 
-fn args_kvs(raw: &str, prefix: &str, out: &mut Vec<KeyValue>) {
+/// The category, id and args of an event, args named `prefix` + name; `what` names the args in
+/// notes ("arg", "end arg", "event arg").
+fn args_kvs(raw: &str, prefix: &str, what: &str, out: &mut Vec<KeyValue>, notes: &mut Vec<String>) {
     let f: Full = parse_or_default(raw);
     if prefix.is_empty() {
-        if let Some(c) = f.cat.filter(|c| !c.is_empty()) {
-            out.push(KeyValue::new("category", Value::Str(c)));
+        if let Scalar::Str(c) = f.cat {
+            if !c.is_empty() {
+                out.push(KeyValue::new("category", Value::Str(c.into_owned())));
+            }
         }
         if let Some(id) = f.id {
-            out.push(KeyValue::new("id", Value::from_json(id)));
+            out.push(KeyValue::new("id", json_value(id.get(), "id", notes)));
         }
     }
-    match f.args {
-        Some(serde_json::Value::Object(m)) => {
-            out.extend(m.into_iter().map(|(k, v)| KeyValue {
-                key: format!("{prefix}{k}"),
-                value: Value::from_json(v),
-            }));
-        }
-        Some(serde_json::Value::Null) | None => {}
-        Some(other) => out.push(KeyValue {
+    let Some(args) = f.args.map(RawValue::get) else {
+        return;
+    };
+    match json_entries(args, what, prefix, notes) {
+        Some(kvs) => out.extend(kvs),
+        None if args == "null" => {}
+        None => out.push(KeyValue {
             key: format!("{prefix}args"),
-            value: Value::from_json(other),
+            value: json_value(args, &format!("{what}s"), notes),
         }),
     }
 }
 
 pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
+    // What could not be decoded, for the span's warnings.
+    let mut notes = Vec::new();
     if let Some(raw) = t.part(i, PartField::Whole) {
-        args_kvs(raw, "", &mut d.attributes);
+        args_kvs(raw, "", "arg", &mut d.attributes, &mut notes);
     }
     if let Some(raw) = t.part(i, PartField::EndArgs) {
-        args_kvs(raw, "end.", &mut d.attributes);
+        args_kvs(raw, "end.", "end arg", &mut d.attributes, &mut notes);
     }
     for (_, e) in t.extras_of(i) {
         match e {
             Extra::Event { time, name, raw } => {
                 let mut attributes = Vec::new();
-                args_kvs(t.raw(*raw), "", &mut attributes);
+                args_kvs(t.raw(*raw), "", "event arg", &mut attributes, &mut notes);
                 d.events.push(Event {
                     time_ns: *time,
                     offset_ns: 0,
@@ -870,4 +906,9 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     if let Some(Context::Decoded(kv)) = t.context_of(i) {
         d.resource = kv.clone();
     }
+    d.warnings.extend(
+        notes
+            .into_iter()
+            .map(|m| Warning::at(WarningKind::BadValue, i, m)),
+    );
 }

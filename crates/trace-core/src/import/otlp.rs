@@ -6,25 +6,28 @@
 //! v2); Jaeger API v3's `{"result": ...}`; a JSON array of export requests;
 //! JSON Lines (the Collector's file exporter, one request per line, merged); hex or base64 ids;
 //! integer or string enums; nanoseconds as strings or numbers; AnyValue including arrays, kvlists
-//! and bytes. Unknown fields are ignored, as the spec requires.
-//! Rejected: files in which no resource has `service.name` (see `parse`). OTLP protobuf (binary).
+//! and bytes. Unknown fields are ignored, as the spec requires. A resource without `service.name`
+//! is named as OpenTelemetry SDKs name it (`unknown_service:<process.executable.name>`, else
+//! `unknown_service`), with a warning per resource. A resource, scope or span that is not an object
+//! (`null`) is skipped, and a `status` that is not one ignored, with a warning.
+//! Not supported: OTLP protobuf (binary).
 
-use super::wire::{parse_or_default, LenientVec, Scalar};
-use super::{single_or_lines, ErrorKind, Format, ImportError};
+use super::wire::{
+    parse_list, parse_or_default, salvage_kv, skip_element, LenientVec, Obj, ObjSeed, Scalar, Text,
+};
+use super::{single_or_lines, Format, ImportError};
 use crate::builder::{IdStyle, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
 use crate::time::WireNum;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Default)]
 struct State {
-    spans: usize,
+    /// ResourceSpans read so far, to name them in warnings.
     resources: usize,
-    with_service: usize,
 }
 
 pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
@@ -38,29 +41,6 @@ pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), 
             .map_err(err)?;
         de.end().map_err(err)
     })?;
-    // OpenTelemetry requires `service.name` on every resource (SDKs default it to
-    // "unknown_service"). A file where no resource has one did not come from an SDK or the
-    // Collector; Jaeger's OTLP conversion rejects it too (jaeger-ui's otlp2jaeger-in-error fixture).
-    if st.spans > 0 && st.with_service == 0 {
-        return Err(ImportError::new(
-            Some(Format::Otlp),
-            ErrorKind::Invalid {
-                reason: format!(
-                    "no resource has a `service.name` attribute ({} span(s) in {} resource(s)); OpenTelemetry requires it on every resource and Jaeger rejects such files. Add {{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"...\"}}}} to resource.attributes",
-                    st.spans, st.resources
-                ),
-            },
-        ));
-    }
-    if st.resources > st.with_service {
-        b.warnings.push(Warning::new(
-            WarningKind::MissingService,
-            format!(
-                "{} resource(s) without `service.name`; their spans are shown as \"unknown_service\"",
-                st.resources - st.with_service
-            ),
-        ));
-    }
     Ok(())
 }
 
@@ -81,6 +61,10 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an OTLP export request object")
     }
+    /// `null` (an element of an array of requests): nothing.
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
     /// An array of export requests (payloads collected by a test or mock receiver): each is read.
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
         while a
@@ -93,7 +77,7 @@ impl<'de> Visitor<'de> for DocSeed<'_, '_> {
         Ok(())
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = a.next_key::<Text<'de>>()? {
             match &*key {
                 "resourceSpans" | "batches" => a.next_value_seed(ListSeed(RsSeed {
                     b: &mut *self.b,
@@ -122,6 +106,8 @@ trait Reseed {
     where
         Self: 's;
     fn elem(&mut self) -> Self::Elem<'_>;
+    /// An element that is not an object was skipped.
+    fn skipped(&mut self);
 }
 
 impl<'de, S: Reseed> DeserializeSeed<'de> for ListSeed<S> {
@@ -137,7 +123,11 @@ impl<'de, S: Reseed> Visitor<'de> for ListSeed<S> {
         f.write_str("an array")
     }
     fn visit_seq<A: de::SeqAccess<'de>>(mut self, mut a: A) -> Result<(), A::Error> {
-        while a.next_element_seed(self.0.elem())?.is_some() {}
+        while let Some(read) = a.next_element_seed(ObjSeed(self.0.elem()))? {
+            if let Obj::Other = read {
+                self.0.skipped();
+            }
+        }
         Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
@@ -161,6 +151,12 @@ impl<'b, 'a> Reseed for RsSeed<'b, 'a> {
             st: &mut *self.st,
         }
     }
+    fn skipped(&mut self) {
+        self.b.warnings.push(Warning::new(
+            WarningKind::Skipped,
+            "an element of `resourceSpans` is not an object; skipped",
+        ));
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for RsSeed<'_, '_> {
@@ -173,9 +169,34 @@ impl<'de> DeserializeSeed<'de> for RsSeed<'_, '_> {
 /// Per resource: its raw range, service name, and spans added before the resource was seen.
 struct RsState {
     resource: Option<RawRef>,
+    /// Known once the resource has been read (it may follow its spans).
     service: Option<String>,
+    /// The resource has a `service.name` (else `service` is the SDKs' fallback).
+    named: bool,
+    spans: usize,
     contexts: Vec<u32>,
     pending: Vec<(u32, u32)>,
+}
+
+/// OpenTelemetry SDKs name a service that does not set `service.name` "unknown_service:" and
+/// the `process.executable.name` ("unknown_service:java"), or "unknown_service" without it
+/// (resource semantic conventions, `service.name`).
+const UNKNOWN_SERVICE: &str = "unknown_service";
+
+/// The resource's service and whether it has `service.name` (a non-empty string).
+fn service_of(attrs: &[AttrLite<'_>]) -> (String, bool) {
+    let text = |key: &str| {
+        attrs
+            .iter()
+            .find(|kv| kv.key.as_str() == Some(key))
+            .and_then(|kv| kv.value.string_value.as_str())
+            .filter(|s| !s.is_empty())
+    };
+    match (text("service.name"), text("process.executable.name")) {
+        (Some(name), _) => (name.to_string(), true),
+        (None, Some(exe)) => (format!("{UNKNOWN_SERVICE}:{exe}"), false),
+        (None, None) => (UNKNOWN_SERVICE.to_string(), false),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -207,29 +228,28 @@ impl<'de> Visitor<'de> for RsSeed<'_, '_> {
         let mut rs = RsState {
             resource: None,
             service: None,
+            named: false,
+            spans: 0,
             contexts: Vec::new(),
             pending: Vec::new(),
         };
         self.st.resources += 1;
-        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+        let ordinal = self.st.resources;
+        while let Some(key) = a.next_key::<Text<'de>>()? {
             match &*key {
                 "resource" => {
                     let raw: Option<&'de RawValue> = a.next_value()?;
                     if let Some(raw) = raw {
                         rs.resource = Some(self.b.range(raw.get()));
                         let lite: ResourceLite = parse_or_default(raw.get());
-                        rs.service = lite
-                            .attributes
-                            .0
-                            .iter()
-                            .find(|kv| kv.key.as_str() == Some("service.name"))
-                            .map(|kv| kv.value.string_value.text().into_owned());
+                        let (service, named) = service_of(&lite.attributes.0);
+                        rs.service = Some(service);
+                        rs.named = named;
                     }
                 }
                 "scopeSpans" | "instrumentationLibrarySpans" => {
                     a.next_value_seed(ListSeed(ScopeSeed {
                         b: &mut *self.b,
-                        st: &mut *self.st,
                         rs: &mut rs,
                     }))?
                 }
@@ -238,8 +258,15 @@ impl<'de> Visitor<'de> for RsSeed<'_, '_> {
                 }
             }
         }
-        if rs.service.is_some() {
-            self.st.with_service += 1;
+        if !rs.named && rs.spans > 0 {
+            self.b.warnings.push(Warning::new(
+                WarningKind::MissingService,
+                format!(
+                    "resource {ordinal} ({} span(s)) has no `service.name`; shown as {:?}, the name OpenTelemetry SDKs give it",
+                    rs.spans,
+                    rs.service.as_deref().unwrap_or(UNKNOWN_SERVICE)
+                ),
+            ));
         }
         // The resource may follow its spans in the object: patch what was added before it.
         for &c in &rs.contexts {
@@ -259,7 +286,6 @@ impl<'de> Visitor<'de> for RsSeed<'_, '_> {
 
 struct ScopeSeed<'b, 'a> {
     b: &'b mut ImportBuilder<'a>,
-    st: &'b mut State,
     rs: &'b mut RsState,
 }
 
@@ -271,9 +297,14 @@ impl<'b, 'a> Reseed for ScopeSeed<'b, 'a> {
     fn elem(&mut self) -> ScopeSeed<'_, 'a> {
         ScopeSeed {
             b: &mut *self.b,
-            st: &mut *self.st,
             rs: &mut *self.rs,
         }
+    }
+    fn skipped(&mut self) {
+        self.b.warnings.push(Warning::new(
+            WarningKind::Skipped,
+            "an element of `scopeSpans` is not an object; skipped",
+        ));
     }
 }
 
@@ -295,7 +326,7 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
             scope: None,
         });
         self.rs.contexts.push(ctx);
-        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+        while let Some(key) = a.next_key::<Text<'de>>()? {
             match &*key {
                 "scope" | "instrumentationLibrary" => {
                     let raw: Option<&'de RawValue> = a.next_value()?;
@@ -307,7 +338,6 @@ impl<'de> Visitor<'de> for ScopeSeed<'_, '_> {
                 }
                 "spans" => a.next_value_seed(SpansSeed {
                     b: &mut *self.b,
-                    st: &mut *self.st,
                     rs: &mut *self.rs,
                     ctx,
                 })?,
@@ -343,7 +373,7 @@ struct WireSpan<'a> {
     #[serde(borrow, default)]
     links: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    status: Option<StatusLite<'a>>,
+    status: Option<Obj<StatusLite<'a>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -356,7 +386,6 @@ struct StatusLite<'a> {
 
 struct SpansSeed<'b, 'a> {
     b: &'b mut ImportBuilder<'a>,
-    st: &'b mut State,
     rs: &'b mut RsState,
     ctx: u32,
 }
@@ -377,9 +406,17 @@ impl<'de> Visitor<'de> for SpansSeed<'_, '_> {
         Ok(())
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        while let Some(s) = a.next_element::<WireSpan<'de>>()? {
-            self.st.spans += 1;
-            add_span(s, self.b, self.rs, self.ctx);
+        while let Some(s) = a.next_element::<Obj<WireSpan<'de>>>()? {
+            match s {
+                Obj::Obj(s) => {
+                    self.rs.spans += 1;
+                    add_span(s, self.b, self.rs, self.ctx);
+                }
+                Obj::Other => self.b.warnings.push(Warning::new(
+                    WarningKind::Skipped,
+                    "an element of `spans` is not a span object; skipped",
+                )),
+            }
         }
         Ok(())
     }
@@ -404,11 +441,12 @@ fn status_of(k: &Scalar) -> Option<StatusCode> {
 }
 
 fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u32) {
-    let status_code = s
-        .status
-        .as_ref()
-        .map(|st| &st.code)
-        .unwrap_or(&Scalar::None);
+    let (status_obj, status_ok) = match &s.status {
+        Some(Obj::Obj(st)) => (Some(st), true),
+        Some(Obj::Other) => (None, false),
+        None => (None, true),
+    };
+    let status_code = status_obj.map(|st| &st.code).unwrap_or(&Scalar::None);
     let kind = kind_of(&s.kind);
     let status = status_of(status_code);
     let start = s.start.ns().filter(|&t| t != 0);
@@ -429,7 +467,7 @@ fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u
         span_id: &span_id,
         parent,
         name: &name,
-        service: rs.service.as_deref().unwrap_or("unknown_service"),
+        service: rs.service.as_deref().unwrap_or(UNKNOWN_SERVICE),
         kind: kind.unwrap_or_default(),
         status: status.unwrap_or_default(),
         start,
@@ -438,7 +476,7 @@ fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u
         shared: false,
         ctx,
     });
-    if rs.service.is_none() && rs.resource.is_none() {
+    if rs.service.is_none() {
         rs.pending.push((t, i));
     }
     if kind.is_none() {
@@ -451,6 +489,16 @@ fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u
                     "span {name:?} has an unknown kind {:?}; taken as unspecified",
                     s.kind.text()
                 ),
+            ),
+        );
+    }
+    if !status_ok {
+        b.trace_warn(
+            t,
+            Warning::at(
+                WarningKind::BadValue,
+                i,
+                format!("span {name:?} has a `status` that is not an object; taken as unset"),
             ),
         );
     }
@@ -476,7 +524,7 @@ fn add_span(s: WireSpan<'_>, b: &mut ImportBuilder<'_>, rs: &mut RsState, ctx: u
             b.add_part(t, field, raw.get());
         }
     }
-    if let Some(m) = s.status.as_ref().and_then(|st| st.message) {
+    if let Some(m) = status_obj.and_then(|st| st.message) {
         b.add_part(t, PartField::Status, m.get());
     }
 }
@@ -554,82 +602,101 @@ fn any_value(v: AnyValue) -> Value {
     Value::Null
 }
 
-fn kvs_of(v: Vec<Kv>) -> Vec<KeyValue> {
-    v.into_iter()
-        .map(|kv| KeyValue {
-            key: kv.key,
-            value: any_value(kv.value),
-        })
-        .collect()
+fn kv_of(kv: Kv) -> KeyValue {
+    KeyValue {
+        key: kv.key,
+        value: any_value(kv.value),
+    }
 }
 
-fn kvs(raw: Option<&str>) -> Vec<KeyValue> {
-    raw.map(|r| kvs_of(parse_or_default::<LenientVec<Kv>>(r).0))
-        .unwrap_or_default()
+fn kvs_of(v: Vec<Kv>) -> Vec<KeyValue> {
+    v.into_iter().map(kv_of).collect()
+}
+
+/// A list of KeyValues (`what`: "attribute", "event attribute"...); one that cannot be decoded
+/// (nested deeper than serde_json's limit, a key or value of the wrong type) does not lose the
+/// others.
+fn kvs(raw: Option<&str>, what: &str, notes: &mut Vec<String>) -> Vec<KeyValue> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    parse_list(raw, kv_of, |e, err| {
+        salvage_kv(e, err, what, notes, |_, v: AnyValue| any_value(v))
+    })
 }
 
 #[derive(Deserialize, Default)]
-struct WireEvent {
+struct WireEvent<'a> {
     #[serde(rename = "timeUnixNano", default)]
     time: WireNum,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    attributes: LenientVec<Kv>,
+    #[serde(borrow, default)]
+    name: Scalar<'a>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
-struct WireLink {
-    #[serde(rename = "traceId", default)]
-    trace_id: Option<String>,
-    #[serde(rename = "spanId", default)]
-    span_id: Option<String>,
-    #[serde(default)]
-    attributes: LenientVec<Kv>,
+struct WireLink<'a> {
+    #[serde(rename = "traceId", borrow, default)]
+    trace_id: Scalar<'a>,
+    #[serde(rename = "spanId", borrow, default)]
+    span_id: Scalar<'a>,
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
-struct WireResource {
-    #[serde(default)]
-    attributes: LenientVec<Kv>,
+struct WireResource<'a> {
+    #[serde(borrow, default)]
+    attributes: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize, Default)]
-struct WireScope {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
+struct WireScope<'a> {
+    #[serde(borrow, default)]
+    name: Scalar<'a>,
+    #[serde(borrow, default)]
+    version: Scalar<'a>,
 }
 
 pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
-    d.attributes = kvs(t.part(i, PartField::Attributes));
+    // What could not be decoded, for the span's warnings.
+    let mut notes = Vec::new();
+    d.attributes = kvs(t.part(i, PartField::Attributes), "attribute", &mut notes);
     if let Some(raw) = t.part(i, PartField::Events) {
-        for e in parse_or_default::<LenientVec<WireEvent>>(raw).0 {
+        let events: Vec<WireEvent> =
+            parse_list(raw, |e| e, |e, _| skip_element("event", e, &mut notes));
+        for e in events {
+            let attributes = kvs(
+                e.attributes.map(RawValue::get),
+                "event attribute",
+                &mut notes,
+            );
             d.events.push(Event {
                 time_ns: e.time.ns().unwrap_or_else(|| t.start_ns(i)),
                 offset_ns: 0,
-                name: e.name.unwrap_or_default(),
-                attributes: kvs_of(e.attributes.0),
+                name: e.name.text().into_owned(),
+                attributes,
             });
         }
     }
     if let Some(raw) = t.part(i, PartField::Links) {
-        for l in parse_or_default::<LenientVec<WireLink>>(raw).0 {
+        let links: Vec<WireLink> =
+            parse_list(raw, |l| l, |e, _| skip_element("link", e, &mut notes));
+        for l in links {
             let style = IdStyle::HexOrBase64;
+            let attributes = kvs(
+                l.attributes.map(RawValue::get),
+                "link attribute",
+                &mut notes,
+            );
             d.links.push(Link {
-                trace_id: crate::builder::normalize_trace_id(
-                    l.trace_id.as_deref().unwrap_or(""),
-                    style,
-                )
-                .into_owned(),
-                span_id: crate::builder::normalize_span_id(
-                    l.span_id.as_deref().unwrap_or(""),
-                    style,
-                ),
+                trace_id: crate::builder::normalize_trace_id(&l.trace_id.text(), style)
+                    .into_owned(),
+                span_id: crate::builder::normalize_span_id(&l.span_id.text(), style),
                 kind: LinkKind::Link,
                 target: None,
-                attributes: kvs_of(l.attributes.0),
+                attributes,
             });
         }
     }
@@ -640,16 +707,26 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     }
     if let Some(Context::Raw { resource, scope }) = t.context_of(i) {
         if let Some(r) = resource {
-            d.resource = kvs_of(parse_or_default::<WireResource>(t.raw(*r)).attributes.0);
+            let res: WireResource = parse_or_default(t.raw(*r));
+            d.resource = kvs(
+                res.attributes.map(RawValue::get),
+                "resource attribute",
+                &mut notes,
+            );
         }
         if let Some(s) = scope {
             let sc: WireScope = parse_or_default(t.raw(*s));
-            if sc.name.is_some() || sc.version.is_some() {
+            if !sc.name.is_none() || !sc.version.is_none() {
                 d.scope = Some(Scope {
-                    name: sc.name.unwrap_or_default(),
-                    version: sc.version,
+                    name: sc.name.text().into_owned(),
+                    version: (!sc.version.is_none()).then(|| sc.version.text().into_owned()),
                 });
             }
         }
     }
+    d.warnings.extend(
+        notes
+            .into_iter()
+            .map(|m| Warning::at(WarningKind::BadValue, i, m)),
+    );
 }

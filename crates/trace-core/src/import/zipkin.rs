@@ -11,7 +11,9 @@
 //! without kind is a local span: INTERNAL.
 //! Not supported: Zipkin thrift or protobuf encodings.
 
-use super::wire::{parse_or_default, LenientVec, Scalar};
+use super::wire::{
+    json_entries, json_value, parse_list, parse_or_default, skip_element, LenientVec, Scalar, Text,
+};
 use super::{single_or_lines, Format, ImportError, Pos, PosCursor};
 use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
@@ -45,7 +47,7 @@ struct ZSpan<'a> {
     #[serde(rename = "binaryAnnotations", borrow, default)]
     binary_annotations: Option<LenientVec<BinaryAnnotation<'a>>>,
     #[serde(borrow, default)]
-    tags: Option<HashMap<&'a str, Scalar<'a>>>,
+    tags: Option<HashMap<Text<'a>, Scalar<'a>>>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -333,34 +335,47 @@ fn push(
     }
 }
 
+/// The span again for its details. Nested parts are kept raw and decoded one by one, so a value
+/// that cannot be decoded (nested deeper than serde_json's limit, an unexpected type) loses only
+/// itself.
 #[derive(Deserialize, Default)]
-struct ZFull {
-    #[serde(default)]
-    annotations: LenientVec<AnnFull>,
-    #[serde(rename = "binaryAnnotations", default)]
-    binary_annotations: LenientVec<BinFull>,
-    #[serde(default)]
-    tags: Option<HashMap<String, serde_json::Value>>,
-    #[serde(rename = "localEndpoint", default)]
-    local_endpoint: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "remoteEndpoint", default)]
-    remote_endpoint: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default)]
-    debug: Option<bool>,
+struct ZFull<'a> {
+    #[serde(borrow, default)]
+    annotations: Option<&'a RawValue>,
+    #[serde(rename = "binaryAnnotations", borrow, default)]
+    binary_annotations: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    tags: Option<&'a RawValue>,
+    #[serde(rename = "localEndpoint", borrow, default)]
+    local_endpoint: Option<&'a RawValue>,
+    #[serde(rename = "remoteEndpoint", borrow, default)]
+    remote_endpoint: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    debug: Scalar<'a>,
 }
 
 #[derive(Deserialize, Default)]
-struct AnnFull {
+struct AnnFull<'a> {
     #[serde(default)]
     timestamp: WireNum,
-    #[serde(default)]
-    value: serde_json::Value,
-    #[serde(default)]
-    endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(borrow, default)]
+    value: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    endpoint: Option<&'a RawValue>,
 }
 
-fn endpoint_service(ep: Option<&serde_json::Map<String, serde_json::Value>>) -> Option<String> {
-    ep?.get("serviceName")?
+/// An endpoint's fields (`serviceName`, `ipv4`, `port`...), sorted by name; None when it is not
+/// an object.
+type EndpointKvs = Vec<KeyValue>;
+
+fn endpoint(raw: Option<&RawValue>, notes: &mut Vec<String>) -> Option<EndpointKvs> {
+    json_entries(raw?.get(), "endpoint field", "", notes)
+}
+
+fn endpoint_service(ep: Option<&EndpointKvs>) -> Option<String> {
+    ep?.iter()
+        .find(|kv| kv.key == "serviceName")?
+        .value
         .as_str()
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -373,24 +388,24 @@ fn is_address(key: &str) -> bool {
 }
 
 #[derive(Deserialize, Default)]
-struct BinFull {
-    #[serde(default)]
-    key: String,
-    #[serde(default)]
-    value: serde_json::Value,
+struct BinFull<'a> {
+    #[serde(borrow, default)]
+    key: Scalar<'a>,
+    #[serde(borrow, default)]
+    value: Option<&'a RawValue>,
     /// BOOL, BYTES, I16, I32, I64, DOUBLE or STRING (the default); writers put numbers in strings.
-    #[serde(rename = "type", default)]
-    ty: Option<String>,
-    #[serde(default)]
-    endpoint: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "type", borrow, default)]
+    ty: Scalar<'a>,
+    #[serde(borrow, default)]
+    endpoint: Option<&'a RawValue>,
 }
 
 /// A v1 binary annotation's value by its declared type (numbers and booleans may be strings, BYTES
 /// is base64); what does not parse stays as written.
-fn typed_value(v: serde_json::Value, ty: Option<&str>) -> Value {
+fn typed_value(v: Value, ty: Option<&str>) -> Value {
     let (s, ty) = match (&v, ty) {
-        (serde_json::Value::String(s), Some(ty)) => (s.trim(), ty),
-        _ => return Value::from_json(v),
+        (Value::Str(s), Some(ty)) => (s.trim(), ty),
+        _ => return v,
     };
     let parsed = match ty.to_ascii_uppercase().as_str() {
         "I16" | "I32" | "I64" => s.parse().ok().map(Value::Int),
@@ -403,21 +418,18 @@ fn typed_value(v: serde_json::Value, ty: Option<&str>) -> Value {
         "BYTES" => crate::builder::decode_base64(s).map(Value::Bytes),
         _ => None,
     };
-    parsed.unwrap_or_else(|| Value::from_json(v))
+    parsed.unwrap_or(v)
 }
 
-fn endpoint_kvs(prefix: &str, ep: serde_json::Map<String, serde_json::Value>) -> Vec<KeyValue> {
+fn endpoint_kvs(prefix: &str, ep: EndpointKvs) -> Vec<KeyValue> {
     ep.into_iter()
-        .map(|(k, v)| {
-            let key = if prefix.is_empty() && k == "serviceName" {
+        .map(|kv| KeyValue {
+            key: if prefix.is_empty() && kv.key == "serviceName" {
                 "service.name".to_string()
             } else {
-                format!("{prefix}{k}")
-            };
-            KeyValue {
-                key,
-                value: Value::from_json(v),
-            }
+                format!("{prefix}{}", kv.key)
+            },
+            value: kv.value,
         })
         .collect()
 }
@@ -426,27 +438,55 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     let Some(raw) = t.part(i, PartField::Whole) else {
         return;
     };
+    // What could not be decoded, for the span's warnings.
+    let mut notes = Vec::new();
     let z: ZFull = parse_or_default(raw);
-    let mut tags: Vec<(String, serde_json::Value)> =
-        z.tags.unwrap_or_default().into_iter().collect();
-    tags.sort_by(|a, b| a.0.cmp(&b.0));
-    d.attributes = tags
+    d.attributes = z
+        .tags
+        .and_then(|r| json_entries(r.get(), "tag", "", &mut notes))
+        .unwrap_or_default();
+    let mut resource_ep = endpoint(z.local_endpoint, &mut notes);
+    let mut remote_ep = endpoint(z.remote_endpoint, &mut notes);
+    // (name, time, endpoint) of each annotation.
+    let annotations: Vec<(String, WireNum, Option<EndpointKvs>)> = z
+        .annotations
+        .map(|r| {
+            parse_list(
+                r.get(),
+                |a: AnnFull| a,
+                |e, _| skip_element("annotation", e, &mut notes),
+            )
+        })
+        .unwrap_or_default()
         .into_iter()
-        .map(|(k, v)| KeyValue {
-            key: k,
-            value: Value::from_json(v),
+        .map(|a| {
+            let name = match a.value {
+                Some(v) => match json_value(v.get(), "annotation", &mut notes) {
+                    Value::Str(s) => s,
+                    other => other.to_string(),
+                },
+                None => "null".to_string(),
+            };
+            (name, a.timestamp, endpoint(a.endpoint, &mut notes))
         })
         .collect();
-    let mut resource_ep = z.local_endpoint;
-    let mut remote_ep = z.remote_endpoint;
+    let bins: Vec<BinFull> = z
+        .binary_annotations
+        .map(|r| {
+            parse_list(
+                r.get(),
+                |b| b,
+                |e, _| skip_element("binary annotation", e, &mut notes),
+            )
+        })
+        .unwrap_or_default();
     // A v1 span with both client and server annotations was split in two: each half keeps the
     // binary annotations logged by its own service (as V1SpanConverter does).
     let core_service = |values: [&str; 2]| {
-        z.annotations
-            .0
+        annotations
             .iter()
-            .find(|a| a.value.as_str().is_some_and(|v| values.contains(&v)))
-            .map(|a| endpoint_service(a.endpoint.as_ref()))
+            .find(|(name, ..)| values.contains(&name.as_str()))
+            .map(|(.., ep)| endpoint_service(ep.as_ref()))
     };
     let client = core_service(["cs", "cr"]);
     let server = core_service(["sr", "ss"]);
@@ -455,58 +495,56 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
         SpanKind::Server if client.is_some() => server.flatten(),
         _ => None,
     };
-    for bin in z.binary_annotations.0 {
-        if is_address(&bin.key) {
+    for bin in bins {
+        let key = bin.key.text().into_owned();
+        let ep = endpoint(bin.endpoint, &mut notes);
+        if is_address(&key) {
             // sa belongs to the client half, ca to the server half of a split v1 span.
             let mine = match t.kind(i) {
-                SpanKind::Client => bin.key != "ca",
-                SpanKind::Server => bin.key != "sa",
+                SpanKind::Client => key != "ca",
+                SpanKind::Server => key != "sa",
                 _ => true,
             };
             if mine && remote_ep.is_none() {
-                remote_ep = bin.endpoint;
+                remote_ep = ep;
             }
             continue;
         }
-        if let (Some(own), Some(theirs)) = (&own_service, endpoint_service(bin.endpoint.as_ref())) {
+        if let (Some(own), Some(theirs)) = (&own_service, endpoint_service(ep.as_ref())) {
             if *own != theirs {
                 continue;
             }
         }
         if resource_ep.is_none() {
-            resource_ep = bin.endpoint;
+            resource_ep = ep;
         }
+        let value = match bin.value {
+            Some(v) => json_value(v.get(), &format!("binary annotation {key:?}"), &mut notes),
+            None => Value::Null,
+        };
         d.attributes.push(KeyValue {
-            key: bin.key,
-            value: typed_value(bin.value, bin.ty.as_deref()),
+            value: typed_value(value, bin.ty.as_str()),
+            key,
         });
     }
     if let Some(rem) = remote_ep {
         d.attributes.extend(endpoint_kvs("remoteEndpoint.", rem));
     }
-    if z.debug == Some(true) {
+    if z.debug == Scalar::Bool(true) {
         d.attributes.push(KeyValue::new("debug", Value::Bool(true)));
     }
-    for a in z.annotations.0 {
-        let name = match a.value {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        };
+    for (name, timestamp, ep) in annotations {
         // v1: the resource is the endpoint of this half's own core annotation.
         let own = match t.kind(i) {
             SpanKind::Client => name == "cs" || name == "cr",
             SpanKind::Server => name == "sr" || name == "ss",
             _ => false,
         };
-        if own || resource_ep.is_none() {
-            if let Some(ep) = a.endpoint {
-                if own || resource_ep.is_none() {
-                    resource_ep = Some(ep);
-                }
-            }
+        if (own || resource_ep.is_none()) && ep.is_some() {
+            resource_ep = ep;
         }
         d.events.push(Event {
-            time_ns: a.timestamp.us_to_ns().unwrap_or_else(|| t.start_ns(i)),
+            time_ns: timestamp.us_to_ns().unwrap_or_else(|| t.start_ns(i)),
             offset_ns: 0,
             name,
             attributes: Vec::new(),
@@ -525,4 +563,9 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
             d.status_message = Some(msg.to_string());
         }
     }
+    d.warnings.extend(
+        notes
+            .into_iter()
+            .map(|m| Warning::at(WarningKind::BadValue, i, m)),
+    );
 }

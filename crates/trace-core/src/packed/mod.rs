@@ -44,7 +44,8 @@
 //!             str trace id, str span id, kvs
 //! status_message : u8 0 none | 1 then str
 //! reported  : uv count, then per warning: u8 kind, text message — warnings the file itself
-//!             wrote on the span (Jaeger `warnings`)
+//!             wrote on the span (Jaeger `warnings`) and those met decoding its details
+//!             (`bad_value`: a value nested too deep to decode)
 //! kvs       : uv count, then per pair: str key, value
 //! value     : u8 tag then: 0 null | 1 str | 2 false | 3 true | 4 sv int | 5 f64 8 bytes
 //!             little-endian | 6 bytes | 7 uv count, values | 8 kvs; nesting at most 32 deep
