@@ -104,8 +104,10 @@ pub fn store(viewer: Viewer, mut entry: LibraryEntry, bytes: js_sys::Uint8Array)
     });
 }
 
-/// Opens a remembered trace from its stored bytes.
+/// Opens a remembered trace from its stored bytes. The page says "loading" at once: reading
+/// IndexedDB comes before the worker's own progress.
 pub fn open(viewer: Viewer, controller: Controller, entry: LibraryEntry) {
+    viewer.state.set(AppState::Loading);
     wasm_bindgen_futures::spawn_local(async move {
         let blob = match library_db::blob(&entry.id).await {
             Ok(b) => b,
@@ -113,6 +115,7 @@ pub fn open(viewer: Viewer, controller: Controller, entry: LibraryEntry) {
                 viewer
                     .error
                     .set(Some(format!("{}: could not be read back: {e}", entry.name)));
+                viewer.state.set(AppState::Error);
                 return;
             }
         };
@@ -138,6 +141,7 @@ pub fn open(viewer: Viewer, controller: Controller, entry: LibraryEntry) {
 /// Opens the library entry a link names; in another browser it is not there, and the person is
 /// told what to ask for instead.
 pub fn open_by_id(viewer: Viewer, controller: Controller, id: String) {
+    viewer.state.set(AppState::Loading);
     wasm_bindgen_futures::spawn_local(async move {
         match library_db::get(&id).await {
             Ok(Some(entry)) => open(viewer, controller, entry),
