@@ -40,6 +40,12 @@ test('a link with the trace inside restores trace, span, window, filter and fold
   await page.getByTestId('match-count').filter({ hasText: /of|match/ }).waitFor();
   await page.waitForFunction(() => ['span=', 't=', 'q=', 'fold='].every((k) => location.hash.includes(k)));
   const rows = await viewer.rows().count();
+  // The link is remade when the folds change: wait until it carries the view's folds.
+  await page.waitForFunction(() => {
+    const a = document.querySelector('a[data-share=trace]');
+    const fold = (u) => new URLSearchParams(new URL(u).hash.slice(1)).get('fold');
+    return a && fold(a.href) === fold(location.href);
+  });
   const link = await traceLink(page);
   assert.ok(hashParam(link, 'data').length > 100, 'the trace is in the link');
   assert.equal(hashParam(link, 'sample'), null);

@@ -150,7 +150,8 @@ pub fn open_by_id(viewer: Viewer, controller: Controller, id: String) {
                     "This link names a trace that was opened from a file in another browser, so                      it is not kept in this one. Ask its sender for \"Copy link with the trace\",                      which carries the trace itself, or open the same file here: the linked view                      then applies."
                         .to_string(),
                 ));
-                viewer.state.set(AppState::Error);
+                // Nothing failed: the view waits for the file, as links to files always have.
+                viewer.state.set(AppState::Idle);
             }
         }
     });
