@@ -406,179 +406,15 @@ impl TraceBuilder {
     }
 
     fn finish(mut self, format: Format, src: &Arc<Vec<u8>>, contexts: &Arc<Vec<Context>>) -> Trace {
-        let n = self.start.len();
         let mut warnings = std::mem::take(&mut self.warnings);
-
-        // 1. Id map: the first span with an id owns it; later ones are kept and reported.
-        // Chrome spans have synthetic unique ids and index parents: no map needed (saves memory).
-        let key_of =
-            |i: usize, v: u64| match self.odd_ids.binary_search_by_key(&(i as u32), |&(s, _)| s) {
-                Ok(_) => SpanKey::Str(v as u32),
-                Err(_) => SpanKey::Num(v),
-            };
-        let mut by_key: FastMap<SpanKey, u32> = FastMap::default();
-        if format != Format::Chrome {
-            by_key.reserve(n);
-            for (i, &v) in self.span_id.iter().enumerate() {
-                let k = key_of(i, v);
-                let i = i as u32;
-                match by_key.get(&k) {
-                    None => {
-                        by_key.insert(k, i);
-                    }
-                    Some(&first) => {
-                        // Zipkin's shared client/server halves carry one id by design.
-                        let shared = |a: u32| {
-                            self.flags
-                                .get(a as usize)
-                                .is_some_and(|f| f & FLAG_SHARED != 0)
-                        };
-                        let child_of = |a: u32, b: u32| {
-                            self.parent_tag.get(a as usize) == Some(&P_INDEX)
-                                && self.parent.get(a as usize) == Some(&(b as u64))
-                        };
-                        let pair = (shared(i) && child_of(i, first))
-                            || (shared(first) && child_of(first, i));
-                        if !pair {
-                            warnings.push(Warning::at(
-                                WarningKind::DuplicateId,
-                                i,
-                                format!(
-                                    "span id {} is used by more than one span; both are kept",
-                                    self.id_display(k)
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-
-        // 2. Parents.
-        let mut parent = vec![NO_PARENT; n];
-        for (i, slot) in parent.iter_mut().enumerate() {
-            let iu = i as u32;
-            let raw = self.parent.get(i).copied().unwrap_or(0);
-            let tag = self.parent_tag.get(i).copied().unwrap_or(P_NONE);
-            let p = match tag {
-                P_INDEX => u32::try_from(raw).ok().filter(|&p| (p as usize) < n),
-                P_NUM | P_STR => {
-                    let k = if tag == P_NUM {
-                        SpanKey::Num(raw)
-                    } else {
-                        SpanKey::Str(raw as u32)
-                    };
-                    match by_key.get(&k) {
-                        Some(&p) => Some(p),
-                        None => {
-                            warnings.push(Warning::at(
-                                WarningKind::Orphan,
-                                iu,
-                                format!(
-                                    "parent {} of span {:?} is not in the file; shown as a root",
-                                    self.id_display(k),
-                                    self.interner
-                                        .strings
-                                        .get(self.name[i] as usize)
-                                        .map(|s| &**s)
-                                        .unwrap_or("")
-                                ),
-                            ));
-                            None
-                        }
-                    }
-                }
-                _ => None,
-            };
-            *slot = match p {
-                Some(p) if p == iu => {
-                    warnings.push(Warning::at(
-                        WarningKind::Cycle,
-                        iu,
-                        "span is its own parent; shown as a root",
-                    ));
-                    NO_PARENT
-                }
-                Some(p) => p,
-                None => NO_PARENT,
-            };
-        }
+        let by_key = self.id_map(format, &mut warnings);
+        let mut parent = self.resolve_parents(&by_key, &mut warnings);
         drop(by_key);
         drop(std::mem::take(&mut self.parent));
         drop(std::mem::take(&mut self.parent_tag));
-
-        // 3. Cut cycles so every walk up the tree ends (state: 0 new, 1 on the current path, 2 done).
-        let mut state = vec![0u8; n];
-        let mut path = Vec::new();
-        for i in 0..n {
-            let mut cur = i;
-            path.clear();
-            while state.get(cur) == Some(&0) {
-                state[cur] = 1;
-                path.push(cur);
-                let p = parent[cur];
-                if p == NO_PARENT {
-                    break;
-                }
-                let p = p as usize;
-                if state.get(p) == Some(&1) {
-                    parent[cur] = NO_PARENT;
-                    warnings.push(Warning::at(
-                        WarningKind::Cycle,
-                        cur as u32,
-                        "parent references form a cycle; cut here and shown as a root",
-                    ));
-                    break;
-                }
-                cur = p;
-            }
-            for &x in &path {
-                state[x] = 2;
-            }
-        }
-        drop(state);
-
-        // 4. Missing start times: take the parent's (Jaeger UI does the same) in top-down order.
+        cut_cycles(&mut parent, &mut warnings);
         let mut start = std::mem::take(&mut self.start);
-        if !self.missing_start.is_empty() {
-            let mut missing = vec![false; n];
-            for &i in &self.missing_start {
-                if let Some(m) = missing.get_mut(i as usize) {
-                    *m = true;
-                }
-            }
-            let min_known = (0..n)
-                .filter(|&i| !missing[i])
-                .map(|i| start[i])
-                .min()
-                .unwrap_or(0);
-            for i in topo_order(&parent) {
-                if !missing[i] {
-                    continue;
-                }
-                let p = parent[i] as usize;
-                let (v, from) = match start.get(p) {
-                    Some(&ps) if parent[i] != NO_PARENT && missing.get(p) == Some(&false) => {
-                        (ps, "its parent")
-                    }
-                    _ => (min_known, "the trace's earliest start"),
-                };
-                start[i] = v;
-                missing[i] = false;
-                warnings.push(Warning::at(
-                    WarningKind::MissingTimestamp,
-                    i as u32,
-                    format!(
-                        "span {:?} has no start time; took {from}'s",
-                        self.interner
-                            .strings
-                            .get(self.name[i] as usize)
-                            .map(|s| &**s)
-                            .unwrap_or("")
-                    ),
-                ));
-            }
-        }
+        self.repair_missing_starts(&mut start, &parent, &mut warnings);
         let span_id = std::mem::take(&mut self.span_id);
         let odd_ids = std::mem::take(&mut self.odd_ids);
 
@@ -617,6 +453,197 @@ impl TraceBuilder {
         t.parts.shrink_to_fit();
         t.recompute_bounds();
         t
+    }
+
+    fn span_name(&self, i: usize) -> &str {
+        self.name
+            .get(i)
+            .and_then(|&n| self.interner.strings.get(n as usize))
+            .map(|s| &**s)
+            .unwrap_or("")
+    }
+
+    /// Phase 1, the id map: the first span with an id owns it; later ones are kept and reported. Chrome
+    /// spans have synthetic unique ids and index parents: no map needed (saves memory).
+    fn id_map(&self, format: Format, warnings: &mut Vec<Warning>) -> FastMap<SpanKey, u32> {
+        let key_of =
+            |i: usize, v: u64| match self.odd_ids.binary_search_by_key(&(i as u32), |&(s, _)| s) {
+                Ok(_) => SpanKey::Str(v as u32),
+                Err(_) => SpanKey::Num(v),
+            };
+        let mut by_key: FastMap<SpanKey, u32> = FastMap::default();
+        if format == Format::Chrome {
+            return by_key;
+        }
+        by_key.reserve(self.span_id.len());
+        for (i, &v) in self.span_id.iter().enumerate() {
+            let k = key_of(i, v);
+            let i = i as u32;
+            match by_key.get(&k) {
+                None => {
+                    by_key.insert(k, i);
+                }
+                Some(&first) if !self.shared_pair(i, first) => {
+                    warnings.push(Warning::at(
+                        WarningKind::DuplicateId,
+                        i,
+                        format!(
+                            "span id {} is used by more than one span; both are kept",
+                            self.id_display(k)
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        by_key
+    }
+
+    /// Zipkin's shared client/server halves carry one id by design: the server half is marked
+    /// shared and hangs from the client half by index.
+    fn shared_pair(&self, a: u32, b: u32) -> bool {
+        let shared = |x: u32| {
+            self.flags
+                .get(x as usize)
+                .is_some_and(|f| f & FLAG_SHARED != 0)
+        };
+        let child_of = |x: u32, y: u32| {
+            self.parent_tag.get(x as usize) == Some(&P_INDEX)
+                && self.parent.get(x as usize) == Some(&(y as u64))
+        };
+        (shared(a) && child_of(a, b)) || (shared(b) && child_of(b, a))
+    }
+
+    /// Phase 2, parents as span indexes: by index, or by id through the id map; a parent not in the
+    /// file makes an orphan, a span its own parent a root.
+    fn resolve_parents(
+        &self,
+        by_key: &FastMap<SpanKey, u32>,
+        warnings: &mut Vec<Warning>,
+    ) -> Vec<u32> {
+        let n = self.start.len();
+        let mut parent = vec![NO_PARENT; n];
+        for (i, slot) in parent.iter_mut().enumerate() {
+            let iu = i as u32;
+            let raw = self.parent.get(i).copied().unwrap_or(0);
+            let tag = self.parent_tag.get(i).copied().unwrap_or(P_NONE);
+            let p = match tag {
+                P_INDEX => u32::try_from(raw).ok().filter(|&p| (p as usize) < n),
+                P_NUM | P_STR => {
+                    let k = if tag == P_NUM {
+                        SpanKey::Num(raw)
+                    } else {
+                        SpanKey::Str(raw as u32)
+                    };
+                    let found = by_key.get(&k).copied();
+                    if found.is_none() {
+                        warnings.push(Warning::at(
+                            WarningKind::Orphan,
+                            iu,
+                            format!(
+                                "parent {} of span {:?} is not in the file; shown as a root",
+                                self.id_display(k),
+                                self.span_name(i)
+                            ),
+                        ));
+                    }
+                    found
+                }
+                _ => None,
+            };
+            *slot = match p {
+                Some(p) if p == iu => {
+                    warnings.push(Warning::at(
+                        WarningKind::Cycle,
+                        iu,
+                        "span is its own parent; shown as a root",
+                    ));
+                    NO_PARENT
+                }
+                Some(p) => p,
+                None => NO_PARENT,
+            };
+        }
+        parent
+    }
+
+    /// Phase 4, missing start times: take the parent's (Jaeger UI does the same) in top-down order.
+    fn repair_missing_starts(
+        &self,
+        start: &mut [Nanos],
+        parent: &[u32],
+        warnings: &mut Vec<Warning>,
+    ) {
+        if self.missing_start.is_empty() {
+            return;
+        }
+        let n = start.len();
+        let mut missing = vec![false; n];
+        for &i in &self.missing_start {
+            if let Some(m) = missing.get_mut(i as usize) {
+                *m = true;
+            }
+        }
+        let min_known = (0..n)
+            .filter(|&i| !missing[i])
+            .map(|i| start[i])
+            .min()
+            .unwrap_or(0);
+        for i in topo_order(parent) {
+            if !missing[i] {
+                continue;
+            }
+            let p = parent[i] as usize;
+            let (v, from) = match start.get(p) {
+                Some(&ps) if parent[i] != NO_PARENT && missing.get(p) == Some(&false) => {
+                    (ps, "its parent")
+                }
+                _ => (min_known, "the trace's earliest start"),
+            };
+            start[i] = v;
+            missing[i] = false;
+            warnings.push(Warning::at(
+                WarningKind::MissingTimestamp,
+                i as u32,
+                format!(
+                    "span {:?} has no start time; took {from}'s",
+                    self.span_name(i)
+                ),
+            ));
+        }
+    }
+}
+
+/// Phase 3: cuts cycles so every walk up the tree ends (state: 0 new, 1 on the current path, 2 done).
+fn cut_cycles(parent: &mut [u32], warnings: &mut Vec<Warning>) {
+    let n = parent.len();
+    let mut state = vec![0u8; n];
+    let mut path = Vec::new();
+    for i in 0..n {
+        let mut cur = i;
+        path.clear();
+        while state.get(cur) == Some(&0) {
+            state[cur] = 1;
+            path.push(cur);
+            let p = parent[cur];
+            if p == NO_PARENT {
+                break;
+            }
+            let p = p as usize;
+            if state.get(p) == Some(&1) {
+                parent[cur] = NO_PARENT;
+                warnings.push(Warning::at(
+                    WarningKind::Cycle,
+                    cur as u32,
+                    "parent references form a cycle; cut here and shown as a root",
+                ));
+                break;
+            }
+            cur = p;
+        }
+        for &x in &path {
+            state[x] = 2;
+        }
     }
 }
 
