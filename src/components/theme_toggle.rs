@@ -51,11 +51,12 @@ pub fn ThemeToggle() -> impl IntoView {
             type="button"
             class="theme-toggle"
             data-testid="theme-toggle"
+            title="Dark mode"
             aria-pressed=move || (current.get() == Theme::Dark).to_string()
             on:click=toggle
         >
             <span aria-hidden="true">{move || if current.get() == Theme::Dark { "☾" } else { "☀" }}</span>
-            " Dark mode"
+            <span class="theme-toggle-label">" Dark mode"</span>
         </button>
     }
 }

@@ -6,23 +6,26 @@ pub mod canvas;
 pub mod controller;
 pub mod details;
 pub mod export;
+pub mod heading;
 pub mod input;
 pub mod keyboard;
 pub mod library;
 pub mod open_url;
 pub mod quality;
+pub mod resize;
 pub mod search;
 pub mod share;
+pub mod splitter;
 pub mod state;
 pub mod stats;
 pub mod timeline;
 pub mod trace_list;
 pub mod url_state;
+pub mod workspace;
 
 use leptos::html;
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
-use viewer_core::trace_list::header_line;
 
 use controller::Controller;
 use state::{use_viewer, AppState, Viewer};
@@ -41,18 +44,24 @@ pub fn TraceViewer() -> impl IntoView {
 
     let has_trace = move || viewer.open.with(Option::is_some);
     let many = move || viewer.traces.with(|t| t.len() > 1);
+    // With a trace open the viewer is an application: it fills the window below the site
+    // header, and only the rows (or the open tab's panel) scroll.
     view! {
-        <div class="viewer" data-testid="viewer" data-app-state=move || viewer.state.get().as_str()
+        <div class="viewer" class:app=has_trace data-testid="viewer" data-app-state=move || viewer.state.get().as_str()
             data-library-size=move || viewer.library.with(Vec::len)>
             <input::DropTarget/>
-            <ViewerHeader/>
-            <section class="intake" aria-label="Open a trace">
-                <div class="intake-row">
+            <header class="viewer-header">
+                <h1>"Trace viewer"</h1>
+                <heading::TraceHeading/>
+                <div class="intake-row" aria-label="Open a trace" role="group">
                     <input::FilePicker/>
-                    <span class="muted">"or drop files anywhere, or paste JSON (Ctrl/Cmd+V)."</span>
+                    <span class="muted intake-hint">"or drop files anywhere, or paste JSON (Ctrl/Cmd+V)."</span>
                     <open_url::OpenFromUrl/>
-                    <button type="button" class="linklike" on:click=move |_| viewer.help_open.set(true)>"Keyboard shortcuts (?)"</button>
+                    <button type="button" class="linklike" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                        on:click=move |_| viewer.help_open.set(true)><span class="wide-only">"Keyboard shortcuts "</span>"(?)"</button>
                 </div>
+            </header>
+            <section class="intake" aria-label="Loading">
                 <input::Progress/>
                 {move || viewer.error.get().map(|e| view! {
                     <div class="error-box" role="alert" data-testid="load-error">
@@ -62,27 +71,24 @@ pub fn TraceViewer() -> impl IntoView {
                     </div>
                 })}
             </section>
+            <Show when=has_trace>
+                <ViewerActions/>
+            </Show>
             <Show when=move || !has_trace() && !many()>
                 <EmptyState/>
             </Show>
-            <Show when=many>
-                <details class="trace-list-wrap" open=move || !has_trace()>
-                    <summary>"Trace list"</summary>
-                    <trace_list::TraceList/>
-                </details>
+            <Show when=move || many() && !has_trace()>
+                <trace_list::TraceList/>
             </Show>
             <Show when=has_trace>
-                <Tabs/>
-                <search::SearchBox input_ref=search_ref/>
+                <div class="view-bar">
+                    <Tabs/>
+                    <search::SearchBox input_ref=search_ref/>
+                </div>
                 {move || match viewer.tab.get() {
-                    ViewTab::Timeline => view! {
-                        <div class="workspace">
-                            <timeline::Timeline/>
-                            <details::DetailPanel/>
-                        </div>
-                    }.into_any(),
-                    ViewTab::Stats => view! { <stats::StatsView/> }.into_any(),
-                    ViewTab::Quality => view! { <quality::QualityView/> }.into_any(),
+                    ViewTab::Timeline => view! { <workspace::Workspace/> }.into_any(),
+                    ViewTab::Stats => view! { <div class="tab-panel"><stats::StatsView/></div> }.into_any(),
+                    ViewTab::Quality => view! { <div class="tab-panel"><quality::QualityView/></div> }.into_any(),
                 }}
             </Show>
             <keyboard::HelpDialog/>
@@ -90,20 +96,11 @@ pub fn TraceViewer() -> impl IntoView {
     }
 }
 
+/// The open trace's file, the other traces of the file, and the ways to pass the trace on.
 #[component]
-fn ViewerHeader() -> impl IntoView {
+fn ViewerActions() -> impl IntoView {
     let viewer = use_viewer();
-    // The numbers also go into data attributes so tests compare them with tracecheck's.
-    let summary = move || {
-        viewer.open.with(|o| {
-            o.as_ref().map(|o| {
-                let (spans, services) = (o.span_count(), o.data.services.len());
-                let duration = o.data.duration_ns;
-                let text = header_line(spans as u64, services, duration);
-                (text, spans, services, duration)
-            })
-        })
-    };
+    let many = move || viewer.traces.with(|t| t.len() > 1);
     let file_names = move || {
         viewer.files.with(|f| {
             f.iter()
@@ -120,21 +117,15 @@ fn ViewerHeader() -> impl IntoView {
         })
     };
     view! {
-        <header class="viewer-header">
-            <h1>"Trace viewer"</h1>
-            {move || summary().map(|(text, spans, services, duration)| view! {
-                <p class="trace-summary">
-                    <span data-testid="header-summary" data-spans=spans data-services=services data-duration-ns=duration>{text}</span>
-                    <span class="muted" data-testid="header-file">" — " {file_names()} " (" {format()} ")"</span>
-                    " "
-                    <CopyLink/>
-                    " "
-                    <share::ShareTrace/>
-                    " "
-                    <export::ExportTrace/>
-                </p>
-            })}
-        </header>
+        <div class="viewer-actions" role="group" aria-label="This trace">
+            <span class="muted file-label" data-testid="header-file">{file_names} " (" {format} ")"</span>
+            <Show when=many>
+                <trace_list::TracePicker/>
+            </Show>
+            <CopyLink/>
+            <share::ShareTrace/>
+            <export::ExportTrace/>
+        </div>
     }
 }
 

@@ -38,6 +38,7 @@ pub fn OpenFromUrl() -> impl IntoView {
     view! {
         <details class="open-url" data-testid="open-url">
             <summary>"Open from URL…"</summary>
+            <div class="popover-panel">
             <form novalidate on:submit=open_file>
                 <label>"Trace file URL "
                     <input type="url" data-testid="url-input" placeholder="https://example.com/trace.json"
@@ -73,6 +74,7 @@ pub fn OpenFromUrl() -> impl IntoView {
             </form>
             <p class="muted">"The server must allow cross-origin reads. Nothing is sent anywhere else."</p>
             {move || problem.get().map(|p| view! { <p class="search-error" role="alert" data-testid="url-error">{p}</p> })}
+            </div>
         </details>
     }
 }

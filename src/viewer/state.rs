@@ -141,8 +141,6 @@ pub struct Viewer {
     pub pending_span: RwSignal<Option<String>>,
     /// The bundled sample that is open, so links to it reopen it.
     pub sample: RwSignal<Option<String>>,
-    /// Bumped when the window is resized: canvases redraw at their new size.
-    pub layout: RwSignal<u32>,
     /// Where the open trace came from when a link can name it again (a share link's data, or
     /// the URL it was fetched from): kept in the address bar so a reload reopens it.
     pub origin: RwSignal<Option<LinkedOrigin>>,
@@ -212,7 +210,6 @@ impl Viewer {
             link: RwSignal::new(None),
             pending_span: RwSignal::new(None),
             sample: RwSignal::new(None),
-            layout: RwSignal::new(0),
             origin: RwSignal::new(None),
             share_choice: RwSignal::new(ShareChoice::Whole),
             share_link: RwSignal::new(None),

@@ -18,6 +18,8 @@ use viewer_session::wire::flag;
 use crate::components::theme_toggle::use_theme;
 use crate::viewer::canvas::{css_var, prepare, rgb};
 use crate::viewer::controller::use_controller;
+use crate::viewer::resize::observe_size;
+use crate::viewer::splitter::Splitter;
 use crate::viewer::state::{use_viewer, OpenTrace, Viewer};
 
 pub const ROW_H: f64 = 24.0;
@@ -60,24 +62,13 @@ pub fn Timeline() -> impl IntoView {
     let scroll_ref = NodeRef::<html::Div>::new();
     let bars_ref = NodeRef::<html::Canvas>::new();
     let scroll_top = RwSignal::new(0.0f64);
-    let viewport_h = RwSignal::new(480.0f64);
+    // The rows' box decides how many rows are in view and the bar canvas's CSS height; the
+    // canvas's own observed size makes every change of layout redraw at the new size.
+    let rows_box = observe_size(scroll_ref);
+    let viewport_h = Memo::new(move |_| rows_box.get().1);
+    let bars_box = observe_size(bars_ref);
     let pointer = RwSignal::new((0.0f64, 0.0f64));
     let theme = use_theme();
-
-    // Keep the viewport height and canvas width current.
-    let on_resize = move || {
-        if let Some(el) = scroll_ref.get_untracked() {
-            viewport_h.set(el.client_height() as f64);
-        }
-        viewer.layout.update(|n| *n = n.wrapping_add(1));
-    };
-    Effect::new(move |_| {
-        if scroll_ref.get().is_some() {
-            on_resize();
-        }
-    });
-    let resize_handle = window_event_listener(leptos::ev::resize, move |_| on_resize());
-    on_cleanup(move || resize_handle.remove());
 
     // Scroll a requested row into view.
     Effect::new(move |_| {
@@ -109,10 +100,9 @@ pub fn Timeline() -> impl IntoView {
 
     // Draw the bars whenever anything they show changes.
     Effect::new(move |_| {
-        viewer.layout.track();
         theme.track();
-        // The canvas's CSS height follows the viewport: redraw at the new size.
-        viewport_h.track();
+        // Drawn at the canvas's laid-out size, so this runs again once layout changed it.
+        bars_box.track();
         let range = range.get();
         let window = viewer.window.get();
         let top = scroll_top.get();
@@ -196,12 +186,28 @@ pub fn Timeline() -> impl IntoView {
         })
     };
 
+    // The name column's width once the person dragged its divider (else the stylesheet's).
+    let label_w = RwSignal::new(None::<f64>);
+    let label_w_at_drag = StoredValue::new(0.0f64);
+    let label_ref = NodeRef::<html::Div>::new();
+    let timeline_ref = NodeRef::<html::Div>::new();
+    let resize_labels = move |dx: f64| {
+        let total = timeline_ref
+            .get_untracked()
+            .map_or(1000.0, |t| t.client_width() as f64);
+        let w = (label_w_at_drag.get_value() + dx).clamp(120.0, (total - 160.0).max(120.0));
+        label_w.set(Some(w.round()));
+    };
     view! {
-        <div class="timeline" data-testid="timeline">
+        <div class="timeline" data-testid="timeline" node_ref=timeline_ref
+            style=move || label_w.get().map(|w| format!("--label-w: {w}px"))>
             <TimelineToolbar/>
             <Legend/>
             <div class="tl-top">
-                <div class="tl-top-label">"Service · operation"</div>
+                <div class="tl-top-label" node_ref=label_ref>"Service · operation"</div>
+                <Splitter label="Resize the name column" testid="label-splitter"
+                    on_start=move || label_w_at_drag.set_value(label_ref.get_untracked().map_or(300.0, |l| l.get_bounding_client_rect().width()))
+                    on_move=resize_labels/>
                 <div class="tl-top-right">
                     <Minimap/>
                     <Ruler/>
@@ -289,6 +295,8 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
         return ().into_any();
     };
     let indent = depth.min(MAX_INDENT_LEVELS) * INDENT_PX;
+    // Labels are cut to the column: the whole name shows on hover.
+    let full_name = format!("{service} · {name}");
     let color = rgb(service_color(&service));
     let collapsed = move || viewer.collapsed.with(|c| c.is_collapsed(span));
     let selected = move || viewer.selected.get() == Some(span);
@@ -310,11 +318,11 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
             class:matched=matched
             class:error={flags & flag::ERROR != 0}
             role="treeitem"
-            attr:aria-level=(depth + 1).to_string()
             aria-selected=move || selected().to_string()
             aria-expanded=move || has_children.then(|| (!collapsed()).to_string())
             data-testid="span-row"
             data-span=span
+            title=full_name
             style=format!("top: {}px", row as f64 * ROW_H)
             on:click=select
         >
@@ -340,6 +348,8 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
             {(flags & flag::SKEW_ADJUSTED != 0).then(|| view! { <span class="badge badge-warn" title="Moved by clock-skew correction">"skew"</span> })}
         </div>
     }
+    // The macro knows no `aria-level`; a custom attribute renders it by its real name.
+    .attr("aria-level", (depth + 1).to_string())
     .into_any()
 }
 
@@ -503,8 +513,9 @@ fn Ruler() -> impl IntoView {
     // Drag-select: start and current x in px while the button is down.
     let drag = RwSignal::new(None::<(f64, f64)>);
     let theme = use_theme();
+    let size = observe_size(canvas_ref);
     Effect::new(move |_| {
-        viewer.layout.track();
+        size.track();
         theme.track();
         let window = viewer.window.get();
         let drag = drag.get();
@@ -579,12 +590,11 @@ fn Ruler() -> impl IntoView {
 fn Minimap() -> impl IntoView {
     let viewer = use_viewer();
     let canvas_ref = NodeRef::<html::Canvas>::new();
+    let size = observe_size(canvas_ref);
     // Density per pixel column, computed once per trace and width.
+    let width = Memo::new(move |_| size.get().0.round() as usize);
     let density = Memo::new(move |_| {
-        viewer.layout.track();
-        let width = canvas_ref
-            .get()
-            .map_or(0, |c| c.client_width().max(0) as usize);
+        let width = width.get();
         viewer.open.with(|o| {
             o.as_ref().map(|o| {
                 let pairs = o.data.start.iter().copied().zip(o.data.dur.iter().copied());
@@ -605,6 +615,7 @@ fn Minimap() -> impl IntoView {
     let theme = use_theme();
     Effect::new(move |_| {
         theme.track();
+        size.track();
         let window = viewer.window.get();
         let Some(canvas) = canvas_ref.get() else {
             return;

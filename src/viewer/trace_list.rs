@@ -6,6 +6,7 @@ use viewer_core::trace_list::{sorted_order, SortKey, TraceRow};
 use viewer_session::protocol::TraceSummary;
 
 use crate::viewer::controller::use_controller;
+use crate::viewer::heading::utc_time;
 use crate::viewer::state::use_viewer;
 
 struct Row<'a>(&'a TraceSummary);
@@ -29,20 +30,6 @@ impl TraceRow for Row<'_> {
     fn service_count(&self) -> usize {
         self.0.services.len()
     }
-}
-
-/// ISO-like UTC time from Unix nanoseconds, or "—" when the format has no wall clock.
-fn start_time(ns: i64) -> String {
-    if ns <= 0 {
-        return "—".into();
-    }
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((ns / 1_000_000) as f64));
-    date.to_iso_string()
-        .as_string()
-        .unwrap_or_default()
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_string()
 }
 
 #[component]
@@ -89,8 +76,10 @@ pub fn TraceList() -> impl IntoView {
                                 let rows: Vec<Row> = traces.iter().map(Row).collect();
                                 sorted_order(&rows, key, desc).into_iter().filter_map(|i| traces.get(i)).map(|t| {
                                     let index = t.index;
+                                    let current = move || viewer.open.with(|o| o.as_ref().is_some_and(|o| o.data.trace == index));
                                     view! {
-                                        <tr data-testid="trace-row">
+                                        <tr data-testid="trace-row" class:current=current
+                                            aria-current=move || current().then_some("true")>
                                             <th scope="row">
                                                 <button type="button" class="linklike" on:click=move |_| if let Some(c) = controller { c.select_trace(index) }>
                                                     {t.root_service.clone()} ": " {t.root_name.clone()}
@@ -101,7 +90,7 @@ pub fn TraceList() -> impl IntoView {
                                             <td>{t.spans}</td>
                                             <td>{format_duration(t.duration_ns)}</td>
                                             <td class:errors={t.errors > 0}>{t.errors}</td>
-                                            <td>{start_time(t.start_unix_ns)}</td>
+                                            <td>{utc_time(t.start_unix_ns)}</td>
                                         </tr>
                                     }
                                 }).collect_view()
@@ -111,5 +100,35 @@ pub fn TraceList() -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// The trace list as a drop-down in the header while one trace is open: the file's other
+/// traces stay one click away without taking the timeline's room.
+#[component]
+pub fn TracePicker() -> impl IntoView {
+    let viewer = use_viewer();
+    let details = NodeRef::<leptos::html::Details>::new();
+    let label = move || {
+        let n = viewer.traces.with(|t| t.len());
+        let at = viewer
+            .open
+            .with(|o| o.as_ref().map_or(0, |o| o.data.trace as usize + 1));
+        format!("Trace {at} of {n}")
+    };
+    // Choosing a trace closes the list.
+    Effect::new(move |_| {
+        viewer.open.with(|o| o.as_ref().map(|o| o.data.trace));
+        if let Some(d) = details.get_untracked() {
+            d.set_open(false);
+        }
+    });
+    view! {
+        <details class="trace-picker" node_ref=details data-testid="trace-picker">
+            <summary>{label}</summary>
+            <div class="popover-panel">
+                <TraceList/>
+            </div>
+        </details>
     }
 }

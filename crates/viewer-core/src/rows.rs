@@ -403,17 +403,15 @@ pub fn row_of_span(tree: &TreeRows, visible: &[u32], span: u32) -> Option<usize>
     visible.binary_search(&pos).ok()
 }
 
-/// New scroll offset that brings `row` fully into view, or the current one if it already is.
+/// New scroll offset that shows `row`: the current one if the row is already fully in view,
+/// else one that centres it (a row moved to the very edge is easy to miss).
 pub fn scroll_to_row(row: usize, scroll_top_px: f64, height_px: f64, row_height_px: f64) -> f64 {
     let top = row as f64 * row_height_px;
     let bottom = top + row_height_px;
-    if top < scroll_top_px {
-        top
-    } else if bottom > scroll_top_px + height_px {
-        (bottom - height_px).max(0.0)
-    } else {
-        scroll_top_px
+    if top >= scroll_top_px && bottom <= scroll_top_px + height_px {
+        return scroll_top_px;
     }
+    (top - (height_px - row_height_px) / 2.0).max(0.0).round()
 }
 
 #[cfg(test)]
@@ -610,8 +608,12 @@ mod tests {
         assert_eq!(row_of_span(&t, &rows, 1), Some(2));
         assert_eq!(row_of_span(&t, &rows, 4), None, "hidden under collapsed 2");
         assert_eq!(row_of_span(&t, &rows, 77), None);
-        assert_eq!(scroll_to_row(10, 0.0, 100.0, 20.0), 120.0);
-        assert_eq!(scroll_to_row(2, 100.0, 100.0, 20.0), 40.0);
+        // Below the view, then above it: centred (row 10 spans 200..220 in a 100 px view).
+        assert_eq!(scroll_to_row(10, 0.0, 100.0, 20.0), 160.0);
+        assert_eq!(scroll_to_row(3, 100.0, 100.0, 20.0), 20.0);
+        // Near the top, centring would scroll above the first row: clamped.
+        assert_eq!(scroll_to_row(1, 100.0, 100.0, 20.0), 0.0);
+        // Already fully in view: no move.
         assert_eq!(scroll_to_row(6, 100.0, 100.0, 20.0), 100.0);
     }
 

@@ -56,15 +56,34 @@ pub fn sorted_order<T: TraceRow>(rows: &[T], key: SortKey, descending: bool) -> 
     order
 }
 
-/// "1,234 spans · 5 services · 1.25 s"
-pub fn header_line(spans: u64, services: usize, duration_ns: u64) -> String {
+/// "1,234 spans · 5 services · depth 4 · 1.25 s" (depth counts levels: a lone root is 1).
+pub fn header_line(spans: u64, services: usize, depth: u32, duration_ns: u64) -> String {
     format!(
-        "{} {} · {} {} · {}",
+        "{} {} · {} {} · depth {} · {}",
         group_thousands(spans),
         if spans == 1 { "span" } else { "spans" },
         services,
         if services == 1 { "service" } else { "services" },
+        depth,
         format_duration(duration_ns)
+    )
+}
+
+/// The first characters of a trace id, enough to tell traces apart at a glance (Jaeger and
+/// git show seven).
+pub fn short_trace_id(trace_id: &str) -> &str {
+    let end = trace_id
+        .char_indices()
+        .nth(7)
+        .map_or(trace_id.len(), |(i, _)| i);
+    &trace_id[..end]
+}
+
+/// The page title while a trace is open: what it is first, whose page second.
+pub fn trace_page_title(root_service: &str, root_name: &str, trace_id: &str) -> String {
+    format!(
+        "{root_service}: {root_name} ({}) · Trace viewer",
+        short_trace_id(trace_id)
     )
 }
 
@@ -128,12 +147,29 @@ mod tests {
     #[test]
     fn header_line_reads_well() {
         assert_eq!(
-            header_line(1234, 5, 1_250_000_000),
-            "1,234 spans · 5 services · 1.25 s"
+            header_line(1234, 5, 4, 1_250_000_000),
+            "1,234 spans · 5 services · depth 4 · 1.25 s"
         );
-        assert_eq!(header_line(1, 1, 850), "1 span · 1 service · 850 ns");
+        assert_eq!(
+            header_line(1, 1, 1, 850),
+            "1 span · 1 service · depth 1 · 850 ns"
+        );
         assert_eq!(group_thousands(0), "0");
         assert_eq!(group_thousands(1_000_000), "1,000,000");
         assert_eq!(group_thousands(999), "999");
+    }
+
+    #[test]
+    fn short_ids_and_titles_name_the_trace() {
+        assert_eq!(
+            short_trace_id("4bf92f3577b34da6a3ce929d0e0e4736"),
+            "4bf92f3"
+        );
+        assert_eq!(short_trace_id("abc"), "abc");
+        assert_eq!(short_trace_id("ééééééééé"), "ééééééé");
+        assert_eq!(
+            trace_page_title("frontend", "GET /", "4bf92f3577b34da6"),
+            "frontend: GET / (4bf92f3) · Trace viewer"
+        );
     }
 }
