@@ -125,30 +125,45 @@ test('the data-quality panel lists the warnings and jumps to their spans', async
   // Orphans are marked in the timeline.
   assert.ok(await page.locator('[data-testid=span-row] .badge', { hasText: 'orphan' }).count() > 0);
   await page.getByTestId('tab-quality').click();
-  const items = page.getByTestId('warning-list').locator('li');
-  assert.equal(await items.count(), warnings);
-  await items.first().getByRole('button', { name: 'Show span' }).click();
+  // Grouped by kind; the counts add up to what the command-line tool reports.
+  const groups = page.getByTestId('warning-group');
+  await groups.first().waitFor();
+  const totals = await groups.evaluateAll((els) => els.map((e) => Number(e.dataset.total)));
+  assert.equal(totals.reduce((a, b) => a + b, 0), warnings);
+  assert.equal(Number(await page.getByTestId('warning-total').getAttribute('data-total')), warnings);
+  // A few warnings in all: the groups start open, and a warning jumps to its span.
+  const orphans = page.locator('[data-testid=warning-group][data-kind=orphan]');
+  await orphans.getByRole('button', { name: 'Show span' }).first().click();
   await page.getByTestId('timeline').waitFor();
   await page.getByTestId('details-name').waitFor();
   assert.equal(await page.locator('[data-testid=span-row].selected').count(), 1);
   await page.context().close();
 });
 
-test('clock-skew correction is off by default and marks the spans it moves', async () => {
+test('clock skew is badged before correction; the toggle moves the spans and marks them', async () => {
   const file = fixture('zipkin/ok/07_skew.json');
   const page = await freshPage(browser);
   const viewer = new ViewerPage(page);
   await viewer.open();
   await viewer.pick(file);
   const before = await viewer.header();
+  const detected = page.locator('[data-testid=span-row] .badge[data-skew=detected]');
+  const adjusted = page.locator('[data-testid=span-row] .badge[data-skew=adjusted]');
   assert.equal(await page.getByTestId('skew-toggle').isChecked(), false);
-  assert.equal(await page.locator('[data-testid=span-row] .badge', { hasText: 'skew' }).count(), 0);
+  assert.equal(await detected.count(), 1, 'the server span that starts before its client');
+  assert.equal(await adjusted.count(), 0);
+  // Data quality names it too, before anything is corrected.
+  await page.getByTestId('tab-quality').click();
+  await page.locator('[data-testid=warning-group][data-kind=clock-skew]').waitFor();
+  await page.getByTestId('tab-timeline').click();
   await page.getByTestId('skew-toggle').check();
   await viewer.settled();
-  await page.locator('[data-testid=span-row] .badge', { hasText: 'skew' }).first().waitFor();
+  await adjusted.first().waitFor();
+  assert.equal(await detected.count(), 0);
   assert.equal((await viewer.header()).spans, before.spans);
   await page.getByTestId('skew-toggle').uncheck();
   await viewer.settled();
-  await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid=span-row] .badge')].some((b) => b.textContent === 'skew'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=span-row] .badge[data-skew=adjusted]'));
+  assert.equal(await detected.count(), 1);
   await page.context().close();
 });

@@ -21,6 +21,7 @@ pub mod stats;
 pub mod timeline;
 pub mod trace_list;
 pub mod url_state;
+pub mod virtual_list;
 pub mod workspace;
 
 use leptos::html;

@@ -16,6 +16,11 @@ pub fn Splitter(
     testid: &'static str,
     on_start: impl Fn() + Copy + 'static,
     on_move: impl Fn(f64) + Copy + 'static,
+    /// The width the divider sets, in px, and its bounds (a focusable separator must say).
+    #[prop(into)]
+    value: Signal<f64>,
+    min: f64,
+    max: f64,
 ) -> impl IntoView {
     let origin = RwSignal::new(None::<f64>);
     let down = move |ev: PointerEvent| {
@@ -46,6 +51,9 @@ pub fn Splitter(
     view! {
         <div class="splitter" role="separator" aria-orientation="vertical" aria-label=label tabindex="0"
             data-testid=testid
+            aria-valuenow=move || value.get().round().to_string()
+            aria-valuemin=min.round().to_string()
+            aria-valuemax=max.round().to_string()
             on:pointerdown=down
             on:pointermove=moved
             on:pointerup=move |_| origin.set(None)

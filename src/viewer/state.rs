@@ -2,6 +2,7 @@
 //! behind an `Arc` and read with `.with()`, never cloned per read.
 
 use std::sync::Arc;
+use viewer_core::palette::{colors_by_first_appearance, Rgb, PALETTE};
 
 use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
@@ -37,6 +38,8 @@ impl AppState {
 pub struct OpenTrace {
     pub data: ViewData,
     pub tree: TreeRows,
+    /// Colour per string id (only service ids matter), handed out in tree order.
+    service_colors: Vec<Rgb>,
 }
 
 impl OpenTrace {
@@ -56,7 +59,43 @@ impl OpenTrace {
                 .collect();
             TreeRows::build(&parent, &data.start)
         });
-        OpenTrace { data, tree }
+        let service_colors = colors_by_first_appearance(
+            tree.order()
+                .iter()
+                .filter_map(|&span| data.service.get(span as usize).copied()),
+            data.strings.len(),
+        );
+        OpenTrace {
+            data,
+            tree,
+            service_colors,
+        }
+    }
+
+    /// The colour of a span's service.
+    pub fn color(&self, span: u32) -> Rgb {
+        self.data
+            .service
+            .get(span as usize)
+            .and_then(|&id| self.service_colors.get(id as usize))
+            .copied()
+            .unwrap_or(PALETTE[0])
+    }
+
+    /// The colour of a service by name (legend, charts): the one its spans are drawn in.
+    pub fn service_color(&self, service: &str) -> Rgb {
+        self.data
+            .services
+            .iter()
+            .find(|&&id| {
+                self.data
+                    .strings
+                    .get(id as usize)
+                    .is_some_and(|s| s == service)
+            })
+            .and_then(|&id| self.service_colors.get(id as usize))
+            .copied()
+            .unwrap_or(PALETTE[0])
     }
 
     pub fn span_count(&self) -> usize {

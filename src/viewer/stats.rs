@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use viewer_core::charts::{
     duration_histogram_buckets_themed, self_time_by_service_themed, Bucket, ChartTheme,
 };
-use viewer_core::palette::service_color;
+use viewer_core::palette::PALETTE;
 use viewer_core::time_scale::format_duration;
 use viewer_session::protocol::{StatRow, StatsView};
 use viewer_session::stat_table::{sorted, StatColumn as Col};
@@ -25,11 +25,16 @@ fn chart_theme(dark: bool) -> ChartTheme {
     t
 }
 
-fn self_time_svg(stats: &StatsView, theme: &ChartTheme) -> String {
+/// `color_of` gives a service the colour its spans have on the timeline.
+fn self_time_svg(
+    stats: &StatsView,
+    theme: &ChartTheme,
+    color_of: impl Fn(&str) -> [u8; 3],
+) -> String {
     let data: Vec<(String, u64, [u8; 3])> = stats
         .services
         .iter()
-        .map(|r| (r.service.clone(), r.self_ns, service_color(&r.service)))
+        .map(|r| (r.service.clone(), r.self_ns, color_of(&r.service)))
         .collect();
     let height = (60 + 22 * data.len().min(20)) as u32;
     let mut svg = String::new();
@@ -72,7 +77,11 @@ pub fn StatsView() -> impl IntoView {
         Some(s) => {
             // Charts are drawn in the theme's colours: redraw when it changes.
             let colours = chart_theme(theme.get() == Theme::Dark);
-            let self_svg = self_time_svg(&s, &colours);
+            let self_svg = viewer.open.with_untracked(|o| {
+                self_time_svg(&s, &colours, |name| {
+                    o.as_ref().map_or(PALETTE[0], |o| o.service_color(name))
+                })
+            });
             let hist_svg = histogram_svg(&s, &colours);
             view! {
                 <div class="stats" data-testid="stats">

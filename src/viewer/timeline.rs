@@ -9,7 +9,7 @@ use std::sync::Arc;
 use viewer_core::lod::{
     lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
 };
-use viewer_core::palette::{service_color, text_color_on};
+use viewer_core::palette::text_color_on;
 use viewer_core::rows::{row_range, scroll_to_row};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
 use viewer_core::time_scale::{format_duration, TimeScale};
@@ -25,6 +25,9 @@ use crate::viewer::state::{use_viewer, OpenTrace, Viewer};
 pub const ROW_H: f64 = 24.0;
 const INDENT_PX: usize = 12;
 const MAX_INDENT_LEVELS: usize = 24;
+/// Bounds of the name column when dragged.
+const MIN_LABEL_PX: f64 = 120.0;
+const MAX_LABEL_PX: f64 = 1600.0;
 
 /// The time scale for the current window and a canvas width.
 pub fn scale_for(open: &OpenTrace, window: (u64, u64), width: f64) -> TimeScale {
@@ -190,12 +193,14 @@ pub fn Timeline() -> impl IntoView {
     let label_w = RwSignal::new(None::<f64>);
     let label_w_at_drag = StoredValue::new(0.0f64);
     let label_ref = NodeRef::<html::Div>::new();
+    let label_box = observe_size(label_ref);
     let timeline_ref = NodeRef::<html::Div>::new();
     let resize_labels = move |dx: f64| {
         let total = timeline_ref
             .get_untracked()
             .map_or(1000.0, |t| t.client_width() as f64);
-        let w = (label_w_at_drag.get_value() + dx).clamp(120.0, (total - 160.0).max(120.0));
+        let w = (label_w_at_drag.get_value() + dx)
+            .clamp(MIN_LABEL_PX, (total - 160.0).clamp(MIN_LABEL_PX, MAX_LABEL_PX));
         label_w.set(Some(w.round()));
     };
     view! {
@@ -206,6 +211,8 @@ pub fn Timeline() -> impl IntoView {
             <div class="tl-top">
                 <div class="tl-top-label" node_ref=label_ref>"Service · operation"</div>
                 <Splitter label="Resize the name column" testid="label-splitter"
+                    value=Signal::derive(move || label_w.get().unwrap_or_else(|| label_box.get().0))
+                    min=MIN_LABEL_PX max=MAX_LABEL_PX
                     on_start=move || label_w_at_drag.set_value(label_ref.get_untracked().map_or(300.0, |l| l.get_bounding_client_rect().width()))
                     on_move=resize_labels/>
                 <div class="tl-top-right">
@@ -288,16 +295,17 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
                 o.service(span).to_string(),
                 o.name(span).to_string(),
                 o.flags(span),
+                o.color(span),
             ))
         })
     });
-    let Some((span, depth, has_children, service, name, flags)) = info else {
+    let Some((span, depth, has_children, service, name, flags, color)) = info else {
         return ().into_any();
     };
     let indent = depth.min(MAX_INDENT_LEVELS) * INDENT_PX;
     // Labels are cut to the column: the whole name shows on hover.
     let full_name = format!("{service} · {name}");
-    let color = rgb(service_color(&service));
+    let color = rgb(color);
     let collapsed = move || viewer.collapsed.with(|c| c.is_collapsed(span));
     let selected = move || viewer.selected.get() == Some(span);
     let matched = move || {
@@ -345,7 +353,9 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
             <span class="tl-name">{name}</span>
             {(flags & flag::ERROR != 0).then(|| view! { <span class="badge badge-error" title="Error status">"error"</span> })}
             {(flags & flag::ORPHAN != 0).then(|| view! { <span class="badge badge-warn" title="Parent span not in the file">"orphan"</span> })}
-            {(flags & flag::SKEW_ADJUSTED != 0).then(|| view! { <span class="badge badge-warn" title="Moved by clock-skew correction">"skew"</span> })}
+            {(flags & flag::SKEW_DETECTED != 0).then(|| view! { <span class="badge badge-warn" data-skew="detected"
+                title="Clock skew: this server span starts before or ends after its client, on another host. Turn on “Correct clock skew” to line it up.">"skew"</span> })}
+            {(flags & flag::SKEW_ADJUSTED != 0).then(|| view! { <span class="badge badge-warn" data-skew="adjusted" title="Moved by clock-skew correction">"skew fixed"</span> })}
         </div>
     }
     // The macro knows no `aria-level`; a custom attribute renders it by its real name.
@@ -394,6 +404,7 @@ fn draw_bars<'c>(
     let highlight = css_var("--match", "rgba(255, 200, 0, 0.35)");
     let error = css_var("--error", "#b3261e");
     let accent = css_var("--accent", "#005f86");
+    let warn = css_var("--warn", "#8a5a00");
 
     ctx.set_stroke_style_str(&grid);
     ctx.set_line_width(1.0);
@@ -434,7 +445,7 @@ fn draw_bars<'c>(
             // Aggregated: at most one rect per pixel column, in the row's own colour, faint.
             let visible = index.visible_range(spans, scale.start_ns(), scale.end_ns());
             lod_row_range(spans, visible, &scale, &mut rects);
-            ctx.set_fill_style_str(&rgb(service_color(open.service(span))));
+            ctx.set_fill_style_str(&rgb(open.color(span)));
             ctx.set_global_alpha(0.35);
             for r in &rects {
                 ctx.fill_rect(r.x0, y + 8.0, (r.x1 - r.x0).max(1.0), ROW_H - 16.0);
@@ -450,7 +461,7 @@ fn draw_bars<'c>(
         let x1 = scale.ns_to_px(start.saturating_add(dur)).min(w + 1.0);
         // Narrower than a pixel still shows as one pixel: a span never disappears.
         let bw = (x1 - x0).max(1.0);
-        ctx.set_fill_style_str(&rgb(service_color(open.service(span))));
+        ctx.set_fill_style_str(&rgb(open.color(span)));
         // With the critical path on, spans off the path step back.
         let on_path = flags & flag::CRITICAL != 0;
         if critical && !on_path {
@@ -468,8 +479,12 @@ fn draw_bars<'c>(
             ctx.set_line_width(2.0);
             ctx.stroke_rect(x0, y + 5.0, bw, ROW_H - 10.0);
         }
-        if flags & flag::SKEW_ADJUSTED != 0 {
-            ctx.set_stroke_style_str(&accent);
+        if flags & (flag::SKEW_ADJUSTED | flag::SKEW_DETECTED) != 0 {
+            ctx.set_stroke_style_str(if flags & flag::SKEW_DETECTED != 0 {
+                &warn
+            } else {
+                &accent
+            });
             ctx.set_line_width(1.0);
             let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.into(), &2.into()));
             ctx.stroke_rect(x0 - 2.0, y + 3.0, bw + 4.0, ROW_H - 6.0);
@@ -497,7 +512,7 @@ fn draw_bars<'c>(
             let _ = ctx.fill_text(&label, x0 - 4.0, mid);
             ctx.set_text_align("left");
         } else if label_w + 8.0 <= bw.min(w - x0.max(0.0)) {
-            ctx.set_fill_style_str(&rgb(text_color_on(service_color(open.service(span)))));
+            ctx.set_fill_style_str(&rgb(text_color_on(open.color(span))));
             ctx.set_text_align("right");
             let _ = ctx.fill_text(&label, (x0 + bw).min(w) - 4.0, mid);
             ctx.set_text_align("left");
@@ -786,18 +801,20 @@ fn Legend() -> impl IntoView {
                     .services
                     .iter()
                     .filter_map(|&id| o.data.strings.get(id as usize).cloned())
+                    .map(|name| (o.service_color(&name), name))
                     .collect::<Vec<_>>()
             })
         })
     };
     view! {
         <ul class="legend" data-testid="legend" aria-label="Services">
-            {move || services().into_iter().map(|name| {
-                let color = rgb(service_color(&name));
+            {move || services().into_iter().map(|(color, name)| {
+                let color = rgb(color);
                 let query = viewer_core::filter::equals_term("service", &name);
                 view! {
                     <li>
                         <button type="button" class="legend-item" title="Search this service's spans"
+                            data-testid="legend-item" data-color=color.clone()
                             on:click=move |_| if let Some(c) = controller { c.filter(query.clone()) }>
                             <span class="swatch" style=format!("background: {color}")></span>
                             {name.clone()}

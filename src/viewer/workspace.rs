@@ -28,6 +28,7 @@ pub fn Workspace() -> impl IntoView {
                     aria-label="Show span details" on:click=move |_| hidden.set(false)>"◂"</button>
             }>
                 <Splitter label="Resize the span details" testid="details-splitter"
+                    value=width min=MIN_DETAILS_PX max=MAX_DETAILS_PX
                     on_start=move || width_at_drag.set_value(width.get_untracked())
                     // Dragging left widens the details: they sit right of the divider.
                     on_move=move |dx| width.set((width_at_drag.get_value() - dx).clamp(MIN_DETAILS_PX, MAX_DETAILS_PX))/>

@@ -41,12 +41,37 @@ fn host(t: &Trace, i: u32) -> String {
 }
 
 /// Applies the corrections to `t` and returns each one made.
-///
-/// One preorder pass: a span's shift is its parent's plus its own correction, decided on the
-/// already shifted times, and every span is moved once at the end. (Shifting each corrected
-/// subtree as it was found took time proportional to depth times size.)
 pub fn correct(t: &mut Trace, tree: &Tree) -> Vec<SkewAdjustment> {
-    let mut out = Vec::new();
+    let plan = plan(t, tree);
+    if !plan.adjustments.is_empty() {
+        for i in t.spans() {
+            let delta = plan.shift.get(i as usize).copied().unwrap_or(0);
+            if delta != 0 {
+                t.shift(i, delta);
+            }
+        }
+        t.recompute_bounds();
+    }
+    plan.adjustments
+}
+
+/// The corrections [`correct`] would make, without making them: the viewer shows detected
+/// skew whether or not the person turned correction on.
+pub fn detect(t: &Trace, tree: &Tree) -> Vec<SkewAdjustment> {
+    plan(t, tree).adjustments
+}
+
+/// What correction decides: each adjustment, and every span's total shift.
+struct Plan {
+    adjustments: Vec<SkewAdjustment>,
+    shift: Vec<Nanos>,
+}
+
+/// One preorder pass: a span's shift is its parent's plus its own correction, decided on the
+/// already shifted times, so every span is moved once at the end. (Shifting each corrected
+/// subtree as it was found took time proportional to depth times size.)
+fn plan(t: &Trace, tree: &Tree) -> Plan {
+    let mut adjustments = Vec::new();
     let mut shift: Vec<Nanos> = vec![0; t.len() as usize];
     for &c in tree.preorder() {
         let Some(p) = t.parent(c) else { continue };
@@ -56,19 +81,10 @@ pub fn correct(t: &mut Trace, tree: &Tree) -> Vec<SkewAdjustment> {
             *s = inherited.saturating_add(own);
         }
         if own != 0 {
-            out.push(adjustment(t, p, c, own));
+            adjustments.push(adjustment(t, p, c, own));
         }
     }
-    if !out.is_empty() {
-        for i in t.spans() {
-            let delta = shift.get(i as usize).copied().unwrap_or(0);
-            if delta != 0 {
-                t.shift(i, delta);
-            }
-        }
-        t.recompute_bounds();
-    }
-    out
+    Plan { adjustments, shift }
 }
 
 /// The shift that centres server `c` in its client `p`, both already moved by `moved`; None
@@ -112,7 +128,7 @@ fn adjustment(t: &Trace, p: u32, c: u32, delta: Nanos) -> SkewAdjustment {
         span: c,
         delta_ns: delta,
         reason: format!(
-            "server span {:?} ({}) {why} its client span {:?} ({}) on another host; subtree shifted by {}",
+            "server span {:?} ({}) {why} its client span {:?} ({}) on another host; correcting the skew shifts its subtree by {}",
             t.name(c),
             t.service(c),
             t.name(p),

@@ -197,7 +197,11 @@ fn skew_shifts_server_subtree_into_its_client() {
         .unwrap();
     let child = by_name(&t, "async");
     let (s0, c0) = (t.start_ns(server), t.start_ns(child));
+    // Detection names the same adjustment and moves nothing.
+    let detected = skew::detect(&t, &tree);
+    assert_eq!(t.start_ns(server), s0);
     let adj = skew::correct(&mut t, &tree);
+    assert_eq!(detected, adj);
     assert_eq!(adj.len(), 1, "{adj:?}");
     assert_eq!(adj[0].span, server);
     assert_eq!(adj[0].delta_ns, 65_922_000);

@@ -131,7 +131,8 @@ pub struct FileSummary {
     /// Human label, e.g. "Jaeger JSON".
     pub format_label: String,
     pub bytes: u64,
-    pub warnings: Vec<WarningView>,
+    /// The file's own warnings (not a trace's), by kind and bounded.
+    pub warnings: Vec<crate::warning_groups::WarningGroup>,
     /// The host it was fetched from, for a file opened from a URL.
     #[serde(default)]
     pub source: Option<String>,

@@ -9,6 +9,7 @@ use crate::protocol::{
 };
 use crate::remote;
 use crate::share_link::{self, CachedLink};
+use crate::warning_groups::{WarningGroup, WarningGroups};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -71,6 +72,8 @@ struct Open {
     tree: Tree,
     rows: TreeRows,
     self_time: Vec<Nanos>,
+    /// Skew found in the trace as imported, while correction is off (shown, not applied).
+    detected_skew: Vec<SkewAdjustment>,
 }
 
 struct Skewed {
@@ -106,7 +109,7 @@ impl Session {
                         format: imp.format.as_str().to_string(),
                         format_label: imp.format.label().to_string(),
                         bytes: size,
-                        warnings: imp.warnings.iter().map(warning_view).collect(),
+                        warnings: group_views(&imp.warnings),
                         source: None,
                     });
                     // A trace without spans has nothing to draw: leave it out of the list.
@@ -558,12 +561,17 @@ impl Open {
             .collect();
         let rows = TreeRows::build(&parent, &start);
         let self_time = trace_core::self_time(t, &tree);
+        let detected_skew = match skewed {
+            Some(_) => Vec::new(),
+            None => trace_core::skew::detect(t, &tree),
+        };
         Open {
             index,
             skewed,
             tree,
             rows,
             self_time,
+            detected_skew,
         }
     }
 }
@@ -624,15 +632,27 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
             }
         }
     }
-    let mut warnings: Vec<WarningView> = t.warnings().iter().map(warning_view).collect();
+    let mut warnings = WarningGroups::new();
+    for w in t.warnings() {
+        warnings.add(&kind_name(w), || warning_view(w));
+    }
     if let Some(s) = &open.skewed {
         for (f, &m) in flags.iter_mut().zip(&s.moved) {
             if m {
                 *f |= flag::SKEW_ADJUSTED;
             }
         }
-        warnings.extend(s.adjustments.iter().map(skew_warning));
+        for a in &s.adjustments {
+            warnings.add_view(skew_warning(a));
+        }
     }
+    for a in &open.detected_skew {
+        if let Some(f) = flags.get_mut(a.span as usize) {
+            *f |= flag::SKEW_DETECTED;
+        }
+        warnings.add_view(detected_skew_warning(a));
+    }
+    let warnings = warnings.finish();
 
     ViewData {
         trace: open.index,
@@ -765,11 +785,32 @@ fn value_view(v: &Value) -> ValueView {
 }
 
 /// trace-core's kind names are snake_case; the page's contract is kebab-case.
+fn kind_name(w: &Warning) -> String {
+    w.kind.as_str().replace('_', "-")
+}
+
 fn warning_view(w: &Warning) -> WarningView {
     WarningView {
-        kind: w.kind.as_str().replace('_', "-"),
+        kind: kind_name(w),
         message: w.message.clone(),
         span: w.span,
+    }
+}
+
+/// A file's warnings, grouped by kind and bounded for the page.
+fn group_views(all: &[Warning]) -> Vec<WarningGroup> {
+    let mut groups = WarningGroups::new();
+    for w in all {
+        groups.add(&kind_name(w), || warning_view(w));
+    }
+    groups.finish()
+}
+
+fn detected_skew_warning(a: &SkewAdjustment) -> WarningView {
+    WarningView {
+        kind: "clock-skew".to_string(),
+        message: format!("{} (turn on clock-skew correction to apply it)", a.reason),
+        span: Some(a.span),
     }
 }
 

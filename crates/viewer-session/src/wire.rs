@@ -2,6 +2,8 @@
 //! (little-endian, versioned) instead of JSON: a million spans decode in milliseconds and the
 //! page never holds a JSON document of the trace.
 
+use crate::warning_groups::WarningGroup;
+
 /// Bits of `ViewData::flags`.
 pub mod flag {
     pub const ERROR: u8 = 1;
@@ -13,6 +15,8 @@ pub mod flag {
     pub const CRITICAL: u8 = 8;
     /// The span has warnings of its own.
     pub const WARNED: u8 = 16;
+    /// Clock skew was detected at this span (a server outside its client) but not corrected.
+    pub const SKEW_DETECTED: u8 = 32;
 }
 
 pub const NO_PARENT: u32 = u32::MAX;
@@ -50,8 +54,8 @@ pub struct ViewData {
     pub services: Vec<u32>,
     pub duration_ns: u64,
     pub start_unix_ns: i64,
-    /// The trace's warnings (data-quality panel).
-    pub warnings: Vec<crate::protocol::WarningView>,
+    /// The trace's warnings by kind, bounded (data-quality panel).
+    pub warnings: Vec<WarningGroup>,
     /// Whether skew correction is applied in this view.
     pub skew_corrected: bool,
 }
@@ -91,7 +95,8 @@ const VIEW_MAGIC: &[u8; 4] = b"TVVD";
 const MATCH_MAGIC: &[u8; 4] = b"TVMD";
 /// Bumped on any layout change: page and worker are built together, but a cached old worker
 /// must fail loudly rather than misread columns.
-const VERSION: u16 = 1;
+// 2: warnings grouped by kind.
+const VERSION: u16 = 2;
 
 /// A span count or string count larger than this is corrupt whatever the buffer holds: it keeps
 /// `usize` arithmetic far from overflow on wasm32.
@@ -294,8 +299,14 @@ impl ViewData {
         let warnings: usize = self
             .warnings
             .iter()
+            .flat_map(|g| &g.examples)
             .map(|w| w.kind.len() + w.message.len() + 13)
-            .sum();
+            .sum::<usize>()
+            + self
+                .warnings
+                .iter()
+                .map(|g| g.kind.len() + 16)
+                .sum::<usize>();
         let mut w = Writer::header(
             VIEW_MAGIC,
             64 + self.trace_id.len()
@@ -329,14 +340,19 @@ impl ViewData {
         w.u64(self.duration_ns);
         w.u64(self.start_unix_ns as u64);
         w.len(self.warnings.len());
-        for x in &self.warnings {
-            w.str(&x.kind);
-            w.str(&x.message);
-            match x.span {
-                None => w.u8(0),
-                Some(s) => {
-                    w.u8(1);
-                    w.u32(s);
+        for group in &self.warnings {
+            w.str(&group.kind);
+            w.u64(group.total);
+            w.len(group.examples.len());
+            for x in &group.examples {
+                w.str(&x.kind);
+                w.str(&x.message);
+                match x.span {
+                    None => w.u8(0),
+                    Some(s) => {
+                        w.u8(1);
+                        w.u32(s);
+                    }
                 }
             }
         }
@@ -372,21 +388,33 @@ impl ViewData {
         let services = r.col_u32(nsv, "services")?;
         let duration_ns = r.u64("duration")?;
         let start_unix_ns = r.u64("start time")? as i64;
-        // A warning is at least two empty strings and a tag byte.
-        let nw = r.count(9, "warnings")?;
-        let mut warnings = Vec::with_capacity(nw);
-        for _ in 0..nw {
-            let kind = r.str("warning kind")?;
-            let message = r.str("warning message")?;
-            let span = if r.bool("warning span")? {
-                Some(r.u32("warning span")?)
-            } else {
-                None
-            };
-            warnings.push(crate::protocol::WarningView {
-                kind,
-                message,
-                span,
+        // A group is at least an empty kind, a total and a count; a warning at least two
+        // empty strings and a tag byte.
+        let ng = r.count(16, "warning groups")?;
+        let mut warnings = Vec::with_capacity(ng);
+        for _ in 0..ng {
+            let group_kind = r.str("warning group kind")?;
+            let total = r.u64("warning total")?;
+            let nw = r.count(9, "warnings")?;
+            let mut examples = Vec::with_capacity(nw);
+            for _ in 0..nw {
+                let kind = r.str("warning kind")?;
+                let message = r.str("warning message")?;
+                let span = if r.bool("warning span")? {
+                    Some(r.u32("warning span")?)
+                } else {
+                    None
+                };
+                examples.push(crate::protocol::WarningView {
+                    kind,
+                    message,
+                    span,
+                });
+            }
+            warnings.push(WarningGroup {
+                kind: group_kind,
+                total,
+                examples,
             });
         }
         let skew_corrected = r.bool("skew flag")?;
@@ -510,15 +538,23 @@ mod tests {
             duration_ns: 1_000,
             start_unix_ns: -5,
             warnings: vec![
-                WarningView {
+                WarningGroup {
                     kind: "orphan".into(),
-                    message: "parent missing".into(),
-                    span: Some(1),
+                    total: 7,
+                    examples: vec![WarningView {
+                        kind: "orphan".into(),
+                        message: "parent missing".into(),
+                        span: Some(1),
+                    }],
                 },
-                WarningView {
+                WarningGroup {
                     kind: "skipped".into(),
-                    message: String::new(),
-                    span: None,
+                    total: 1,
+                    examples: vec![WarningView {
+                        kind: "skipped".into(),
+                        message: String::new(),
+                        span: None,
+                    }],
                 },
             ],
             skew_corrected: true,

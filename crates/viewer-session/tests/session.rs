@@ -172,7 +172,9 @@ fn resource_without_service_name_opens_as_unknown_service() {
     };
     assert_eq!(traces[0].root_service, "unknown_service");
     assert_eq!(files[0].warnings[0].kind, "missing-service");
-    assert!(files[0].warnings[0].message.contains("unknown_service"));
+    assert!(files[0].warnings[0].examples[0]
+        .message
+        .contains("unknown_service"));
 }
 
 #[test]
@@ -371,6 +373,60 @@ fn skew_correction_moves_the_server_span_and_back() {
     assert_eq!(d.skew_shift_ns, Some(0));
     let back = s.set_skew(false).expect("skew off");
     assert_eq!(back, plain);
+}
+
+#[test]
+fn skew_is_shown_before_it_is_corrected() {
+    let mut s = loaded(&["skew.json"]);
+    let plain = s.select(0).expect("select");
+    // Off: the server span that needs moving is badged and warned, and nothing moved.
+    let detected: Vec<usize> = (0..plain.len())
+        .filter(|&i| plain.flags[i] & flag::SKEW_DETECTED != 0)
+        .collect();
+    assert_eq!(detected.len(), 1, "{:?}", plain.flags);
+    assert!(plain.flags.iter().all(|f| f & flag::SKEW_ADJUSTED == 0));
+    let group = plain
+        .warnings
+        .iter()
+        .find(|g| g.kind == "clock-skew")
+        .expect("a clock-skew group");
+    assert_eq!(group.total, 1);
+    assert_eq!(group.examples[0].span, Some(detected[0] as u32));
+    assert!(group.examples[0].message.contains("starts before"));
+    // On: moved and warned as adjusted; no longer "detected".
+    let fixed = s.set_skew(true).expect("skew on");
+    assert!(fixed.flags.iter().all(|f| f & flag::SKEW_DETECTED == 0));
+    assert!(fixed.warnings.iter().all(|g| g.kind != "clock-skew"));
+    assert_ne!(fixed.flags[detected[0]] & flag::SKEW_ADJUSTED, 0);
+}
+
+#[test]
+fn many_warnings_reach_the_page_as_bounded_groups() {
+    // JSON Lines with 5,000 broken lines after a good one: one warning per line in trace-core.
+    let good = String::from_utf8(fixture("otel-proto-example-trace.json").1).expect("utf8");
+    let mut text = good.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    for i in 0..5_000 {
+        text.push_str(&format!("\n{{broken {i}"));
+    }
+    let mut s = Session::new();
+    let r = s.import(vec![("many.jsonl".to_string(), text.into_bytes())]);
+    let Response::Loaded { files, .. } = r else {
+        panic!("{r:?}")
+    };
+    let skipped = files[0]
+        .warnings
+        .iter()
+        .find(|g| g.kind == "skipped")
+        .expect("skipped");
+    assert_eq!(skipped.total, 5_000);
+    assert_eq!(
+        skipped.examples.len(),
+        viewer_session::warning_groups::MAX_EXAMPLES_PER_KIND
+    );
+    for g in &files[0].warnings {
+        assert!(g.examples.len() <= viewer_session::warning_groups::MAX_EXAMPLES_PER_KIND);
+        assert!(g.examples.iter().all(|w| w.kind == g.kind));
+    }
 }
 
 #[test]
