@@ -173,6 +173,15 @@ impl Controller {
         );
     }
 
+    /// Asks for the open trace's attribute keys (search suggestions), once per trace.
+    pub fn request_vocabulary(&self) {
+        let missing = self.viewer.vocabulary.with_untracked(Option::is_none);
+        let open = self.viewer.open.with_untracked(Option::is_some);
+        if missing && open {
+            self.with_client(|c| c.send(Request::Vocabulary));
+        }
+    }
+
     pub fn show_tab(&self, tab: ViewTab) {
         self.viewer.tab.set(tab);
         if tab == ViewTab::Stats && self.viewer.stats.with_untracked(Option::is_none) {
@@ -264,6 +273,9 @@ impl Controller {
                 }
             }
             WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
+            WorkerEvent::Response(Response::Vocabulary(v)) => {
+                viewer.vocabulary.set(Some(Arc::new(*v)));
+            }
             WorkerEvent::Response(Response::ShareLink(link)) => {
                 viewer.share_link.set(Some(*link));
             }

@@ -6,8 +6,12 @@ use leptos::prelude::*;
 use viewer_core::filter::{match_ordinal, next_match, prev_match};
 use viewer_core::rows::row_of_span;
 
+use viewer_core::filter::term_with_op;
+use viewer_core::suggest::{examples, suggest, Suggestion, TraceFacts, Vocab};
+use viewer_session::wire::flag;
+
 use crate::viewer::controller::use_controller;
-use crate::viewer::state::use_viewer;
+use crate::viewer::state::{use_viewer, OpenTrace};
 
 /// Rows of the visible matches, ascending.
 fn match_rows(viewer: crate::viewer::state::Viewer) -> Vec<usize> {
@@ -62,10 +66,163 @@ pub fn step_match(forward: bool) {
     }
 }
 
+/// Suggestions listed at most.
+const MAX_SUGGESTIONS: usize = 8;
+
+/// The open trace's services (in order of first appearance) and operation names, for
+/// suggestions and examples.
+#[derive(Clone, PartialEq, Default)]
+struct Names {
+    services: Vec<String>,
+    operations: Vec<String>,
+    root_service: String,
+    root_name: String,
+    duration_ns: u64,
+    has_errors: bool,
+}
+
+fn names_of(o: &OpenTrace) -> Names {
+    let mut seen_service = vec![false; o.data.strings.len()];
+    let mut seen_name = vec![false; o.data.strings.len()];
+    let mut names = Names {
+        duration_ns: o.data.duration_ns,
+        ..Names::default()
+    };
+    for &span in o.tree.order() {
+        let i = span as usize;
+        if let Some(&id) = o.data.service.get(i) {
+            if let Some(seen @ false) = seen_service.get_mut(id as usize) {
+                *seen = true;
+                names.services.push(o.service(span).to_string());
+            }
+        }
+        if let Some(&id) = o.data.name.get(i) {
+            if let Some(seen @ false) = seen_name.get_mut(id as usize) {
+                *seen = true;
+                names.operations.push(o.name(span).to_string());
+            }
+        }
+        names.has_errors |= o.flags(span) & flag::ERROR != 0;
+    }
+    if let Some(&root) = o.tree.order().first() {
+        names.root_service = o.service(root).to_string();
+        names.root_name = o.name(root).to_string();
+    }
+    names
+}
+
 #[component]
 pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
     let viewer = use_viewer();
     let controller = use_controller();
+    let names = Memo::new(move |_| {
+        viewer
+            .open
+            .with(|o| o.as_deref().map(names_of).unwrap_or_default())
+    });
+    // Where the caret is (characters), and whether the suggestion list is open.
+    let caret = RwSignal::new(0usize);
+    let listing = RwSignal::new(false);
+    let active = RwSignal::new(None::<usize>);
+    let help_open = RwSignal::new(false);
+    let suggestions = Memo::new(move |_| {
+        if !listing.get() {
+            return Vec::new();
+        }
+        let query = viewer.query.get();
+        names.with(|n| {
+            viewer.vocabulary.with(|v| {
+                let services: Vec<&str> = n.services.iter().map(String::as_str).collect();
+                let operations: Vec<&str> = n.operations.iter().map(String::as_str).collect();
+                let keys: Vec<&str> = v.as_ref().map_or_else(Vec::new, |v| {
+                    v.keys.iter().map(|k| k.key.as_str()).collect()
+                });
+                let vocab = Vocab {
+                    services: &services,
+                    names: &operations,
+                    keys: &keys,
+                };
+                suggest(&query, caret.get(), &vocab, MAX_SUGGESTIONS)
+            })
+        })
+    });
+    let examples = Memo::new(move |_| {
+        names.with(|n| {
+            let services: Vec<&str> = n.services.iter().map(String::as_str).collect();
+            examples(&TraceFacts {
+                root_service: &n.root_service,
+                root_name: &n.root_name,
+                services: &services,
+                duration_ns: n.duration_ns,
+                has_errors: n.has_errors,
+            })
+        })
+    });
+    let run = move |query: String| {
+        if let Some(c) = controller {
+            c.filter(query);
+        }
+    };
+    let track_caret = move || {
+        if let Some(el) = input_ref.get_untracked() {
+            caret.set(el.selection_start().ok().flatten().unwrap_or(0) as usize);
+        }
+    };
+    let accept = move |s: Suggestion| {
+        run(s.query.clone());
+        listing.set(false);
+        active.set(None);
+        if let Some(el) = input_ref.get_untracked() {
+            el.set_value(&s.query);
+            let _ = el.set_selection_range(s.caret as u32, s.caret as u32);
+            let _ = el.focus();
+        }
+        caret.set(s.caret);
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let count = suggestions.with_untracked(Vec::len);
+        let chosen = active
+            .get_untracked()
+            .and_then(|i| suggestions.with_untracked(|s| s.get(i).cloned()));
+        match ev.key().as_str() {
+            "ArrowDown" | "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                let down = ev.key() == "ArrowDown";
+                active.update(|a| {
+                    *a = Some(match (*a, down) {
+                        (None, true) => 0,
+                        (None, false) => count - 1,
+                        (Some(i), true) => (i + 1) % count,
+                        (Some(i), false) => (i + count - 1) % count,
+                    })
+                });
+            }
+            "Enter" | "Tab" if chosen.is_some() => {
+                ev.prevent_default();
+                if let Some(s) = chosen {
+                    accept(s);
+                }
+            }
+            "Enter" => {
+                ev.prevent_default();
+                listing.set(false);
+                step_match(!ev.shift_key());
+            }
+            "Escape" => {
+                ev.prevent_default();
+                if count > 0 {
+                    listing.set(false);
+                    active.set(None);
+                } else if !viewer.query.get_untracked().is_empty() {
+                    // Clears the filter, not only the text.
+                    run(String::new());
+                } else if let Some(el) = input_ref.get_untracked() {
+                    let _ = el.blur();
+                }
+            }
+            _ => {}
+        }
+    };
     let summary = move || {
         viewer.matches.with(|m| match m {
             None => String::new(),
@@ -98,27 +255,76 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
             .matches
             .with(|m| m.as_ref().and_then(|m| m.error.clone()))
     };
+    let placeholder = move || {
+        names.with(|n| {
+            let service = if n.root_service.is_empty() {
+                "api"
+            } else {
+                n.root_service.as_str()
+            };
+            format!(
+                "Search: text, {}, duration>10ms, status=error, a OR b",
+                term_with_op("service", "=", service)
+            )
+        })
+    };
     view! {
         <div class="search" role="search">
             <label class="visually-hidden" for="span-search">"Search spans"</label>
-            <input
-                id="span-search"
-                type="search"
-                node_ref=input_ref
-                data-testid="search"
-                placeholder="Search: text, service=api, http.status_code=500, duration>10ms, status=error"
-                aria-describedby="search-status"
-                prop:value=move || viewer.query.get()
-                on:input=move |ev| if let Some(c) = controller { c.filter(event_target_value(&ev)) }
-                on:keydown=move |ev| {
-                    if ev.key() == "Enter" {
-                        ev.prevent_default();
-                        step_match(!ev.shift_key());
+            <div class="search-field">
+                <input
+                    id="span-search"
+                    type="search"
+                    node_ref=input_ref
+                    data-testid="search"
+                    autocomplete="off"
+                    spellcheck="false"
+                    role="combobox"
+                    aria-autocomplete="list"
+                    aria-controls="search-suggestions"
+                    aria-expanded=move || (!suggestions.with(Vec::is_empty)).to_string()
+                    aria-activedescendant=move || active.get().map(|i| format!("search-suggestion-{i}"))
+                    placeholder=placeholder
+                    aria-describedby="search-status"
+                    aria-invalid=move || error().is_some().to_string()
+                    prop:value=move || viewer.query.get()
+                    on:focus=move |_| if let Some(c) = controller { c.request_vocabulary() }
+                    on:input=move |ev| {
+                        track_caret();
+                        listing.set(true);
+                        active.set(None);
+                        run(event_target_value(&ev));
                     }
-                }
-            />
+                    on:click=move |_| track_caret()
+                    on:blur=move |_| listing.set(false)
+                    on:keydown=on_key
+                />
+                <ul id="search-suggestions" class="suggestions" role="listbox" data-testid="search-suggestions"
+                    aria-label="Suggestions" hidden=move || suggestions.with(Vec::is_empty)>
+                    {move || suggestions.get().into_iter().enumerate().map(|(i, s)| {
+                        let picked = s.clone();
+                        view! {
+                            <li id=format!("search-suggestion-{i}") role="option" data-testid="search-suggestion"
+                                aria-selected=move || (active.get() == Some(i)).to_string()
+                                // Before the input's blur closes the list.
+                                on:mousedown=move |ev| { ev.prevent_default(); accept(picked.clone()); }>
+                                <span class="mono">{s.text.clone()}</span>
+                                <span class="muted">{s.what}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
             <button type="button" aria-label="Previous match" on:click=move |_| step_match(false)>"↑"</button>
             <button type="button" aria-label="Next match" on:click=move |_| step_match(true)>"↓"</button>
+            <div class="search-help-wrap">
+                <button type="button" data-testid="search-help-toggle" aria-label="Search syntax"
+                    aria-expanded=move || help_open.get().to_string() aria-controls="search-help"
+                    on:click=move |_| help_open.update(|o| *o = !*o)>"?"</button>
+                <Show when=move || help_open.get()>
+                    <SearchHelp examples=examples run=move |q: String| { run(q); help_open.set(false); }/>
+                </Show>
+            </div>
             <label class="check">
                 <input type="checkbox" data-testid="only-matches"
                     prop:checked=move || viewer.only_matches.get()
@@ -127,6 +333,54 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
             </label>
             <span id="search-status" class="search-status" data-testid="match-count" aria-live="polite">{summary}</span>
             {move || error().map(|e| view! { <span class="search-error" data-testid="search-error" role="alert">{e}</span> })}
+        </div>
+    }
+}
+
+/// The filter language in brief, with examples that find spans in the open trace.
+#[component]
+fn SearchHelp(
+    examples: Memo<Vec<String>>,
+    run: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    const SYNTAX: [(&str, &str); 9] = [
+        (
+            "checkout",
+            "text in the name, service or any attribute value",
+        ),
+        ("\"two words\"", "quoted text"),
+        (
+            "service=api-gateway",
+            "service is (case-insensitive); name=GET for the operation",
+        ),
+        (
+            "name~order",
+            "`~` means contains, for any field or attribute",
+        ),
+        (
+            "http.status_code>=500",
+            "attribute compared as a number: < <= > >=",
+        ),
+        ("duration>10ms", "units ns, us, ms, s, m, h"),
+        (
+            "status=error  kind=server",
+            "status error|ok|unset; kind server|client|producer|consumer|internal",
+        ),
+        ("-term  !key=value  key!=value", "not"),
+        ("a b  OR  c", "spaces mean AND; OR separates alternatives"),
+    ];
+    view! {
+        <div id="search-help" class="popover-panel search-help" data-testid="search-help" role="dialog" aria-label="Search syntax">
+            <p><strong>"Try on this trace:"</strong></p>
+            <ul class="examples">
+                {move || examples.get().into_iter().map(|e| {
+                    let q = e.clone();
+                    view! { <li><button type="button" class="example mono" data-testid="search-example" on:click=move |_| run(q.clone())>{e}</button></li> }
+                }).collect_view()}
+            </ul>
+            <dl class="syntax">
+                {SYNTAX.iter().map(|(k, v)| view! { <div class="kv"><dt><code>{*k}</code></dt><dd>{*v}</dd></div> }).collect_view()}
+            </dl>
         </div>
     }
 }

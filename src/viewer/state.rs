@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use viewer_core::palette::{colors_by_first_appearance, Rgb, PALETTE};
+use viewer_session::vocabulary::Vocabulary;
 
 use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
@@ -169,6 +170,8 @@ pub struct Viewer {
     pub window: RwSignal<(u64, u64)>,
     pub tab: RwSignal<ViewTab>,
     pub stats: RwSignal<Option<Arc<StatsView>>>,
+    /// The open trace's attribute keys, for search suggestions (asked for on first use).
+    pub vocabulary: RwSignal<Option<Arc<Vocabulary>>>,
     pub skew: RwSignal<bool>,
     pub critical: RwSignal<bool>,
     pub help_open: RwSignal<bool>,
@@ -242,6 +245,7 @@ impl Viewer {
             window: RwSignal::new((0, 1)),
             tab: RwSignal::new(ViewTab::Timeline),
             stats: RwSignal::new(None),
+            vocabulary: RwSignal::new(None),
             skew: RwSignal::new(false),
             critical: RwSignal::new(false),
             help_open: RwSignal::new(false),
@@ -275,12 +279,28 @@ impl Viewer {
             self.details.set(None);
             self.matches.set(None);
             self.stats.set(None);
+            self.vocabulary.set(None);
             self.window.set(open.extent());
         } else {
             self.stats.set(None);
         }
         self.open.set(Some(open));
         self.recompute_rows();
+    }
+
+    /// Closes the open trace and shows the list of the loaded files' traces (Back from a
+    /// trace chosen in the list). The files stay loaded.
+    pub fn close_trace(&self) {
+        self.open.set(None);
+        self.rows.set(Arc::new(Vec::new()));
+        self.selected.set(None);
+        self.details.set(None);
+        self.matches.set(None);
+        self.stats.set(None);
+        self.vocabulary.set(None);
+        self.share_link.set(None);
+        self.skew.set(false);
+        self.state.set(AppState::Idle);
     }
 
     /// Recomputes the visible rows after a collapse, filter or trace change (not per frame).

@@ -199,8 +199,10 @@ pub fn Timeline() -> impl IntoView {
         let total = timeline_ref
             .get_untracked()
             .map_or(1000.0, |t| t.client_width() as f64);
-        let w = (label_w_at_drag.get_value() + dx)
-            .clamp(MIN_LABEL_PX, (total - 160.0).clamp(MIN_LABEL_PX, MAX_LABEL_PX));
+        let w = (label_w_at_drag.get_value() + dx).clamp(
+            MIN_LABEL_PX,
+            (total - 160.0).clamp(MIN_LABEL_PX, MAX_LABEL_PX),
+        );
         label_w.set(Some(w.round()));
     };
     view! {

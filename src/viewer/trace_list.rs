@@ -8,6 +8,7 @@ use viewer_session::protocol::TraceSummary;
 use crate::viewer::controller::use_controller;
 use crate::viewer::heading::utc_time;
 use crate::viewer::state::use_viewer;
+use crate::viewer::url_state::push_history_entry;
 
 struct Row<'a>(&'a TraceSummary);
 
@@ -81,7 +82,11 @@ pub fn TraceList() -> impl IntoView {
                                         <tr data-testid="trace-row" class:current=current
                                             aria-current=move || current().then_some("true")>
                                             <th scope="row">
-                                                <button type="button" class="linklike" on:click=move |_| if let Some(c) = controller { c.select_trace(index) }>
+                                                <button type="button" class="linklike" on:click=move |_| if let Some(c) = controller {
+                                                    // Back returns to what was shown before this trace.
+                                                    push_history_entry();
+                                                    c.select_trace(index)
+                                                }>
                                                     {t.root_service.clone()} ": " {t.root_name.clone()}
                                                 </button>
                                                 <div class="muted mono">{t.trace_id.clone()}</div>

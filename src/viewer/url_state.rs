@@ -3,6 +3,7 @@
 //! and a link to a user's own file restores the view once that file is opened again.
 
 use leptos::prelude::*;
+use viewer_core::navigation::{navigate, Navigation, OpenSource};
 use viewer_core::share::{self, ShareWarning, ViewState, ViewTab};
 
 use crate::viewer::controller::Controller;
@@ -47,14 +48,69 @@ pub fn restore(viewer: Viewer, controller: Controller) {
     viewer.link.set(Some(state));
 }
 
-/// A link pasted into the address bar of the open viewer changes only the fragment (no page
-/// load): open it as if the page had been loaded with it. Our own address-bar updates use
-/// `replaceState`, which fires no `hashchange`.
+/// The fragment changes without a page load on Back and Forward (choosing a trace from the
+/// list pushes an entry) and when a link is pasted into the address bar. Our own address-bar
+/// updates use `replaceState`, which fires no `hashchange`.
 pub fn follow_hash_changes(viewer: Viewer, controller: Controller) {
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        restore(viewer, controller);
+        follow(viewer, controller);
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Does what the new fragment asks: see `viewer_core::navigation`.
+fn follow(viewer: Viewer, controller: Controller) {
+    let hash = location_hash();
+    let (link, _) = share::decode(hash.trim_start_matches('#'));
+    let sample = viewer.sample.get_untracked();
+    let origin = viewer.origin.get_untracked();
+    let lib = viewer.library_id.get_untracked();
+    let traces = viewer.traces.get_untracked();
+    let trace_ids: Vec<&str> = traces.iter().map(|t| t.trace_id.as_str()).collect();
+    let open_index = viewer
+        .open
+        .with_untracked(|o| o.as_ref().map(|o| o.data.trace));
+    let now = OpenSource {
+        loaded: !traces.is_empty(),
+        sample: sample.as_deref(),
+        data: match &origin {
+            Some(LinkedOrigin::Data(d)) => Some(d.as_str()),
+            _ => None,
+        },
+        url: match &origin {
+            Some(LinkedOrigin::Url(u)) => Some(u.as_str()),
+            _ => None,
+        },
+        lib: lib.as_deref(),
+        trace_ids: &trace_ids,
+        open_trace: traces.iter().position(|t| Some(t.index) == open_index),
+    };
+    match navigate(&link, &now) {
+        Navigation::OpenSource => restore(viewer, controller),
+        Navigation::ShowList => viewer.close_trace(),
+        Navigation::ShowTrace(i) => {
+            viewer.link.set(Some(link));
+            if let Some(t) = traces.get(i) {
+                controller.select_trace(t.index);
+            }
+        }
+        Navigation::ApplyView => {
+            viewer.link.set(Some(link));
+            apply_link(viewer, controller);
+        }
+    }
+}
+
+/// Makes a history entry for what is shown now, before showing another trace of the list:
+/// Back then returns here.
+pub fn push_history_entry() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (Ok(history), Ok(href)) = (window.history(), window.location().href()) else {
+        return;
+    };
+    let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
 }
 
 /// Applies a waiting link to the trace that was just shown (once).

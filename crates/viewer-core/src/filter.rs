@@ -12,7 +12,11 @@
 //! status=error|ok|unset         kind=server|client|producer|consumer|internal|unspecified
 //! -term  !term                  negation
 //! ```
-//! Terms are separated by spaces and AND-ed. An empty filter matches everything.
+//! Terms are separated by spaces and AND-ed; `OR` (in capitals) separates alternatives, and
+//! binds looser than the spaces: `a b OR c` is (a and b) or c. `AND` may be written and means
+//! nothing more than the space. Parentheses do not group: a word starting with `(` or ending
+//! with `)` is an error that says so (quote it to search for the text). An empty filter
+//! matches everything.
 //!
 //! The parser never panics: every malformed input yields a [`FilterError`] naming the column
 //! (1-based, in characters) and what was expected, so the search box can underline it.
@@ -179,11 +183,12 @@ pub struct Term {
     pub column: usize,
 }
 
-/// A parsed filter: all terms must hold.
+/// A parsed filter: a span matches when every term of one alternative holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Filter {
-    /// The AND-ed terms, in input order.
-    pub terms: Vec<Term>,
+    /// The `OR`-ed alternatives, each a list of AND-ed terms in input order. Never holds an
+    /// empty alternative.
+    pub alternatives: Vec<Vec<Term>>,
 }
 
 /// Why a filter does not parse.
@@ -216,6 +221,7 @@ impl fmt::Display for FilterError {
 impl std::error::Error for FilterError {}
 
 const UNIT_HINT: &str = "use ns, us, ms, s, m, h";
+const OR_HINT: Option<&str> = Some("write a b OR c");
 const STATUS_HINT: &str = "use error, ok, unset";
 const KIND_HINT: &str = "use server, client, producer, consumer, internal, unspecified";
 const KINDS: [&str; 6] = [
@@ -240,12 +246,16 @@ impl Filter {
 
     /// True when the filter has no terms (matches everything).
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.alternatives.is_empty()
     }
 
-    /// Does `span` satisfy every term?
+    /// Does `span` satisfy every term of some alternative?
     pub fn matches<S: SpanFields + ?Sized>(&self, span: &S) -> bool {
-        self.terms.iter().all(|t| t.pred.matches(span) != t.negated)
+        self.is_empty()
+            || self
+                .alternatives
+                .iter()
+                .any(|terms| terms.iter().all(|t| t.pred.matches(span) != t.negated))
     }
 
     /// Evaluates the filter over `n` spans, `span_at(i)` giving a view of span `i`; returns
@@ -314,15 +324,20 @@ impl Pred {
 /// A filter term matching `key` equal to `value` exactly, quoted when needed, so clicking a
 /// service or attribute can search for it whatever characters it holds.
 pub fn equals_term(key: &str, value: &str) -> String {
+    term_with_op(key, "=", value)
+}
+
+/// `key`, the operator `op` (`=`, `~`, `!=`...) and `value`, quoted when needed.
+pub fn term_with_op(key: &str, op: &str, value: &str) -> String {
     let plain = !value.is_empty()
         && value
             .chars()
             .all(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | '=' | '<' | '>' | '!' | '~'));
     if plain {
-        format!("{key}={value}")
+        format!("{key}{op}{value}")
     } else {
         format!(
-            "{key}=\"{}\"",
+            "{key}{op}\"{}\"",
             value.replace('\\', "\\\\").replace('"', "\\\"")
         )
     }
@@ -440,16 +455,43 @@ impl Parser {
     }
 
     fn parse(mut self) -> Result<Filter, FilterError> {
+        let mut alternatives = Vec::new();
         let mut terms = Vec::new();
+        // Where the last `OR` was, while no term has followed it.
+        let mut dangling_or: Option<usize> = None;
         loop {
             while self.peek().is_some_and(char::is_whitespace) {
                 self.pos += 1;
             }
             if self.peek().is_none() {
-                return Ok(Filter { terms });
+                if let Some(at) = dangling_or {
+                    return Err(self.err(at, "expected a term after OR".into(), OR_HINT));
+                }
+                if !terms.is_empty() {
+                    alternatives.push(terms);
+                }
+                return Ok(Filter { alternatives });
             }
             self.term_start = self.pos;
+            match self.keyword() {
+                Some("OR") => {
+                    if terms.is_empty() {
+                        let what = match dangling_or {
+                            Some(_) => "expected a term after OR",
+                            None => "expected a term before OR",
+                        };
+                        return Err(self.err(self.term_start, what.into(), OR_HINT));
+                    }
+                    alternatives.push(std::mem::take(&mut terms));
+                    dangling_or = Some(self.term_start);
+                    continue;
+                }
+                // The space already means AND.
+                Some(_) => continue,
+                None => {}
+            }
             terms.push(self.term()?);
+            dangling_or = None;
             match self.peek() {
                 None => {}
                 Some(c) if c.is_whitespace() => {}
@@ -462,6 +504,22 @@ impl Parser {
                 }
             }
         }
+    }
+
+    /// Consumes a bare `OR` or `AND` at `pos` and returns it.
+    fn keyword(&mut self) -> Option<&'static str> {
+        for word in ["OR", "AND"] {
+            let end = self.pos + word.len();
+            let matches = self
+                .chars
+                .get(self.pos..end)
+                .is_some_and(|w| w.iter().copied().eq(word.chars()));
+            if matches && self.chars.get(end).is_none_or(|c| c.is_whitespace()) {
+                self.pos = end;
+                return Some(word);
+            }
+        }
+        None
     }
 
     fn term(&mut self) -> Result<Term, FilterError> {
@@ -515,6 +573,18 @@ impl Parser {
             j += 1;
         }
         let word: String = self.chars[key_start..j].iter().collect();
+        if word.starts_with('(') || word.ends_with(')') {
+            let at = if word.starts_with('(') {
+                key_start
+            } else {
+                j - 1
+            };
+            return Err(self.err(
+                at,
+                "parentheses do not group terms".into(),
+                Some("spaces mean AND and OR separates alternatives; quote text with parentheses: \"f(x)\""),
+            ));
+        }
         self.pos = j;
         Ok(Term {
             negated,
@@ -927,8 +997,42 @@ mod tests {
         assert!(m("!status=error", &a) && !m("!status=error", &b));
         assert!(m("-status!=error", &b), "double negation");
         let f = Filter::parse("  a   b ").expect("parses");
-        assert_eq!(f.terms.len(), 2);
-        assert_eq!(f.terms[1].column, 7);
+        assert_eq!(f.alternatives.len(), 1);
+        assert_eq!(f.alternatives[0].len(), 2);
+        assert_eq!(f.alternatives[0][1].column, 7);
+    }
+
+    #[test]
+    fn or_separates_alternatives_and_binds_looser_than_spaces() {
+        let (a, b) = (get_user(), db_error());
+        assert!(m("postgres OR service~api", &a) && m("postgres OR service~api", &b));
+        // (service~api and status=error) or postgres: a is neither an error nor postgres.
+        assert!(!m("service~api status=error OR postgres", &a));
+        assert!(m("service~api status=error OR postgres", &b));
+        assert!(m("service~api AND kind=server", &a), "AND is the space");
+        // Lowercase `or` is a word to search for, as before.
+        assert!(!m("get or", &a));
+        let f = Filter::parse("a OR b c").expect("parses");
+        assert_eq!(f.alternatives.len(), 2);
+        assert_eq!(f.alternatives[1].len(), 2);
+    }
+
+    #[test]
+    fn or_and_parentheses_that_cannot_mean_anything_are_errors() {
+        for (input, column, what) in [
+            ("OR a", 1, "expected a term before OR"),
+            ("a OR", 3, "expected a term after OR"),
+            ("a OR OR b", 6, "expected a term after OR"),
+            ("((", 1, "parentheses do not group terms"),
+            ("(a OR b)", 1, "parentheses do not group terms"),
+            ("x b)", 4, "parentheses do not group terms"),
+        ] {
+            let e = Filter::parse(input).expect_err(input);
+            assert_eq!(e.column, column, "{input}: {e}");
+            assert!(e.message.contains(what), "{input}: {e}");
+        }
+        // Quoted, parentheses are text.
+        assert!(Filter::parse("\"f(x)\"").is_ok());
     }
 
     #[test]

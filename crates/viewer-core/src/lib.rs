@@ -53,10 +53,13 @@
 pub mod bitset;
 pub mod charts;
 pub mod filter;
+pub mod keymap;
 pub mod lod;
+pub mod navigation;
 pub mod palette;
 pub mod rows;
 pub mod share;
+pub mod suggest;
 pub mod ticks;
 pub mod time_scale;
 pub mod trace_list;

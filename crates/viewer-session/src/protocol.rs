@@ -52,6 +52,9 @@ pub enum Request {
     /// Write the open trace, or part of it, as a file in `format` ("otlp", "jaeger" or
     /// "zipkin"): answered with the file's bytes (see `Outgoing::Export`).
     Export { scope: ShareScope, format: String },
+    /// Attribute keys of the open trace, for search suggestions: answered with
+    /// `Response::Vocabulary`.
+    Vocabulary,
 }
 
 /// Which spans a share link carries.
@@ -117,6 +120,7 @@ pub enum Response {
     Details(Box<DetailsView>),
     Stats(Box<StatsView>),
     ShareLink(Box<ShareLinkView>),
+    Vocabulary(Box<crate::vocabulary::Vocabulary>),
     /// A request could not be answered (bad span index, no trace open, ...).
     Error {
         message: String,

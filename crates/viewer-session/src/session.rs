@@ -533,6 +533,10 @@ impl Session {
             Request::FindSpan { span_id } => Outgoing::Json(self.find_span(&span_id)),
             Request::Filter { query } => Outgoing::Matches(self.filter(&query)),
             Request::Stats => Outgoing::Json(self.stats()),
+            Request::Vocabulary => Outgoing::Json(match self.shown() {
+                Ok((t, _)) => Response::Vocabulary(Box::new(crate::vocabulary::vocabulary(t))),
+                Err(message) => Response::Error { message },
+            }),
             Request::SetSkew { on } => view(self.set_skew(on)),
             Request::OpenLink { data } => Outgoing::Json(self.open_link(&data)),
             Request::ShareLink { scope, collapsed } => {

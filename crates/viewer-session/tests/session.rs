@@ -672,3 +672,24 @@ fn remember_gives_the_content_id_and_gzip_of_the_file_or_the_link_text() {
         .expect("remembers the link");
     assert_eq!(stored, data.as_bytes());
 }
+
+#[test]
+fn vocabulary_lists_the_attribute_keys_of_the_open_trace() {
+    let mut s = loaded(&["smartthings-oauth-authorization.json"]);
+    let v = s.select(0).expect("select");
+    let Outgoing::Json(Response::Vocabulary(voc)) = s.handle(Request::Vocabulary) else {
+        panic!()
+    };
+    assert!(!voc.sampled, "a small trace is read whole");
+    assert_eq!(voc.spans_read as usize, v.len());
+    assert!(voc.keys.windows(2).all(|w| w[0].spans >= w[1].spans));
+    // Every key of every span's details is offered.
+    for span in 0..v.len() as u32 {
+        let Response::Details(d) = s.details(span) else {
+            panic!()
+        };
+        for a in d.attributes.iter().chain(&d.resource) {
+            assert!(voc.keys.iter().any(|k| k.key == a.key), "{} missing", a.key);
+        }
+    }
+}
