@@ -1,6 +1,7 @@
 //! The span detail panel. Every string from the file is rendered as text, never as HTML.
 
 use leptos::prelude::*;
+use viewer_core::detail_text::{key_segments, pretty_json};
 use viewer_core::time_scale::{format_duration, format_duration_signed};
 use viewer_session::protocol::{AttrView, DetailsView, ValueView};
 
@@ -23,24 +24,86 @@ pub fn DetailPanel() -> impl IntoView {
     }
 }
 
-fn copy_to_clipboard(text: String) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(&text);
+/// A button that copies `text` and says whether it worked.
+#[component]
+fn CopyButton(text: String, #[prop(into)] what: String) -> impl IntoView {
+    // None: not tried; Some(true): copied; Some(false): the browser refused.
+    let outcome = RwSignal::new(None::<bool>);
+    let copy = move |_| {
+        let Some(w) = web_sys::window() else { return };
+        let promise = w.navigator().clipboard().write_text(&text);
+        wasm_bindgen_futures::spawn_local(async move {
+            let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            outcome.set(Some(ok));
+        });
+    };
+    view! {
+        <button type="button" class="copy copy-value" data-testid="copy-value" aria-label=format!("Copy {what}") on:click=copy>
+            {move || match outcome.get() {
+                None => "Copy",
+                Some(true) => "Copied",
+                Some(false) => "Copy failed",
+            }}
+        </button>
     }
 }
 
 #[component]
 fn CopyField(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
-    let v = value.clone();
     view! {
         <div class="kv">
             <dt>{label}</dt>
             <dd>
-                <code data-testid=testid>{value}</code>
+                <code data-testid=testid>{value.clone()}</code>
                 " "
-                <button type="button" class="copy" aria-label=format!("Copy {label}") on:click=move |_| copy_to_clipboard(v.clone())>"Copy"</button>
+                <CopyButton text=value what=label/>
             </dd>
         </div>
+    }
+}
+
+/// An attribute key that line-breaks only after its dots.
+#[component]
+fn KeyLabel(key: String) -> impl IntoView {
+    let parts: Vec<String> = key_segments(&key).into_iter().map(str::to_string).collect();
+    parts
+        .into_iter()
+        .map(|p| view! { {p}<wbr/> })
+        .collect_view()
+}
+
+/// The text a value copies as: strings as they are, the rest as JSON would write them.
+fn value_text(v: &ValueView) -> String {
+    match v {
+        ValueView::Null => "null".into(),
+        ValueView::Str(s) => s.clone(),
+        ValueView::Bool(b) => b.to_string(),
+        ValueView::Int(i) => i.to_string(),
+        ValueView::Float(f) => f.to_string(),
+        ValueView::Bytes(h) => h.clone(),
+        ValueView::Array(items) => format!(
+            "[{}]",
+            items.iter().map(value_json).collect::<Vec<_>>().join(", ")
+        ),
+        ValueView::Map(kvs) => format!(
+            "{{{}}}",
+            kvs.iter()
+                .map(|a| format!(
+                    "{}: {}",
+                    serde_json::Value::from(a.key.as_str()),
+                    value_json(&a.value)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A value inside an array or map, written as JSON (strings quoted).
+fn value_json(v: &ValueView) -> String {
+    match v {
+        ValueView::Str(s) | ValueView::Bytes(s) => serde_json::Value::from(s.as_str()).to_string(),
+        other => value_text(other),
     }
 }
 
@@ -136,8 +199,15 @@ fn Attrs(attrs: Vec<AttrView>, testid: &'static str) -> impl IntoView {
     (!attrs.is_empty()).then(|| {
         view! {
             <dl class="attrs" data-testid=testid>
-                {attrs.into_iter().map(|a| view! {
-                    <div class="kv"><dt>{a.key}</dt><dd><Value v=a.value/></dd></div>
+                {attrs.into_iter().map(|a| {
+                    let text = value_text(&a.value);
+                    let what = a.key.clone();
+                    view! {
+                        <div class="kv">
+                            <dt><KeyLabel key=a.key/></dt>
+                            <dd><Value v=a.value/><CopyButton text=text what=what/></dd>
+                        </div>
+                    }
                 }).collect_view()}
             </dl>
         }
@@ -148,7 +218,10 @@ fn Attrs(attrs: Vec<AttrView>, testid: &'static str) -> impl IntoView {
 fn Value(v: ValueView) -> impl IntoView {
     match v {
         ValueView::Null => view! { <span class="v-null">"null"</span> }.into_any(),
-        ValueView::Str(s) => view! { <span class="v-str">{s}</span> }.into_any(),
+        ValueView::Str(s) => match pretty_json(&s) {
+            Some(pretty) => view! { <pre class="v-json" data-testid="json-value">{pretty}</pre> }.into_any(),
+            None => view! { <span class="v-str">{s}</span> }.into_any(),
+        },
         ValueView::Bool(b) => view! { <span class="v-bool">{b.to_string()}</span> }.into_any(),
         ValueView::Int(i) => view! { <span class="v-num">{i.to_string()}</span> }.into_any(),
         ValueView::Float(f) => view! { <span class="v-num">{f.to_string()}</span> }.into_any(),
@@ -158,7 +231,7 @@ fn Value(v: ValueView) -> impl IntoView {
         }
         .into_any(),
         ValueView::Map(kvs) => view! {
-            <dl class="v-map">{kvs.into_iter().map(|a| view! { <div class="kv"><dt>{a.key}</dt><dd><Value v=a.value/></dd></div> }).collect_view()}</dl>
+            <dl class="v-map">{kvs.into_iter().map(|a| view! { <div class="kv"><dt><KeyLabel key=a.key/></dt><dd><Value v=a.value/></dd></div> }).collect_view()}</dl>
         }
         .into_any(),
     }

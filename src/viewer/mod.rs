@@ -27,6 +27,7 @@ pub mod workspace;
 use leptos::html;
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
+use wasm_bindgen::JsCast;
 
 use controller::Controller;
 use state::{use_viewer, AppState, Viewer};
@@ -154,9 +155,47 @@ fn Tabs() -> impl IntoView {
     }
 }
 
+/// A link to a view of someone's own file carries no trace: say so, and offer to open the file.
+#[component]
+fn LinkNeedsFile() -> impl IntoView {
+    let viewer = use_viewer();
+    let wanted = move || {
+        viewer.link.with(|l| {
+            l.as_ref()
+                .filter(|l| {
+                    l.data.is_none() && l.url.is_none() && l.sample.is_none() && l.lib.is_none()
+                })
+                .and_then(|l| l.trace.clone())
+        })
+    };
+    let open_picker = move |_| {
+        let input = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[data-testid=file-input]").ok().flatten());
+        if let Some(input) = input.and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok()) {
+            input.click();
+        }
+    };
+    move || {
+        wanted().map(|trace| {
+            let short = viewer_core::trace_list::short_trace_id(&trace).to_string();
+            view! {
+                <div class="notice card" role="status" data-testid="link-needs-file">
+                    <p>
+                        <strong>"This link shows trace " <code>{short}</code> " of a file on the sender's computer."</strong>
+                        " Links to a file hold the view, not the trace: open the same file and the view comes back."
+                    </p>
+                    <button type="button" class="button" data-testid="link-open-file" on:click=open_picker>"Open the file…"</button>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 fn EmptyState() -> impl IntoView {
     view! {
+        <LinkNeedsFile/>
         <section class="empty-state card" data-testid="empty-state">
             <h2>"Open a trace file"</h2>
             <p>"The viewer reads these formats, detected from the content, also when gzip-compressed:"</p>

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use viewer_core::palette::{colors_by_first_appearance, Rgb, PALETTE};
 use viewer_session::vocabulary::Vocabulary;
+use viewer_session::wire::flag::ERROR;
 
 use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
@@ -41,6 +42,9 @@ pub struct OpenTrace {
     pub tree: TreeRows,
     /// Colour per string id (only service ids matter), handed out in tree order.
     service_colors: Vec<Rgb>,
+    /// Failed spans among the first `i` of the preorder, for `i` in `0..=spans`: a collapsed
+    /// row says how many errors it hides in O(1).
+    errors_before: Vec<u32>,
 }
 
 impl OpenTrace {
@@ -66,11 +70,21 @@ impl OpenTrace {
                 .filter_map(|&span| data.service.get(span as usize).copied()),
             data.strings.len(),
         );
+        let errors_before = errors_before(&tree, &data.flags);
         OpenTrace {
             data,
             tree,
             service_colors,
+            errors_before,
         }
+    }
+
+    /// How many failed spans lie below the span at preorder position `pos` (not counting it).
+    pub fn errors_below(&self, pos: u32) -> u32 {
+        let pos = pos as usize;
+        let len = self.tree.subtree_len().get(pos).copied().unwrap_or(1) as usize;
+        let at = |i: usize| self.errors_before.get(i).copied().unwrap_or(0);
+        at(pos + len).saturating_sub(at(pos + 1))
     }
 
     /// The colour of a span's service.
@@ -137,6 +151,20 @@ impl OpenTrace {
     pub fn extent(&self) -> (u64, u64) {
         (0, self.data.duration_ns.max(1))
     }
+}
+
+/// Running count of failed spans along the preorder (see `OpenTrace::errors_below`).
+fn errors_before(tree: &TreeRows, flags: &[u8]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(tree.order().len() + 1);
+    let mut count = 0u32;
+    out.push(0);
+    for &span in tree.order() {
+        if flags.get(span as usize).is_some_and(|f| f & ERROR != 0) {
+            count += 1;
+        }
+        out.push(count);
+    }
+    out
 }
 
 /// A trace origin that a link can carry.

@@ -12,8 +12,12 @@ use viewer_session::protocol::{StatRow, StatsView};
 use viewer_session::stat_table::{sorted, StatColumn as Col};
 
 use crate::components::theme_toggle::use_theme;
+use crate::viewer::controller::use_controller;
+use crate::viewer::resize::observe_size;
 use crate::viewer::state::use_viewer;
 use site::theme::Theme;
+use viewer_core::filter::equals_term;
+use viewer_core::share::ViewTab;
 
 fn chart_theme(dark: bool) -> ChartTheme {
     let mut t = if dark {
@@ -29,6 +33,7 @@ fn chart_theme(dark: bool) -> ChartTheme {
 fn self_time_svg(
     stats: &StatsView,
     theme: &ChartTheme,
+    width: u32,
     color_of: impl Fn(&str) -> [u8; 3],
 ) -> String {
     let data: Vec<(String, u64, [u8; 3])> = stats
@@ -39,7 +44,7 @@ fn self_time_svg(
     let height = (60 + 22 * data.len().min(20)) as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (640, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         if let Err(e) = self_time_by_service_themed(root, &data, theme) {
             leptos::logging::warn!("self-time chart: {e:?}");
         }
@@ -47,7 +52,7 @@ fn self_time_svg(
     svg
 }
 
-fn histogram_svg(stats: &StatsView, theme: &ChartTheme) -> String {
+fn histogram_svg(stats: &StatsView, theme: &ChartTheme, width: u32) -> String {
     let buckets: Vec<Bucket> = stats
         .histogram
         .iter()
@@ -59,7 +64,7 @@ fn histogram_svg(stats: &StatsView, theme: &ChartTheme) -> String {
         .collect();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 240)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, 260)).into_drawing_area();
         if let Err(e) = duration_histogram_buckets_themed(root, &buckets, theme) {
             leptos::logging::warn!("histogram: {e:?}");
         }
@@ -67,47 +72,98 @@ fn histogram_svg(stats: &StatsView, theme: &ChartTheme) -> String {
     svg
 }
 
+/// Charts are drawn at their box's width (not scaled), so labels stay 12 px on any screen.
+const DEFAULT_CHART_PX: u32 = 640;
+const MIN_CHART_PX: u32 = 280;
+
+fn chart_width(observed: f64) -> u32 {
+    if observed <= 0.0 {
+        DEFAULT_CHART_PX
+    } else {
+        (observed.floor() as u32).max(MIN_CHART_PX)
+    }
+}
+
 #[component]
 pub fn StatsView() -> impl IntoView {
     let viewer = use_viewer();
-    let theme = use_theme();
     move || match viewer.stats.get() {
         None => view! { <p class="muted" data-testid="stats-loading">"Computing statistics…"</p> }
             .into_any(),
-        Some(s) => {
-            // Charts are drawn in the theme's colours: redraw when it changes.
-            let colours = chart_theme(theme.get() == Theme::Dark);
-            let self_svg = viewer.open.with_untracked(|o| {
-                self_time_svg(&s, &colours, |name| {
+        Some(s) => view! {
+            <div class="stats" data-testid="stats">
+                <Charts stats=s.clone()/>
+                <p class="muted">"Click a row to show its spans on the timeline."</p>
+                <h3>"By service"</h3>
+                <StatTable rows=s.services.clone() testid="stats-services"/>
+                <h3>"By operation"</h3>
+                <StatTable rows=s.operations.clone() testid="stats-operations"/>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Charts(stats: std::sync::Arc<StatsView>) -> impl IntoView {
+    let viewer = use_viewer();
+    let theme = use_theme();
+    let self_ref = NodeRef::<leptos::html::Div>::new();
+    let hist_ref = NodeRef::<leptos::html::Div>::new();
+    let self_w = observe_size(self_ref);
+    let hist_w = observe_size(hist_ref);
+    let stats = StoredValue::new(stats);
+    // Charts are drawn in the theme's colours: redraw when it changes, or when resized.
+    let colours = Memo::new(move |_| chart_theme(theme.get() == Theme::Dark));
+    let self_width = Memo::new(move |_| chart_width(self_w.get().0));
+    let hist_width = Memo::new(move |_| chart_width(hist_w.get().0));
+    let self_svg = move || {
+        let (theme, width) = (colours.get(), self_width.get());
+        stats.with_value(|s| {
+            viewer.open.with_untracked(|o| {
+                self_time_svg(s, &theme, width, |name| {
                     o.as_ref().map_or(PALETTE[0], |o| o.service_color(name))
                 })
-            });
-            let hist_svg = histogram_svg(&s, &colours);
-            view! {
-                <div class="stats" data-testid="stats">
-                    <div class="charts">
-                        <figure>
-                            <figcaption>"Self time by service"</figcaption>
-                            <div class="chart" data-testid="chart-self-time" role="img" aria-label="Bar chart of self time per service" inner_html=self_svg></div>
-                        </figure>
-                        <figure>
-                            <figcaption>"Span durations"</figcaption>
-                            <div class="chart" data-testid="chart-histogram" role="img" aria-label="Histogram of span durations" inner_html=hist_svg></div>
-                        </figure>
-                    </div>
-                    <h3>"By service"</h3>
-                    <StatTable rows=s.services.clone() testid="stats-services"/>
-                    <h3>"By operation"</h3>
-                    <StatTable rows=s.operations.clone() testid="stats-operations"/>
-                </div>
-            }
-            .into_any()
-        }
+            })
+        })
+    };
+    let hist_svg = move || {
+        let (theme, width) = (colours.get(), hist_width.get());
+        stats.with_value(|s| histogram_svg(s, &theme, width))
+    };
+    view! {
+        <div class="charts">
+            <figure>
+                <figcaption>"Self time by service"</figcaption>
+                <div class="chart" node_ref=self_ref data-testid="chart-self-time" role="img" aria-label="Bar chart of self time per service" inner_html=self_svg></div>
+            </figure>
+            <figure>
+                <figcaption>"Span durations"</figcaption>
+                <div class="chart" node_ref=hist_ref data-testid="chart-histogram" role="img" aria-label="Histogram of span durations" inner_html=hist_svg></div>
+            </figure>
+        </div>
+    }
+}
+
+/// The filter that shows a statistics row's spans.
+fn row_filter(row: &StatRow) -> String {
+    let service = equals_term("service", &row.service);
+    match &row.operation {
+        Some(op) => format!("{service} {}", equals_term("name", op)),
+        None => service,
     }
 }
 
 #[component]
 fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
+    let controller = use_controller();
+    // A row shows its spans: the timeline, filtered to them.
+    let show_spans = move |query: String| {
+        if let Some(c) = controller {
+            c.filter(query);
+            c.show_tab(ViewTab::Timeline);
+        }
+    };
     let sort = RwSignal::new((Col::SelfTime, true));
     let header = move |label: &'static str, col: Col| {
         let aria = move || {
@@ -147,9 +203,15 @@ fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
                 <tbody>
                     {move || {
                         let (col, desc) = sort.get();
-                        rows.with_value(|r| sorted(r, col, desc)).into_iter().map(|r| view! {
-                            <tr>
-                                <th scope="row">{r.service.clone()}{r.operation.clone().map(|o| view! { <span class="muted">" · " {o}</span> })}</th>
+                        rows.with_value(|r| sorted(r, col, desc)).into_iter().map(|r| {
+                            let query = row_filter(&r);
+                            view! {
+                            <tr class="clickable" data-testid="stat-row" on:click=move |_| show_spans(query.clone())>
+                                <th scope="row">
+                                    <button type="button" class="linklike row-link" title="Show these spans on the timeline">
+                                        {r.service.clone()}{r.operation.clone().map(|o| view! { <span class="muted">" · " {o}</span> })}
+                                    </button>
+                                </th>
                                 <td>{r.count}</td>
                                 <td>{format_duration(r.total_ns)}</td>
                                 <td>{format_duration(r.self_ns)}</td>
@@ -158,7 +220,7 @@ fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
                                 <td>{format_duration(r.max_ns)}</td>
                                 <td class:errors={r.errors > 0}>{r.errors}</td>
                             </tr>
-                        }).collect_view()
+                        }}).collect_view()
                     }}
                 </tbody>
             </table>

@@ -112,6 +112,12 @@ pub fn Timeline() -> impl IntoView {
         let selected = viewer.selected.get();
         let hovered = viewer.hovered.get();
         let critical = viewer.critical.get();
+        let selected_events: Vec<i64> = viewer.details.with(|d| {
+            d.as_ref()
+                .filter(|d| Some(d.span) == selected)
+                .map(|d| d.events.iter().map(|e| e.offset_ns).collect())
+                .unwrap_or_default()
+        });
         let Some(canvas) = bars_ref.get() else { return };
         viewer.open.with(|open| {
             let Some(open) = open else { return };
@@ -134,6 +140,7 @@ pub fn Timeline() -> impl IntoView {
                                 hovered,
                                 critical,
                                 matches: m.as_deref(),
+                                selected_events: &selected_events,
                             };
                             // Build the hidden intervals of collapsed rows in view first...
                             for row in range.clone() {
@@ -298,10 +305,11 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
                 o.name(span).to_string(),
                 o.flags(span),
                 o.color(span),
+                o.errors_below(pos),
             ))
         })
     });
-    let Some((span, depth, has_children, service, name, flags, color)) = info else {
+    let Some((span, depth, has_children, service, name, flags, color, errors_below)) = info else {
         return ().into_any();
     };
     let indent = depth.min(MAX_INDENT_LEVELS) * INDENT_PX;
@@ -355,6 +363,12 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
             <span class="tl-name">{name}</span>
             {(flags & flag::ERROR != 0).then(|| view! { <span class="badge badge-error" title="Error status">"error"</span> })}
             {(flags & flag::ORPHAN != 0).then(|| view! { <span class="badge badge-warn" title="Parent span not in the file">"orphan"</span> })}
+            {move || (collapsed() && errors_below > 0).then(|| view! {
+                <span class="badge badge-error-hidden" data-testid="hidden-errors"
+                    title=format!("{errors_below} failed {} inside this collapsed span", if errors_below == 1 { "span" } else { "spans" })>
+                    {format!("{errors_below} inside")}
+                </span>
+            })}
             {(flags & flag::SKEW_DETECTED != 0).then(|| view! { <span class="badge badge-warn" data-skew="detected"
                 title="Clock skew: this server span starts before or ends after its client, on another host. Turn on “Correct clock skew” to line it up.">"skew"</span> })}
             {(flags & flag::SKEW_ADJUSTED != 0).then(|| view! { <span class="badge badge-warn" data-skew="adjusted" title="Moved by clock-skew correction">"skew fixed"</span> })}
@@ -375,6 +389,8 @@ struct Frame<'a> {
     hovered: Option<u32>,
     critical: bool,
     matches: Option<&'a crate::viewer::state::Matches>,
+    /// Offsets (from its start) of the selected span's events, once its details arrived.
+    selected_events: &'a [i64],
 }
 
 /// A collapsed row's hidden descendants (intervals sorted by start, and their index).
@@ -395,6 +411,7 @@ fn draw_bars<'c>(
         hovered,
         critical,
         matches,
+        selected_events,
     } = *frame;
     let Some((ctx, w, h)) = prepare(canvas) else {
         return 0;
@@ -496,6 +513,7 @@ fn draw_bars<'c>(
             ctx.set_stroke_style_str(&accent);
             ctx.set_line_width(2.0);
             ctx.stroke_rect(x0 - 1.0, y + 4.0, bw + 2.0, ROW_H - 8.0);
+            draw_event_marks(&ctx, &scale, start, selected_events, y, &text);
         }
         // Duration label right of the bar; else left of it; else inside it, in a colour that
         // reads on the service colour; a label is never cut.
@@ -521,6 +539,24 @@ fn draw_bars<'c>(
         }
     }
     bars
+}
+
+/// The selected span's events as small ticks across its bar (a span's log lines and
+/// exceptions, as Jaeger marks them).
+fn draw_event_marks(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    scale: &TimeScale,
+    span_start: u64,
+    offsets: &[i64],
+    y: f64,
+    color: &str,
+) {
+    ctx.set_fill_style_str(color);
+    for &offset in offsets {
+        let at = (span_start as i128 + offset as i128).clamp(0, u64::MAX as i128) as u64;
+        let x = scale.ns_to_px(at).round();
+        ctx.fill_rect(x - 1.0, y + 2.0, 2.0, ROW_H - 4.0);
+    }
 }
 
 #[component]
@@ -555,7 +591,15 @@ fn Ruler() -> impl IntoView {
                 ctx.move_to(x, h * 0.55);
                 ctx.line_to(x, h);
                 ctx.stroke();
-                let _ = ctx.fill_text(&t.label, x + 3.0, h * 0.35);
+                // A label that would run off the right edge goes left of its tick instead.
+                let label_w = ctx.measure_text(&t.label).map_or(0.0, |m| m.width());
+                if x + 3.0 + label_w > w {
+                    ctx.set_text_align("right");
+                    let _ = ctx.fill_text(&t.label, x - 3.0, h * 0.35);
+                    ctx.set_text_align("left");
+                } else {
+                    let _ = ctx.fill_text(&t.label, x + 3.0, h * 0.35);
+                }
             }
             if let Some((a, b)) = drag {
                 ctx.set_fill_style_str("rgba(0, 120, 200, 0.25)");
@@ -722,20 +766,49 @@ fn Minimap() -> impl IntoView {
     }
 }
 
+/// Where the tooltip goes: beside the pointer, on the side with room, so it never leaves the
+/// window.
+fn tooltip_position(x: f64, y: f64) -> String {
+    let (w, h) = web_sys::window()
+        .map(|w| {
+            let size = |v: Result<wasm_bindgen::JsValue, _>| {
+                v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+            };
+            (size(w.inner_width()), size(w.inner_height()))
+        })
+        .unwrap_or((0.0, 0.0));
+    let horizontal = if x > w / 2.0 {
+        format!("right: {}px", (w - x + 14.0).max(0.0))
+    } else {
+        format!("left: {}px", x + 14.0)
+    };
+    let vertical = if y > h / 2.0 {
+        format!("bottom: {}px", (h - y + 14.0).max(0.0))
+    } else {
+        format!("top: {}px", y + 14.0)
+    };
+    format!("{horizontal}; {vertical}")
+}
+
 #[component]
 fn Tooltip(pointer: RwSignal<(f64, f64)>) -> impl IntoView {
     let viewer = use_viewer();
     move || {
         let span = viewer.hovered.get()?;
         let (x, y) = pointer.get();
+        let critical = viewer.critical.get();
         viewer.open.with(|o| {
             let o = o.as_ref()?;
+            let on_path = o.flags(span) & flag::CRITICAL != 0;
             Some(view! {
-                <div class="tooltip" role="tooltip" data-testid="tooltip" style=format!("left: {}px; top: {}px", x + 14.0, y + 14.0)>
+                <div class="tooltip" role="tooltip" data-testid="tooltip" style=tooltip_position(x, y)>
                     <strong>{o.name(span).to_string()}</strong>
                     <div>{o.service(span).to_string()}</div>
                     <div>"Duration " {format_duration(o.dur(span))}</div>
                     <div>"Self time " {format_duration(o.self_time(span))}</div>
+                    {(critical && on_path).then(|| view! {
+                        <div class="tooltip-critical">"On the critical path: its self time adds to the trace's duration"</div>
+                    })}
                 </div>
             })
         })
@@ -781,6 +854,12 @@ fn TimelineToolbar() -> impl IntoView {
                     on:change=move |ev| viewer.critical.set(event_target_checked(&ev))/>
                 " Critical path"
             </label>
+            <Show when=move || viewer.critical.get()>
+                <span class="critical-legend" data-testid="critical-legend">
+                    <span class="critical-swatch" aria-hidden="true"></span>
+                    "the chain of spans the trace waited on (underlined); others are dimmed. Hover a bar for details."
+                </span>
+            </Show>
             <label class="check">
                 <input type="checkbox" data-testid="skew-toggle"
                     prop:checked=move || viewer.skew.get()

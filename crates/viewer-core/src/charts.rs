@@ -148,6 +148,15 @@ fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c[0], c[1], c[2])
 }
 
+/// plotters' SVG backend writes font sizes divided by this.
+const PLOTTERS_FONT_SCALE: f64 = 1.24;
+
+/// Axis titles of the duration histogram.
+pub const HISTOGRAM_X_TITLE: &str = "Span duration (log scale)";
+pub const HISTOGRAM_Y_TITLE: &str = "Spans";
+/// Axis title of the self-time chart.
+pub const SELF_TIME_X_TITLE: &str = "Self time (sum over each service)";
+
 /// Our own text width estimate (plotters cannot measure without fonts, see module docs).
 fn text_width_px(chars: usize, font_px: u32) -> i32 {
     (chars as f64 * font_px as f64 * 0.6).ceil() as i32
@@ -175,7 +184,10 @@ fn draw_text<DB: DrawingBackend>(
     font_px: u32,
 ) -> Result<(), ChartError<DB>> {
     let c = rgb(colour);
-    let style = TextStyle::from(("sans-serif", font_px).into_font())
+    // plotters writes a font's size divided by 1.24 (its points-to-pixels factor) into the
+    // SVG; scale up so the browser draws `font_px` CSS pixels.
+    let size = f64::from(font_px) * PLOTTERS_FONT_SCALE;
+    let style = TextStyle::from(("sans-serif", size).into_font())
         .color(&c)
         .pos(pos);
     area.draw(&Text::new(text.to_string(), at, style))
@@ -274,7 +286,7 @@ pub fn self_time_by_service_themed<DB: DrawingBackend>(
         .margin(margin)
         .margin_right(margin + value_w)
         .y_label_area_size(label_w)
-        .x_label_area_size(0)
+        .x_label_area_size(fp as i32 + 8)
         .build_cartesian_2d(0f64..max_v, 0f64..n)?;
     let base = root.get_base_pixel();
     let to_local = |p: (i32, i32)| (p.0 - base.0, p.1 - base.1);
@@ -296,6 +308,17 @@ pub fn self_time_by_service_themed<DB: DrawingBackend>(
             index: *index,
             rect: (l, t, r, b),
         });
+        if k == 0 {
+            let (x0, bottom) = to_local(chart.backend_coord(&(0.0, 0.0)));
+            draw_text(
+                &root,
+                SELF_TIME_X_TITLE,
+                (x0, bottom + 4),
+                Pos::new(HPos::Left, VPos::Top),
+                theme.text,
+                fp,
+            )?;
+        }
         let mid = (t + b) / 2;
         draw_text(
             &root,
@@ -369,10 +392,12 @@ pub fn duration_histogram_buckets_themed<DB: DrawingBackend>(
     let max_count = hist.iter().map(|b| b.count).max().unwrap_or(1).max(1);
     let nb = hist.len() as f64;
     let y_label_w = text_width_px(max_count.to_string().len().max(1), fp) + 10;
+    // Room below for the tick labels and the axis title, above for the y axis title.
     let chart = ChartBuilder::on(&root)
         .margin(8)
+        .margin_top(8 + fp as i32 + 6)
         .margin_right(8 + text_width_px(4, fp))
-        .x_label_area_size(fp as i32 + 10)
+        .x_label_area_size(2 * fp as i32 + 16)
         .y_label_area_size(y_label_w)
         .build_cartesian_2d(0f64..nb, 0f64..max_count as f64)?;
     let base = root.get_base_pixel();
@@ -437,6 +462,23 @@ pub fn duration_histogram_buckets_themed<DB: DrawingBackend>(
             fp,
         )?;
     }
+    // Axis titles: what the columns count, and what the buckets measure.
+    draw_text(
+        &root,
+        HISTOGRAM_Y_TITLE,
+        (origin.0, y_end.1 - 6),
+        Pos::new(HPos::Left, VPos::Bottom),
+        theme.text,
+        fp,
+    )?;
+    draw_text(
+        &root,
+        HISTOGRAM_X_TITLE,
+        ((origin.0 + x_end.0) / 2, origin.1 + fp as i32 + 10),
+        Pos::new(HPos::Center, VPos::Top),
+        theme.text,
+        fp,
+    )?;
     root.present()?;
     Ok(boxes)
 }
@@ -732,5 +774,28 @@ mod tests {
         assert_eq!(boxes.len(), 2);
         assert_eq!(boxes[0].index, 0);
         assert_eq!(boxes[1].index, 2);
+    }
+
+    #[test]
+    fn both_charts_title_their_axes_in_12_px_text() {
+        let data = vec![("api".to_string(), 5_000_000u64, PALETTE[0])];
+        let (svg, _) = render_self_time(&data, (640, 120));
+        assert!(svg.contains(SELF_TIME_X_TITLE), "{svg}");
+        let mut hist = String::new();
+        {
+            let root = SVGBackend::with_string(&mut hist, (640, 240)).into_drawing_area();
+            duration_histogram(root, &[1_000, 20_000, 3_000_000], 8).expect("draws");
+        }
+        assert!(hist.contains(HISTOGRAM_X_TITLE) && hist.contains(HISTOGRAM_Y_TITLE));
+        for svg in [&svg, &hist] {
+            for size in svg.split("font-size=\"").skip(1) {
+                let px: f64 = size
+                    .split('"')
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.0);
+                assert!(px >= 11.99, "label of {px} px");
+            }
+        }
     }
 }

@@ -52,6 +52,7 @@
 
 pub mod bitset;
 pub mod charts;
+pub mod detail_text;
 pub mod filter;
 pub mod keymap;
 pub mod lod;
