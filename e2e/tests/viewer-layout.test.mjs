@@ -324,3 +324,113 @@ test('the data-quality tab of a trace with 100,000 warnings opens without a long
   assert.ok(worst <= 50, `worst long task ${worst} ms`);
   await page.context().close();
 });
+
+/** A small Jaeger trace with a dotted key, a JSON value, an event and a failed grandchild. */
+function detailFile() {
+  const traceID = 'fedcba9876543210fedcba9876543210';
+  const span = (id, parent, name, extra = {}) => ({
+    traceID, spanID: id, operationName: name,
+    references: parent ? [{ refType: 'CHILD_OF', traceID, spanID: parent }] : [],
+    startTime: 1_700_000_000_000_000, duration: 10_000, processID: 'p1', tags: [], logs: [], ...extra,
+  });
+  const spans = [
+    span('0000000000000001', null, 'root', {
+      tags: [
+        { key: 'rpc.grpc.status_code', type: 'int64', value: 0 },
+        { key: 'request.body', type: 'string', value: '{"user":{"id":7,"roles":["a","b"]}}' },
+      ],
+      logs: [{ timestamp: 1_700_000_000_004_000, fields: [{ key: 'event', type: 'string', value: 'retry' }] }],
+    }),
+    span('0000000000000002', '0000000000000001', 'child'),
+    span('0000000000000003', '0000000000000002', 'failing', { tags: [{ key: 'error', type: 'bool', value: true }] }),
+  ];
+  return JSON.stringify({ data: [{ traceID, spans, processes: { p1: { serviceName: 'svc', tags: [] } } }] });
+}
+
+test('details: keys break at dots, JSON is indented, values copy, events mark the bar; collapsed rows show hidden errors', async () => {
+  const page = await freshPage(browser, { viewport: SIZES.desktop });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pickBuffer('details.json', Buffer.from(detailFile()));
+  await page.getByTestId('span-row').first().click();
+  await page.getByTestId('details-name').waitFor();
+  const key = page.getByTestId('attributes').locator('dt', { hasText: 'status_code' });
+  assert.equal(await key.locator('wbr').count(), 3, 'a break after each dot');
+  const json = await page.getByTestId('json-value').textContent();
+  assert.match(json, /^\{\n {2}"user": \{\n {4}"id": 7,/);
+  const copy = page.getByTestId('attributes').locator('.kv', { hasText: 'request.body' }).getByTestId('copy-value');
+  await copy.click();
+  await copy.filter({ hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), '{"user":{"id":7,"roles":["a","b"]}}');
+  await page.waitForFunction(() => document.querySelector('[data-testid=timeline-canvas]').dataset.eventMarks === '1');
+  // Collapsed, the root says a failed span is inside it.
+  await page.getByTestId('collapse-all').click();
+  const hidden = page.getByTestId('hidden-errors');
+  await hidden.waitFor();
+  assert.equal(await hidden.textContent(), '1 inside');
+  await page.getByTestId('expand-all').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid=hidden-errors]'));
+  await page.context().close();
+});
+
+test('statistics rows show their spans; charts title their axes; the critical path explains itself', async () => {
+  const { page } = await openShop(SIZES.desktop);
+  await page.getByTestId('tab-stats').click();
+  await page.getByTestId('stats').waitFor();
+  assert.match(await page.getByTestId('chart-histogram').innerHTML(), /Span duration \(log scale\)/);
+  await page.getByTestId('stats-services').getByTestId('stat-row').filter({ hasText: 'inventory' }).first().click();
+  await page.getByTestId('timeline').waitFor();
+  assert.equal(await page.getByTestId('search').inputValue(), 'service=inventory');
+  await page.getByTestId('match-count').filter({ hasText: /\d+ match/ }).waitFor();
+  await page.getByTestId('search').press('Escape');
+  await page.getByTestId('critical-toggle').check();
+  await page.getByTestId('critical-legend').waitFor();
+  // The root is on the critical path: hovering its bar says so, and the tooltip stays inside.
+  const canvas = await page.getByTestId('timeline-canvas').boundingBox();
+  const root = await page.getByTestId('span-row').first().boundingBox();
+  await page.mouse.move(canvas.x + canvas.width - 40, root.y + root.height / 2);
+  const tip = page.getByTestId('tooltip');
+  await tip.filter({ hasText: 'critical path' }).waitFor();
+  const box = await tip.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 1440 && box.y >= 0 && box.y + box.height <= 900, JSON.stringify(box));
+  // The ruler's labels all fit.
+  const ruler = page.getByTestId('ruler');
+  const right = Number(await ruler.getAttribute('data-labels-right'));
+  const width = (await ruler.boundingBox()).width;
+  assert.ok(right > 0 && right <= width, `labels reach ${right} of ${width}`);
+  await page.context().close();
+});
+
+test('a link to a view of someone else\'s file says so and offers to open the file', async () => {
+  const page = await freshPage(browser, { viewport: SIZES.desktop });
+  await page.goto(`${BASE_URL}/viewer#trace=4bf92f3577b34da6a3ce929d0e0e4736&span=00f067aa0ba902b7`);
+  const notice = page.getByTestId('link-needs-file');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /4bf92f3/);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByTestId('link-open-file').click(),
+  ]);
+  assert.ok(chooser.isMultiple());
+  await page.context().close();
+});
+
+test('the shortcut help lists every key the viewer answers to', async () => {
+  const { page } = await openShop(SIZES.desktop);
+  await page.keyboard.press('?');
+  const help = page.getByTestId('shortcuts');
+  await help.waitFor();
+  const text = await help.textContent();
+  for (const label of ['PageDown', 'Home', 'End', 'A or [', 'D or ]', '+ or W', 'Esc']) {
+    assert.ok(text.includes(label), `${label} in the help`);
+  }
+  await page.keyboard.press('Escape');
+  // Panning moves the window: the ruler's first label changes.
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  const before = await page.evaluate(() => location.hash);
+  await page.keyboard.press('d');
+  await page.waitForFunction((h) => location.hash !== h, before);
+  await page.context().close();
+});

@@ -10,7 +10,7 @@ use viewer_core::lod::{
     lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
 };
 use viewer_core::palette::text_color_on;
-use viewer_core::rows::{row_range, scroll_to_row};
+use viewer_core::rows::{row_of_span, row_range, scroll_to_row};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
 use viewer_core::time_scale::{format_duration, TimeScale};
 use viewer_session::wire::flag;
@@ -72,6 +72,25 @@ pub fn Timeline() -> impl IntoView {
     let bars_box = observe_size(bars_ref);
     let pointer = RwSignal::new((0.0f64, 0.0f64));
     let theme = use_theme();
+
+    // When the rows' box changes height (a window resize, the details sheet opening on a
+    // phone), the selected row stays in sight.
+    Effect::new(move |_| {
+        viewport_h.track();
+        let Some(span) = viewer.selected.get_untracked() else {
+            return;
+        };
+        let row = viewer.open.with_untracked(|o| {
+            o.as_ref().and_then(|o| {
+                viewer
+                    .rows
+                    .with_untracked(|r| row_of_span(&o.tree, r, span))
+            })
+        });
+        if row.is_some() {
+            viewer.scroll_request.set(row);
+        }
+    });
 
     // Scroll a requested row into view.
     Effect::new(move |_| {
@@ -169,9 +188,11 @@ pub fn Timeline() -> impl IntoView {
                                     None
                                 }
                             };
-                            let bars = draw_bars(&canvas, &frame, range.clone(), &hidden);
-                            // How many bars are on screen: tests wait on it, not on pixels.
-                            let _ = canvas.set_attribute("data-bars", &bars.to_string());
+                            let drawn = draw_bars(&canvas, &frame, range.clone(), &hidden);
+                            // What is on screen: tests wait on these, not on pixels.
+                            let _ = canvas.set_attribute("data-bars", &drawn.bars.to_string());
+                            let _ = canvas
+                                .set_attribute("data-event-marks", &drawn.event_marks.to_string());
                         })
                     })
                 })
@@ -396,12 +417,20 @@ struct Frame<'a> {
 /// A collapsed row's hidden descendants (intervals sorted by start, and their index).
 type Hidden<'a> = Option<(&'a [(u64, u64)], &'a RowIndex)>;
 
+/// What one frame drew.
+#[derive(Default)]
+struct Drawn {
+    bars: usize,
+    /// Event ticks on the selected span's bar.
+    event_marks: usize,
+}
+
 fn draw_bars<'c>(
     canvas: &web_sys::HtmlCanvasElement,
     frame: &Frame,
     range: std::ops::Range<usize>,
     hidden: &dyn Fn(u32) -> Hidden<'c>,
-) -> usize {
+) -> Drawn {
     let Frame {
         open,
         rows,
@@ -414,9 +443,9 @@ fn draw_bars<'c>(
         selected_events,
     } = *frame;
     let Some((ctx, w, h)) = prepare(canvas) else {
-        return 0;
+        return Drawn::default();
     };
-    let mut bars = 0;
+    let mut drawn = Drawn::default();
     let scale = scale_for(open, window, w);
     let text = css_var("--text", "#1a1f24");
     let grid = css_var("--border", "#d0d7de");
@@ -488,7 +517,7 @@ fn draw_bars<'c>(
         }
         ctx.fill_rect(x0, y + 5.0, bw, ROW_H - 10.0);
         ctx.set_global_alpha(1.0);
-        bars += 1;
+        drawn.bars += 1;
         if critical && on_path {
             ctx.set_fill_style_str(&text);
             ctx.fill_rect(x0, y + ROW_H - 7.0, bw, 3.0);
@@ -514,6 +543,7 @@ fn draw_bars<'c>(
             ctx.set_line_width(2.0);
             ctx.stroke_rect(x0 - 1.0, y + 4.0, bw + 2.0, ROW_H - 8.0);
             draw_event_marks(&ctx, &scale, start, selected_events, y, &text);
+            drawn.event_marks = selected_events.len();
         }
         // Duration label right of the bar; else left of it; else inside it, in a colour that
         // reads on the service colour; a label is never cut.
@@ -538,7 +568,7 @@ fn draw_bars<'c>(
             ctx.set_text_align("left");
         }
     }
-    bars
+    drawn
 }
 
 /// The selected span's events as small ticks across its bar (a span's log lines and
@@ -585,6 +615,8 @@ fn Ruler() -> impl IntoView {
             ctx.set_stroke_style_str(&css_var("--border", "#d0d7de"));
             ctx.set_font("11px system-ui, sans-serif");
             ctx.set_text_baseline("middle");
+            // The rightmost pixel any label reaches (tests check none is cut).
+            let mut labels_right = 0.0f64;
             for t in ticks(&scale, DEFAULT_MIN_SPACING_PX) {
                 let x = t.px.round() + 0.5;
                 ctx.begin_path();
@@ -597,10 +629,13 @@ fn Ruler() -> impl IntoView {
                     ctx.set_text_align("right");
                     let _ = ctx.fill_text(&t.label, x - 3.0, h * 0.35);
                     ctx.set_text_align("left");
+                    labels_right = labels_right.max(x - 3.0);
                 } else {
                     let _ = ctx.fill_text(&t.label, x + 3.0, h * 0.35);
+                    labels_right = labels_right.max(x + 3.0 + label_w);
                 }
             }
+            let _ = canvas.set_attribute("data-labels-right", &labels_right.ceil().to_string());
             if let Some((a, b)) = drag {
                 ctx.set_fill_style_str("rgba(0, 120, 200, 0.25)");
                 ctx.fill_rect(a.min(b), 0.0, (a - b).abs(), h);
