@@ -434,3 +434,31 @@ test('the shortcut help lists every key the viewer answers to', async () => {
   await page.waitForFunction((h) => location.hash !== h, before);
   await page.context().close();
 });
+
+test('phone: statistics tables scroll in their own box with the name column fixed', async () => {
+  const { page } = await openShop(SIZES.phone);
+  await page.getByTestId('tab-stats').click();
+  const table = page.getByTestId('stats-operations');
+  await table.waitFor();
+  const wrap = table.locator('xpath=..');
+  const pageWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(pageWidth <= 391, `the page itself does not scroll sideways (${pageWidth})`);
+  const before = await table.locator('tbody tr').first().locator('th').boundingBox();
+  await wrap.evaluate((el) => { el.scrollLeft = 200; });
+  assert.ok(await wrap.evaluate((el) => el.scrollLeft) > 0, 'the table scrolls');
+  const after = await table.locator('tbody tr').first().locator('th').boundingBox();
+  assert.equal(Math.round(after.x), Math.round(before.x), 'the name column stays');
+  await page.context().close();
+});
+
+test('the footer lines up with the main column', async () => {
+  const page = await freshPage(browser, { viewport: SIZES.desktop });
+  await page.goto(`${BASE_URL}/`);
+  await page.waitForSelector('main#main h1');
+  const [mainText, footerText] = await page.evaluate(() => [
+    document.querySelector('main#main h1').getBoundingClientRect().left,
+    document.querySelector('.site-footer p').getBoundingClientRect().left,
+  ]);
+  assert.ok(Math.abs(mainText - footerText) <= 1, `main at ${mainText}, footer at ${footerText}`);
+  await page.context().close();
+});
