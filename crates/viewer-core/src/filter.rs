@@ -223,8 +223,11 @@ impl std::error::Error for FilterError {}
 const UNIT_HINT: &str = "use ns, us, ms, s, m, h";
 const OR_HINT: Option<&str> = Some("write a b OR c");
 const STATUS_HINT: &str = "use error, ok, unset";
+/// Statuses the filter knows (`status=`).
+pub const STATUSES: [&str; 3] = ["error", "ok", "unset"];
 const KIND_HINT: &str = "use server, client, producer, consumer, internal, unspecified";
-const KINDS: [&str; 6] = [
+/// Span kinds the filter knows (`kind=`).
+pub const KINDS: [&str; 6] = [
     "server",
     "client",
     "producer",

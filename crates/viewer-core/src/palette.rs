@@ -62,17 +62,19 @@ pub fn colors_by_first_appearance(
     out.into_iter().map(|c| c.unwrap_or(PALETTE[0])).collect()
 }
 
+/// An sRGB channel in linear light (0..=1).
+fn linear(v: u8) -> f64 {
+    let v = v as f64 / 255.0;
+    if v <= 0.04045 {
+        v / 12.92
+    } else {
+        ((v + 0.055) / 1.055).powf(2.4)
+    }
+}
+
 /// WCAG relative luminance of an sRGB colour.
 pub fn relative_luminance(c: Rgb) -> f64 {
-    let lin = |v: u8| {
-        let v = v as f64 / 255.0;
-        if v <= 0.04045 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2])
 }
 
 /// WCAG contrast ratio (1..=21).
@@ -140,15 +142,7 @@ mod tests {
 
     /// CIELAB (D65) of an sRGB colour.
     fn lab(c: Rgb) -> [f64; 3] {
-        let lin = |v: u8| {
-            let v = v as f64 / 255.0;
-            if v <= 0.04045 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        let (r, g, b) = (lin(c[0]), lin(c[1]), lin(c[2]));
+        let (r, g, b) = (linear(c[0]), linear(c[1]), linear(c[2]));
         let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
         let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
         let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
@@ -238,14 +232,6 @@ mod tests {
     /// A colour as seen with full deuteranopia or protanopia (Machado, Oliveira and Fernandes
     /// 2009, severity 1.0), applied in linear RGB.
     fn simulate(c: Rgb, m: [[f64; 3]; 3]) -> Rgb {
-        let lin = |v: u8| {
-            let v = v as f64 / 255.0;
-            if v <= 0.04045 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
         let encode = |x: f64| {
             let x = x.clamp(0.0, 1.0);
             let v = if x <= 0.003_130_8 {
@@ -255,7 +241,7 @@ mod tests {
             };
             (v * 255.0).round() as u8
         };
-        let l = [lin(c[0]), lin(c[1]), lin(c[2])];
+        let l = [linear(c[0]), linear(c[1]), linear(c[2])];
         let row = |r: [f64; 3]| encode(r[0] * l[0] + r[1] * l[1] + r[2] * l[2]);
         [row(m[0]), row(m[1]), row(m[2])]
     }

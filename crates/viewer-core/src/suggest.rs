@@ -3,7 +3,7 @@
 //! service; after `service=` or `name~` come the trace's services or operation names; after
 //! `status=` and `kind=` their values. Accepting one rewrites only that word.
 
-use crate::filter::term_with_op;
+use crate::filter::{term_with_op, KINDS, STATUSES};
 
 /// What the open trace offers to complete with.
 #[derive(Debug, Clone, Copy, Default)]
@@ -34,15 +34,6 @@ const FIELDS: [&str; 6] = [
     "status=error",
     "kind=server",
     "kind=client",
-];
-const STATUSES: [&str; 3] = ["error", "ok", "unset"];
-const KINDS: [&str; 6] = [
-    "server",
-    "client",
-    "producer",
-    "consumer",
-    "internal",
-    "unspecified",
 ];
 
 /// At most `limit` suggestions for the word ending at `caret` (a character index).
