@@ -5,6 +5,7 @@
 mod bench;
 mod check;
 mod dist;
+mod fuzz;
 mod run;
 mod serve;
 mod setup;
@@ -22,7 +23,9 @@ commands:
                build (release), e2e (end-to-end tests in Chromium)
   dist         release build into dist/ with one HTML file per route
   pages DIR    write the per-route HTML files into an already built DIR
-  bench [--quick]  parser bench (native + wasm), then viewer load bench in Chromium (figures only)";
+  bench [--quick]  parser bench (native + wasm), then viewer load bench in Chromium (figures only)
+  fuzz [SECONDS] [TARGET...]  coverage-guided fuzzing (cargo-fuzz, nightly) of the importers,
+               gzip, share links and the filter language; SECONDS per target (default 60)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("serve") => serve::serve_site(),
         Some("test") => check::test_all(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("dist") => {
             setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
         }

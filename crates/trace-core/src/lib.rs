@@ -16,6 +16,6 @@ pub mod time;
 pub mod tree;
 
 pub use critical_path::{critical_path, on_critical_path, CriticalSegment};
-pub use import::{import, import_owned, ErrorKind, Format, Import, ImportError};
+pub use import::{import, import_as, import_owned, ErrorKind, Format, Import, ImportError};
 pub use model::*;
 pub use tree::{self_time, Tree};

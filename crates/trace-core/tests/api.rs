@@ -1,8 +1,8 @@
 //! The public API the UI relies on: thread-safety, ownership variants, typed details.
 
 use trace_core::{
-    import, import_owned, stats::Stats, Import, KeyValue, LinkKind, SpanKind, StatusCode, Trace,
-    Tree, Value,
+    import, import_as, import_owned, stats::Stats, Format, Import, KeyValue, LinkKind, SpanKind,
+    StatusCode, Trace, Tree, Value,
 };
 
 fn fixture(p: &str) -> Vec<u8> {
@@ -183,4 +183,17 @@ fn find_span_and_span_warnings() {
     let orphan = by_name("c");
     assert!(!t.span_details(orphan).warnings.is_empty());
     assert!(t.span_details(by_name("a")).warnings.is_empty());
+}
+
+#[test]
+fn import_as_reads_the_named_format_and_no_other() {
+    let bytes = fixture("jaeger/ok/02_graph-testTrace.json");
+    let detected = import(&bytes, None).expect("detected");
+    let named = import_as(bytes.clone(), Format::Jaeger).expect("as Jaeger");
+    assert_eq!(named.format, Format::Jaeger);
+    assert_eq!(named.traces.len(), detected.traces.len());
+    assert_eq!(named.traces[0].len(), detected.traces[0].len());
+    // Read as OTLP, the same file has no resourceSpans: no spans, not a panic or a guess.
+    let as_otlp = import_as(bytes, Format::Otlp).map(|i| i.traces.len());
+    assert!(matches!(as_otlp, Ok(0) | Err(_)), "{as_otlp:?}");
 }

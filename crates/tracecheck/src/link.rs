@@ -1,7 +1,8 @@
 //! `link` command: how big the viewer's self-contained share links get. For every trace of each
 //! file: span count, length of its whole-trace link (`trace_core::packed`), encode and decode
 //! times, and how much smaller the links are than the file. With `--largest`: the most spans of
-//! a generated trace whose link fits 100,000 and 1,000,000 characters.
+//! a generated trace whose link fits 100,000 and 1,000,000 characters. With `--print`: only the
+//! link text of each trace, one per line, for `…/viewer#data=<text>` (and the fuzz seeds).
 
 use crate::gen;
 use std::process::ExitCode;
@@ -10,8 +11,7 @@ use trace_core::packed::{self, EncodeError, Packed};
 use trace_core::scope::Scope;
 use trace_core::Trace;
 
-const USAGE: &str =
-    "usage: tracecheck link FILE... [--limit N]\n       tracecheck link --largest [--limit N]";
+const USAGE: &str = "usage: tracecheck link FILE... [--limit N] [--print]\n       tracecheck link --largest [--limit N]";
 
 /// The longest link the viewer makes when sharing (`viewer_core::share::MAX_TRACE_DATA_CHARS`).
 const VIEWER_LIMIT: usize = 1_000_000;
@@ -25,6 +25,8 @@ struct Args {
     files: Vec<String>,
     limit: Option<usize>,
     largest: bool,
+    /// Print the links themselves instead of their figures.
+    print: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -32,6 +34,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         files: Vec::new(),
         limit: None,
         largest: false,
+        print: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -47,6 +50,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         }
         match arg.as_str() {
             "--largest" => a.largest = true,
+            "--print" => a.print = true,
             _ if arg.starts_with('-') && arg.len() > 1 => {
                 return Err(format!("unknown option {arg}"))
             }
@@ -54,6 +58,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         }
     }
     match (a.largest, a.files.is_empty()) {
+        (true, _) if a.print => Err("--print needs FILEs, not --largest".into()),
         (true, false) => Err("--largest takes no FILE".into()),
         (false, true) => Err("no FILE given".into()),
         _ => Ok(a),
@@ -75,7 +80,12 @@ pub fn run(args: &[String]) -> ExitCode {
     let limit = a.limit.unwrap_or(VIEWER_LIMIT);
     let mut failed = false;
     for f in &a.files {
-        if let Err(e) = file(f, limit) {
+        let done = if a.print {
+            print_links(f, limit)
+        } else {
+            file(f, limit)
+        };
+        if let Err(e) = done {
             eprintln!("{f}: error: {e}");
             failed = true;
         }
@@ -85,6 +95,24 @@ pub fn run(args: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Prints the whole-trace link text of every trace of `path` that has one within `limit`.
+fn print_links(path: &str, limit: usize) -> Result<(), String> {
+    let imp = crate::summary::read(path)?;
+    for t in &imp.traces {
+        match packed::encode(t, &Scope::Whole, limit) {
+            Ok(p) => println!("{}", p.text),
+            Err(EncodeError::Empty) => {}
+            Err(EncodeError::TooBig { .. }) => {
+                eprintln!(
+                    "{path}: trace {}: link over {limit} characters",
+                    t.trace_id()
+                )
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Best time of a few runs (one for slow ones), in milliseconds, with the last result.
@@ -412,6 +440,8 @@ mod tests {
         assert!(parse_args(&args(&["a.json", "--limit", "0"])).is_err());
         assert!(parse_args(&args(&["a.json", "--limit"])).is_err());
         assert!(parse_args(&args(&["a.json", "--frobnicate"])).is_err());
+        assert!(parse_args(&args(&["a.json", "--print"])).unwrap().print);
+        assert!(parse_args(&args(&["--largest", "--print"])).is_err());
     }
 
     #[test]

@@ -197,6 +197,18 @@ fn link_gives_span_count_and_link_length_per_trace() {
 }
 
 #[test]
+fn link_print_gives_the_link_text_that_decodes_to_the_trace() {
+    let f = fixture("zipkin/ok/07_skew.json");
+    let (code, out, err) = run(&["link", "--print", &f]);
+    assert_eq!(code, 0, "{err}");
+    let text = out.trim();
+    assert_eq!(text.lines().count(), 1, "{out}");
+    let t = trace_core::packed::decode(text).expect("decodes");
+    assert_eq!(t.len(), 4);
+    assert_eq!(t.trace_id(), "1e223ff1f80f1c69");
+}
+
+#[test]
 fn a_reader_that_stops_early_ends_the_output_quietly() {
     use std::io::Read;
     use std::process::Stdio;

@@ -269,6 +269,20 @@ fn blank_byte_order_mark(bytes: &mut [u8]) {
 /// Reads a trace file, keeping `bytes` (or their decompressed form) as the buffer that every
 /// returned `Trace` shares through an `Arc` for lazy `span_details`.
 pub fn import_owned(bytes: Vec<u8>, name_hint: Option<&str>) -> Result<Import, ImportError> {
+    read(bytes, |text| detect::detect(text, name_hint))
+}
+
+/// Reads a trace file as `format`, whatever its content looks like (for callers that know, and
+/// for fuzzing one importer at a time).
+pub fn import_as(bytes: Vec<u8>, format: Format) -> Result<Import, ImportError> {
+    read(bytes, |_| Ok(format))
+}
+
+/// Decompresses, checks the text, picks the format with `choose` and parses.
+fn read(
+    bytes: Vec<u8>,
+    choose: impl FnOnce(&str) -> Result<Format, ImportError>,
+) -> Result<Import, ImportError> {
     let mut bytes = if gzip::is_gzip(&bytes) {
         gzip::decompress(&bytes)?
     } else {
@@ -295,7 +309,7 @@ pub fn import_owned(bytes: Vec<u8>, name_hint: Option<&str>) -> Result<Import, I
             ))
         }
     };
-    let format = detect::detect(text, name_hint)?;
+    let format = choose(text)?;
     let mut b = ImportBuilder::new(text);
     match format {
         Format::Jaeger => jaeger::parse(text, &mut b)?,
