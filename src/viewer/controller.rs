@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
+use viewer_core::trace_list::SortKey;
 use viewer_session::library::{LibraryEntry, SourceKind};
-use viewer_session::protocol::{FileSummary, Request, Response, ShareScope, TraceSummary};
+use viewer_session::protocol::{FileSummary, Request, Response, ShareScope};
 
 use crate::viewer::library;
 use crate::viewer::state::{AppState, LinkedOrigin, Matches, Viewer};
@@ -139,6 +140,25 @@ impl Controller {
         self.with_client(|c| c.send(Request::SelectTrace { trace }));
     }
 
+    /// Shows the loaded trace with this id; the worker says so when no loaded trace has it.
+    pub fn select_trace_by_id(&self, trace_id: String) {
+        self.viewer.state.set(AppState::Loading);
+        self.viewer.skew.set(false);
+        self.with_client(|c| c.send(Request::SelectTraceById { trace_id }));
+    }
+
+    /// Asks for rows of the trace list in an order (answered with a `TracePage`).
+    pub fn trace_page(&self, sort: SortKey, descending: bool, offset: u32, limit: u32) {
+        self.with_client(|c| {
+            c.send(Request::TracePage {
+                sort: sort.as_str().to_string(),
+                descending,
+                offset,
+                limit,
+            })
+        });
+    }
+
     pub fn select_span(&self, span: Option<u32>) {
         self.viewer.selected.set(span);
         match span {
@@ -198,7 +218,7 @@ impl Controller {
 
 impl Controller {
     /// Asks the worker for each file of a successful load in the library's stored form.
-    fn remember(&self, files: &[FileSummary], traces: &[TraceSummary]) {
+    fn remember(&self, files: &[FileSummary]) {
         let Some(kind) = self.loading_kind.get_value() else {
             return;
         };
@@ -209,7 +229,7 @@ impl Controller {
             Some(LinkedOrigin::Url(u)) => Some(u),
             _ => None,
         };
-        let pending = library::pending_entries(kind, url, files, traces);
+        let pending = library::pending_entries(kind, url, files);
         let wanted: Vec<u32> = pending.keys().copied().collect();
         self.pending.set_value(pending);
         for file in wanted {
@@ -223,36 +243,33 @@ impl Controller {
             WorkerEvent::Response(Response::Progress { phase, done, total }) => {
                 viewer.progress.set(Some((phase, done, total)));
             }
-            WorkerEvent::Response(Response::Loaded { files, traces }) => {
+            WorkerEvent::Response(Response::Loaded { files, list }) => {
                 viewer.error.set(None);
                 viewer.progress.set(None);
-                let single = traces.len() == 1;
-                // A shared link names its trace; otherwise a lone trace opens by itself.
-                let linked = viewer.link.with_untracked(|l| {
-                    l.as_ref().and_then(|l| l.trace.clone()).and_then(|id| {
-                        traces
-                            .iter()
-                            .find(|t| t.trace_id.eq_ignore_ascii_case(&id))
-                            .map(|t| t.index)
-                    })
-                });
+                let count = list.total;
+                // A shared link names its trace (the worker finds it); otherwise a lone trace
+                // opens by itself.
+                let linked = viewer
+                    .link
+                    .with_untracked(|l| l.as_ref().and_then(|l| l.trace.clone()));
                 viewer.origin.set(self.loading_origin.get_value());
                 viewer.library_id.set(None);
-                self.remember(&files, &traces);
+                self.remember(&files);
                 viewer.files.set(files);
-                viewer.traces.set(traces);
+                viewer.trace_count.set(count);
+                viewer.trace_page.set(Some(Arc::new(list)));
                 viewer.open.set(None);
                 viewer.rows.set(Arc::new(Vec::new()));
                 viewer.details.set(None);
                 viewer.selected.set(None);
-                if let Some(index) = linked {
-                    self.select_trace(index);
-                } else if single {
-                    // One trace: open it straight away; the state stays "loading" until it arrives.
-                    self.select_trace(0);
-                } else {
-                    viewer.state.set(AppState::Idle);
+                match linked {
+                    Some(id) if count > 1 => self.select_trace_by_id(id),
+                    _ if count == 1 => self.select_trace(0),
+                    _ => viewer.state.set(AppState::Idle),
                 }
+            }
+            WorkerEvent::Response(Response::TracePage(page)) => {
+                viewer.trace_page.set(Some(Arc::new(*page)));
             }
             WorkerEvent::Response(Response::Failed { message }) => {
                 viewer.progress.set(None);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use viewer_session::library::{
     evictions, newest_first, usage, LibraryEntry, LibrarySettings, SourceKind, LIMIT_CHOICES,
 };
-use viewer_session::protocol::{FileSummary, TraceSummary};
+use viewer_session::protocol::FileSummary;
 
 use crate::library_db;
 use crate::viewer::controller::{use_controller, Controller};
@@ -46,25 +46,19 @@ pub fn refresh(viewer: Viewer) {
 }
 
 /// The entries a successful load will store, one per file, still without id and bytes.
-pub fn pending_entries(
-    kind: SourceKind,
-    url: Option<String>,
-    files: &[FileSummary],
-    traces: &[TraceSummary],
-) -> Pending {
+pub fn pending_entries(kind: SourceKind, url: Option<String>, files: &[FileSummary]) -> Pending {
     files
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let of_file = || traces.iter().filter(|t| t.file == k as u32);
             let entry = LibraryEntry {
                 id: String::new(),
                 name: f.name.clone(),
                 format_label: f.format_label.clone(),
                 bytes: f.bytes,
                 stored_bytes: 0,
-                spans: of_file().map(|t| u64::from(t.spans)).sum(),
-                traces: of_file().count() as u32,
+                spans: f.spans,
+                traces: f.traces,
                 kind,
                 url: url.clone(),
                 opened_ms: now_ms(),

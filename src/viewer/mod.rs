@@ -45,7 +45,7 @@ pub fn TraceViewer() -> impl IntoView {
     url_state::follow_hash_changes(viewer, controller);
 
     let has_trace = move || viewer.open.with(Option::is_some);
-    let many = move || viewer.traces.with(|t| t.len() > 1);
+    let many = move || viewer.trace_count.get() > 1;
     // With a trace open the viewer is an application: it fills the window below the site
     // header, and only the rows (or the open tab's panel) scroll.
     view! {
@@ -102,7 +102,7 @@ pub fn TraceViewer() -> impl IntoView {
 #[component]
 fn ViewerActions() -> impl IntoView {
     let viewer = use_viewer();
-    let many = move || viewer.traces.with(|t| t.len() > 1);
+    let many = move || viewer.trace_count.get() > 1;
     let file_names = move || {
         viewer.files.with(|f| {
             f.iter()

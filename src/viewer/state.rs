@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use viewer_core::palette::{colors_by_first_appearance, Rgb, PALETTE};
+use viewer_session::trace_pages::TracePage;
 use viewer_session::vocabulary::Vocabulary;
 use viewer_session::wire::flag::ERROR;
 
@@ -12,7 +13,7 @@ use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows
 use viewer_core::share::{ViewState, ViewTab};
 use viewer_session::library::{LibraryEntry, LibrarySettings};
 use viewer_session::protocol::{
-    DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView, TraceSummary,
+    DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView,
 };
 use viewer_session::share_link::ShareChoice;
 use viewer_session::wire::{MatchData, ViewData};
@@ -183,7 +184,10 @@ pub struct Viewer {
     /// The last load's error, shown next to the drop target.
     pub error: RwSignal<Option<String>>,
     pub files: RwSignal<Vec<FileSummary>>,
-    pub traces: RwSignal<Vec<TraceSummary>>,
+    /// How many traces the loaded files hold (the list itself stays in the worker).
+    pub trace_count: RwSignal<u32>,
+    /// The trace list's rows last received: one page of the list in one order.
+    pub trace_page: RwSignal<Option<Arc<TracePage>>>,
     pub open: RwSignal<Option<Arc<OpenTrace>>>,
     pub collapsed: RwSignal<Collapsed>,
     /// Visible rows: positions in the tree's preorder.
@@ -260,7 +264,8 @@ impl Viewer {
             progress: RwSignal::new(None),
             error: RwSignal::new(None),
             files: RwSignal::new(Vec::new()),
-            traces: RwSignal::new(Vec::new()),
+            trace_count: RwSignal::new(0),
+            trace_page: RwSignal::new(None),
             open: RwSignal::new(None),
             collapsed: RwSignal::new(Collapsed::new(0)),
             rows: RwSignal::new(Arc::new(Vec::new())),

@@ -65,13 +65,12 @@ fn follow(viewer: Viewer, controller: Controller) {
     let sample = viewer.sample.get_untracked();
     let origin = viewer.origin.get_untracked();
     let lib = viewer.library_id.get_untracked();
-    let traces = viewer.traces.get_untracked();
-    let trace_ids: Vec<&str> = traces.iter().map(|t| t.trace_id.as_str()).collect();
-    let open_index = viewer
+    let trace_count = viewer.trace_count.get_untracked() as usize;
+    let open_id = viewer
         .open
-        .with_untracked(|o| o.as_ref().map(|o| o.data.trace));
+        .with_untracked(|o| o.as_ref().map(|o| o.data.trace_id.clone()));
     let now = OpenSource {
-        loaded: !traces.is_empty(),
+        loaded: trace_count > 0,
         sample: sample.as_deref(),
         data: match &origin {
             Some(LinkedOrigin::Data(d)) => Some(d.as_str()),
@@ -82,17 +81,15 @@ fn follow(viewer: Viewer, controller: Controller) {
             _ => None,
         },
         lib: lib.as_deref(),
-        trace_ids: &trace_ids,
-        open_trace: traces.iter().position(|t| Some(t.index) == open_index),
+        trace_count,
+        open_trace: open_id.as_deref(),
     };
     match navigate(&link, &now) {
         Navigation::OpenSource => restore(viewer, controller),
         Navigation::ShowList => viewer.close_trace(),
-        Navigation::ShowTrace(i) => {
+        Navigation::ShowTrace(id) => {
             viewer.link.set(Some(link));
-            if let Some(t) = traces.get(i) {
-                controller.select_trace(t.index);
-            }
+            controller.select_trace_by_id(id);
         }
         Navigation::ApplyView => {
             viewer.link.set(Some(link));

@@ -1,7 +1,8 @@
 //! What a change of the address's fragment means for the open viewer (Back, Forward, or a link
 //! pasted into the address bar): open another source, show the trace list, show a trace of the
 //! files already open, or only re-apply the view. Choosing a trace from a list pushes a
-//! history entry; this is how Back comes back to the list instead of leaving the viewer.
+//! history entry; this is how Back comes back to the list instead of leaving the viewer. A trace
+//! the loaded files do not hold is the worker's to say (it holds the list).
 
 use crate::share::ViewState;
 
@@ -14,10 +15,10 @@ pub struct OpenSource<'a> {
     pub data: Option<&'a str>,
     pub url: Option<&'a str>,
     pub lib: Option<&'a str>,
-    /// Trace ids of the loaded traces, in list order.
-    pub trace_ids: &'a [&'a str],
-    /// List index of the open trace, if one is open.
-    pub open_trace: Option<usize>,
+    /// How many traces the loaded files hold.
+    pub trace_count: usize,
+    /// Id of the open trace, if one is open.
+    pub open_trace: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +27,8 @@ pub enum Navigation {
     OpenSource,
     /// Back to the list of the loaded file's traces.
     ShowList,
-    /// Show trace `index` of the loaded list, then apply the rest of the link.
-    ShowTrace(usize),
+    /// Show the loaded trace with this id (the worker finds it), then apply the rest of the link.
+    ShowTrace(String),
     /// The open trace stays: apply the rest of the link to it.
     ApplyView,
 }
@@ -43,21 +44,15 @@ pub fn navigate(link: &ViewState, now: &OpenSource) -> Navigation {
     }
     let Some(want) = &link.trace else {
         // A list of one trace has nothing to go back to.
-        return if now.trace_ids.len() > 1 {
+        return if now.trace_count > 1 {
             Navigation::ShowList
         } else {
             Navigation::ApplyView
         };
     };
-    match now
-        .trace_ids
-        .iter()
-        .position(|id| id.eq_ignore_ascii_case(want))
-    {
-        Some(i) if Some(i) == now.open_trace => Navigation::ApplyView,
-        Some(i) => Navigation::ShowTrace(i),
-        // A trace the loaded files do not hold: the link is for another file.
-        None => Navigation::OpenSource,
+    match now.open_trace {
+        Some(open) if open.eq_ignore_ascii_case(want) => Navigation::ApplyView,
+        _ => Navigation::ShowTrace(want.clone()),
     }
 }
 
@@ -78,12 +73,10 @@ mod tests {
         }
     }
 
-    const IDS: [&str; 3] = ["aa", "bb", "cc"];
-
-    fn file_with_three(open: Option<usize>) -> OpenSource<'static> {
+    fn file_with_three(open: Option<&'static str>) -> OpenSource<'static> {
         OpenSource {
             loaded: true,
-            trace_ids: &IDS,
+            trace_count: 3,
             open_trace: open,
             ..OpenSource::default()
         }
@@ -92,7 +85,7 @@ mod tests {
     #[test]
     fn back_from_a_trace_shows_the_list() {
         assert_eq!(
-            navigate(&link(None), &file_with_three(Some(1))),
+            navigate(&link(None), &file_with_three(Some("bb"))),
             Navigation::ShowList
         );
     }
@@ -101,24 +94,20 @@ mod tests {
     fn forward_to_a_trace_of_the_file_shows_it() {
         assert_eq!(
             navigate(&link(Some("CC")), &file_with_three(None)),
-            Navigation::ShowTrace(2)
+            Navigation::ShowTrace("CC".into())
         );
         assert_eq!(
-            navigate(&link(Some("bb")), &file_with_three(Some(1))),
+            navigate(&link(Some("BB")), &file_with_three(Some("bb"))),
             Navigation::ApplyView
         );
     }
 
     #[test]
-    fn links_to_other_sources_or_traces_open_them() {
+    fn links_to_other_sources_open_them() {
         let mut sample = link(Some("aa"));
         sample.sample = Some("other.json".into());
         assert_eq!(
-            navigate(&sample, &file_with_three(Some(0))),
-            Navigation::OpenSource
-        );
-        assert_eq!(
-            navigate(&link(Some("zz")), &file_with_three(Some(0))),
+            navigate(&sample, &file_with_three(Some("aa"))),
             Navigation::OpenSource
         );
         assert_eq!(
@@ -128,7 +117,7 @@ mod tests {
         // The same sample again is not a reload.
         let now = OpenSource {
             sample: Some("other.json"),
-            ..file_with_three(Some(0))
+            ..file_with_three(Some("aa"))
         };
         assert_eq!(navigate(&sample, &now), Navigation::ApplyView);
     }
@@ -137,8 +126,8 @@ mod tests {
     fn a_single_trace_has_no_list_to_go_back_to() {
         let one = OpenSource {
             loaded: true,
-            trace_ids: &["aa"],
-            open_trace: Some(0),
+            trace_count: 1,
+            open_trace: Some("aa"),
             ..OpenSource::default()
         };
         assert_eq!(navigate(&link(None), &one), Navigation::ApplyView);

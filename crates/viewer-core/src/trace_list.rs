@@ -14,6 +14,31 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Start,
+        SortKey::Root,
+        SortKey::Spans,
+        SortKey::Duration,
+        SortKey::Errors,
+        SortKey::Services,
+    ];
+
+    /// A stable name, for messages between the page and the worker.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Start => "start",
+            SortKey::Root => "root",
+            SortKey::Spans => "spans",
+            SortKey::Duration => "duration",
+            SortKey::Errors => "errors",
+            SortKey::Services => "services",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// Names and start times sort ascending first; counts and durations largest first.
     pub fn descending_by_default(self) -> bool {
         !matches!(self, SortKey::Root | SortKey::Start)
@@ -142,6 +167,14 @@ mod tests {
         assert!(!SortKey::Root.descending_by_default());
         // Equal span counts keep file order.
         assert_eq!(sorted_order(&rows, SortKey::Spans, false), [0, 2, 1]);
+    }
+
+    #[test]
+    fn sort_keys_round_trip_their_names() {
+        for k in SortKey::ALL {
+            assert_eq!(SortKey::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(SortKey::parse("nope"), None);
     }
 
     #[test]

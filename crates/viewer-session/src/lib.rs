@@ -9,6 +9,7 @@ pub mod remote;
 pub mod session;
 pub mod share_link;
 pub mod stat_table;
+pub mod trace_pages;
 pub mod vocabulary;
 pub mod warning_groups;
 pub mod wire;

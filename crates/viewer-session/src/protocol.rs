@@ -19,6 +19,17 @@ pub enum Request {
     OpenSample { name: String },
     /// Show one trace of the trace list: answered with `Response::View` (binary).
     SelectTrace { trace: u32 },
+    /// Show the trace with this id (a link names traces by id): answered like `SelectTrace`,
+    /// or with `Response::Error` when no loaded trace has it.
+    SelectTraceById { trace_id: String },
+    /// Rows of the trace list in an order: answered with `Response::TracePage`. `sort` is a
+    /// `viewer_core::trace_list::SortKey` name; at most `trace_pages::PAGE_ROWS` rows come back.
+    TracePage {
+        sort: String,
+        descending: bool,
+        offset: u32,
+        limit: u32,
+    },
     /// Decode one span of the open trace: answered with `Response::Details`.
     Details { span: u32 },
     /// Find a span of the open trace by its id (a shared link names spans by id): answered
@@ -107,10 +118,11 @@ pub enum Response {
         done: u64,
         total: u64,
     },
-    /// The import worked: the files read and the traces found, in order of first appearance.
+    /// The import worked: the files read, and the first page of the trace list (sorted by
+    /// start) with the number of traces. More rows come with `Request::TracePage`.
     Loaded {
         files: Vec<FileSummary>,
-        traces: Vec<TraceSummary>,
+        list: crate::trace_pages::TracePage,
     },
     /// Nothing could be imported. `message` names the file, the format tried and, where known,
     /// the line and column.
@@ -121,6 +133,7 @@ pub enum Response {
     Stats(Box<StatsView>),
     ShareLink(Box<ShareLinkView>),
     Vocabulary(Box<crate::vocabulary::Vocabulary>),
+    TracePage(Box<crate::trace_pages::TracePage>),
     /// A request could not be answered (bad span index, no trace open, ...).
     Error {
         message: String,
@@ -137,6 +150,11 @@ pub struct FileSummary {
     pub bytes: u64,
     /// The file's own warnings (not a trace's), by kind and bounded.
     pub warnings: Vec<crate::warning_groups::WarningGroup>,
+    /// Traces the file holds (those with spans), and their spans.
+    #[serde(default)]
+    pub traces: u32,
+    #[serde(default)]
+    pub spans: u64,
     /// The host it was fetched from, for a file opened from a URL.
     #[serde(default)]
     pub source: Option<String>,

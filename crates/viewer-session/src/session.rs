@@ -9,6 +9,7 @@ use crate::protocol::{
 };
 use crate::remote;
 use crate::share_link::{self, CachedLink};
+use crate::trace_pages::{TraceList, PAGE_ROWS};
 use crate::warning_groups::{WarningGroup, WarningGroups};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
 use std::borrow::Cow;
@@ -22,6 +23,7 @@ use trace_core::{
 };
 use viewer_core::filter::{contains_ci, Filter, SpanFields};
 use viewer_core::rows::TreeRows;
+use viewer_core::trace_list::SortKey;
 
 /// How many log-scale buckets the duration histogram gets: enough to show the shape of a
 /// latency distribution, few enough to label.
@@ -53,6 +55,8 @@ pub enum Outgoing {
 pub struct Session {
     files: Vec<FileSummary>,
     traces: Vec<Trace>,
+    /// The traces' summaries, paged out to the list.
+    list: TraceList,
     open: Option<Open>,
     /// The last share link made, reused while only the folded spans change.
     link: Option<CachedLink>,
@@ -111,6 +115,9 @@ impl Session {
                         bytes: size,
                         warnings: group_views(&imp.warnings),
                         source: None,
+                        // Counted once the traces are known (install).
+                        traces: 0,
+                        spans: 0,
                     });
                     // A trace without spans has nothing to draw: leave it out of the list.
                     for t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
@@ -150,21 +157,28 @@ impl Session {
         traces: Vec<Trace>,
         trace_file: &[u32],
     ) -> Response {
-        let summaries = traces
+        let summaries: Vec<TraceSummary> = traces
             .iter()
             .zip(trace_file)
             .enumerate()
             .map(|(i, (t, &f))| trace_summary(t, i as u32, f))
             .collect();
+        let mut files = files;
+        for (k, f) in files.iter_mut().enumerate() {
+            let of_file = || summaries.iter().filter(|t| t.file == k as u32);
+            f.traces = of_file().count() as u32;
+            f.spans = of_file().map(|t| u64::from(t.spans)).sum();
+        }
         self.files = files.clone();
         self.traces = traces;
+        self.list = TraceList::new(summaries);
         self.trace_file = trace_file.to_vec();
         self.open = None;
         self.link = None;
         self.opened_link = None;
         Response::Loaded {
             files,
-            traces: summaries,
+            list: self.list.page(SortKey::Start, false, 0, PAGE_ROWS),
         }
     }
 
@@ -182,6 +196,8 @@ impl Session {
             bytes: data.len() as u64,
             warnings: Vec::new(),
             source: None,
+            traces: 0,
+            spans: 0,
         };
         let answer = self.install(vec![file], vec![t], &[0]);
         self.opened_link = Some(data.to_string());
@@ -529,6 +545,25 @@ impl Session {
                 message: "a load request needs its bytes: the worker reads them first".to_string(),
             }),
             Request::SelectTrace { trace } => view(self.select(trace)),
+            Request::SelectTraceById { trace_id } => match self.list.index_of(&trace_id) {
+                Some(trace) => view(self.select(trace)),
+                None => Outgoing::Json(Response::Error {
+                    message: format!("no loaded trace has the id {trace_id}"),
+                }),
+            },
+            Request::TracePage {
+                sort,
+                descending,
+                offset,
+                limit,
+            } => Outgoing::Json(match SortKey::parse(&sort) {
+                Some(key) => {
+                    Response::TracePage(Box::new(self.list.page(key, descending, offset, limit)))
+                }
+                None => Response::Error {
+                    message: format!("no trace list order {sort:?}"),
+                },
+            }),
             Request::Details { span } => Outgoing::Json(self.details(span)),
             Request::FindSpan { span_id } => Outgoing::Json(self.find_span(&span_id)),
             Request::Filter { query } => Outgoing::Matches(self.filter(&query)),

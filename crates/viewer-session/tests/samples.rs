@@ -2,6 +2,7 @@
 //! demo trace has what the demo promises (size, services, errors, skew, fan-out).
 
 use viewer_session::protocol::Response;
+use viewer_session::trace_pages::TracePage;
 use viewer_session::wire::{flag, ViewData};
 use viewer_session::Session;
 
@@ -26,7 +27,11 @@ fn index_lists_every_sample_with_its_format_and_span_count() {
         let file = e["file"].as_str().expect("file");
         assert!(e["label"].as_str().is_some_and(|l| !l.is_empty()));
         let (_, r) = load(file);
-        let Response::Loaded { files, traces } = r else {
+        let Response::Loaded {
+            files,
+            list: TracePage { rows: traces, .. },
+        } = r
+        else {
             panic!("{file}: {r:?}")
         };
         assert_eq!(
@@ -44,7 +49,11 @@ fn index_lists_every_sample_with_its_format_and_span_count() {
 #[test]
 fn shop_checkout_is_a_realistic_demo() {
     let (mut s, r) = load("shop-checkout.json");
-    let Response::Loaded { traces, .. } = r else {
+    let Response::Loaded {
+        list: TracePage { rows: traces, .. },
+        ..
+    } = r
+    else {
         panic!("{r:?}")
     };
     assert_eq!(traces.len(), 1);

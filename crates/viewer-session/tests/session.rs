@@ -2,6 +2,7 @@
 
 use viewer_session::library::SourceKind;
 use viewer_session::protocol::{Request, Response, ShareLinkView, ShareScope, ValueView};
+use viewer_session::trace_pages::TracePage;
 use viewer_session::wire::{flag, MatchData, ViewData, NO_PARENT};
 use viewer_session::{Outgoing, Session};
 
@@ -105,7 +106,11 @@ fn loaded_summary_names_files_and_traces() {
         fixture("graph-testTrace.json"),
         fixture("otel-proto-example-trace.json"),
     ]);
-    let Response::Loaded { files, traces } = r else {
+    let Response::Loaded {
+        files,
+        list: TracePage { rows: traces, .. },
+    } = r
+    else {
         panic!("{r:?}")
     };
     assert_eq!(files.len(), 2);
@@ -167,7 +172,11 @@ fn resource_without_service_name_opens_as_unknown_service() {
     // jaeger-ui's otlp2jaeger-in-error: no resource has `service.name`, as real API answers have.
     let mut s = Session::new();
     let r = s.import(vec![fixture("otlp2jaeger-in-error.json")]);
-    let Response::Loaded { files, traces } = r else {
+    let Response::Loaded {
+        files,
+        list: TracePage { rows: traces, .. },
+    } = r
+    else {
         panic!("{r:?}")
     };
     assert_eq!(traces[0].root_service, "unknown_service");
@@ -529,7 +538,10 @@ fn a_shared_link_opens_the_same_trace_in_a_fresh_session() {
 
     let mut fresh = Session::new();
     match fresh.handle(Request::OpenLink { data }) {
-        Outgoing::Json(Response::Loaded { files, traces }) => {
+        Outgoing::Json(Response::Loaded {
+            files,
+            list: TracePage { rows: traces, .. },
+        }) => {
             assert_eq!(files[0].name, "shared link");
             assert!(files[0].format_label.contains("from a shared link"));
             assert_eq!((traces.len(), traces[0].spans), (1, 11));
@@ -634,7 +646,10 @@ fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
     let (_, bytes) = fixture("graph-testTrace.json");
     let url = "https://traces.example:8443/shared/graph.json?sig=abc";
     match s.import_remote(url, bytes) {
-        Response::Loaded { files, traces } => {
+        Response::Loaded {
+            files,
+            list: TracePage { rows: traces, .. },
+        } => {
             assert_eq!(files[0].name, "graph.json");
             assert_eq!(files[0].source.as_deref(), Some("traces.example:8443"));
             assert_eq!(traces[0].spans, 11);
@@ -692,4 +707,90 @@ fn vocabulary_lists_the_attribute_keys_of_the_open_trace() {
             assert!(voc.keys.iter().any(|k| k.key == a.key), "{} missing", a.key);
         }
     }
+}
+
+/// A Zipkin v2 file of `n` traces, trace `i` holding `i % 5 + 1` spans.
+fn many_traces(n: usize) -> (String, Vec<u8>) {
+    let mut spans = Vec::new();
+    for i in 0..n {
+        for k in 0..(i % 5 + 1) {
+            spans.push(format!(
+                r#"{{"traceId":"{:032x}","id":"{:016x}","name":"op{k}","timestamp":{},"duration":{},"localEndpoint":{{"serviceName":"svc{}"}}}}"#,
+                i + 1,
+                i * 8 + k + 1,
+                1_700_000_000_000_000u64 + (n - i) as u64,
+                100 + i,
+                k % 3
+            ));
+        }
+    }
+    (
+        "many.json".to_string(),
+        format!("[{}]", spans.join(",")).into_bytes(),
+    )
+}
+
+#[test]
+fn the_trace_list_comes_a_page_at_a_time() {
+    let mut s = Session::new();
+    let Response::Loaded { files, list } = s.import(vec![many_traces(500)]) else {
+        panic!()
+    };
+    assert_eq!(files[0].traces, 500);
+    assert_eq!(files[0].spans, (0..500).map(|i| i % 5 + 1).sum::<u64>());
+    assert_eq!(list.total, 500);
+    assert_eq!(
+        list.rows.len(),
+        viewer_session::trace_pages::PAGE_ROWS as usize
+    );
+    // Sorted by start: the file lists later traces with earlier starts.
+    assert!(list
+        .rows
+        .windows(2)
+        .all(|w| w[0].start_unix_ns <= w[1].start_unix_ns));
+    let page = |s: &mut Session, sort: &str, descending: bool, offset: u32, limit: u32| {
+        let req = Request::TracePage {
+            sort: sort.to_string(),
+            descending,
+            offset,
+            limit,
+        };
+        match s.handle(req) {
+            Outgoing::Json(Response::TracePage(p)) => *p,
+            other => panic!("{other:?}"),
+        }
+    };
+    let tail = page(&mut s, "spans", true, 450, 100);
+    assert_eq!((tail.offset, tail.rows.len(), tail.total), (450, 50, 500));
+    assert!(tail.rows.windows(2).all(|w| w[0].spans >= w[1].spans));
+    let past_end = page(&mut s, "spans", true, 9_999, 10);
+    assert!(past_end.rows.is_empty());
+    let capped = page(&mut s, "root", false, 0, 100_000);
+    assert_eq!(
+        capped.rows.len(),
+        viewer_session::trace_pages::PAGE_ROWS as usize
+    );
+    assert!(matches!(
+        s.handle(Request::TracePage {
+            sort: "nope".into(),
+            descending: false,
+            offset: 0,
+            limit: 1
+        }),
+        Outgoing::Json(Response::Error { .. })
+    ));
+    // A trace by id, as links name them.
+    let id = tail.rows[0].trace_id.clone();
+    let Outgoing::View(v) = s.handle(Request::SelectTraceById {
+        trace_id: id.to_uppercase(),
+    }) else {
+        panic!()
+    };
+    assert_eq!(v.trace_id, id);
+    assert!(matches!(
+        s.handle(Request::SelectTraceById {
+            trace_id: "ffff".into()
+        }),
+        Outgoing::Json(Response::Error { .. })
+    ));
 }
