@@ -4,6 +4,7 @@
 use crate::import::Format;
 use crate::model::*;
 use crate::time::Nanos;
+use crate::warnings::Warnings;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -97,7 +98,7 @@ pub(crate) struct TraceBuilder {
     part_start: Vec<u32>,
     parts: Vec<Part>,
     extras: Vec<(u32, Extra)>,
-    warnings: Vec<Warning>,
+    warnings: Warnings,
 }
 
 const P_NONE: u8 = 0;
@@ -112,7 +113,7 @@ pub(crate) struct ImportBuilder<'s> {
     pub traces: Vec<TraceBuilder>,
     by_id: FastMap<Box<str>, u32>,
     pub contexts: Vec<Context>,
-    pub warnings: Vec<Warning>,
+    pub warnings: Warnings,
     pub id_style: IdStyle,
     synth: u64,
     /// The raw trace id (and id style) of the previous `trace_slot` call and its slot: spans of
@@ -127,7 +128,7 @@ impl<'s> ImportBuilder<'s> {
             traces: Vec::new(),
             by_id: FastMap::default(),
             contexts: Vec::new(),
-            warnings: Vec::new(),
+            warnings: Warnings::new(),
             id_style: IdStyle::Hex,
             synth: 0,
             last_trace: None,
@@ -184,10 +185,12 @@ impl<'s> ImportBuilder<'s> {
         // Index 0 is always the empty string, so a zero column entry reads as "".
         tb.interner.get("");
         if empty {
-            tb.warnings.push(Warning::new(
-                WarningKind::EmptyId,
-                "empty trace id; shown as 00000000000000000000000000000000",
-            ));
+            tb.warnings.push_with(WarningKind::EmptyId, || {
+                Warning::new(
+                    WarningKind::EmptyId,
+                    "empty trace id; shown as 00000000000000000000000000000000",
+                )
+            });
         }
         self.traces.push(tb);
         self.by_id.insert(id.into(), t);
@@ -207,11 +210,13 @@ impl<'s> ImportBuilder<'s> {
         let key = match span_key(s.span_id, style, &mut tb.interner) {
             Some(k) => k,
             None => {
-                tb.warnings.push(Warning::at(
-                    WarningKind::EmptyId,
-                    i,
-                    format!("span {:?} has an empty id; synthesized one", s.name),
-                ));
+                tb.warnings.push_with(WarningKind::EmptyId, || {
+                    Warning::at(
+                        WarningKind::EmptyId,
+                        i,
+                        format!("span {:?} has an empty id; synthesized one", s.name),
+                    )
+                });
                 SpanKey::Str(tb.interner.get(&format!("synthetic-{synth}")))
             }
         };
@@ -236,22 +241,26 @@ impl<'s> ImportBuilder<'s> {
         let dur = match s.duration {
             Some(d) if d >= 0 => d,
             Some(_) => {
-                tb.warnings.push(Warning::at(
-                    WarningKind::MissingDuration,
-                    i,
-                    format!(
-                        "span {:?} ends before it starts; duration taken as 0",
-                        s.name
-                    ),
-                ));
+                tb.warnings.push_with(WarningKind::MissingDuration, || {
+                    Warning::at(
+                        WarningKind::MissingDuration,
+                        i,
+                        format!(
+                            "span {:?} ends before it starts; duration taken as 0",
+                            s.name
+                        ),
+                    )
+                });
                 0
             }
             None => {
-                tb.warnings.push(Warning::at(
-                    WarningKind::MissingDuration,
-                    i,
-                    format!("span {:?} has no duration; taken as 0", s.name),
-                ));
+                tb.warnings.push_with(WarningKind::MissingDuration, || {
+                    Warning::at(
+                        WarningKind::MissingDuration,
+                        i,
+                        format!("span {:?} has no duration; taken as 0", s.name),
+                    )
+                });
                 0
             }
         };
@@ -381,7 +390,7 @@ impl<'s> ImportBuilder<'s> {
         }
     }
 
-    pub fn finish(self, format: Format, src: &Arc<Vec<u8>>) -> (Vec<Trace>, Vec<Warning>) {
+    pub fn finish(self, format: Format, src: &Arc<Vec<u8>>) -> (Vec<Trace>, Warnings) {
         let contexts = Arc::new(self.contexts);
         let traces = self
             .traces
@@ -465,7 +474,7 @@ impl TraceBuilder {
 
     /// Phase 1, the id map: the first span with an id owns it; later ones are kept and reported. Chrome
     /// spans have synthetic unique ids and index parents: no map needed (saves memory).
-    fn id_map(&self, format: Format, warnings: &mut Vec<Warning>) -> FastMap<SpanKey, u32> {
+    fn id_map(&self, format: Format, warnings: &mut Warnings) -> FastMap<SpanKey, u32> {
         let key_of =
             |i: usize, v: u64| match self.odd_ids.binary_search_by_key(&(i as u32), |&(s, _)| s) {
                 Ok(_) => SpanKey::Str(v as u32),
@@ -484,14 +493,16 @@ impl TraceBuilder {
                     by_key.insert(k, i);
                 }
                 Some(&first) if !self.shared_pair(i, first) => {
-                    warnings.push(Warning::at(
-                        WarningKind::DuplicateId,
-                        i,
-                        format!(
-                            "span id {} is used by more than one span; both are kept",
-                            self.id_display(k)
-                        ),
-                    ));
+                    warnings.push_with(WarningKind::DuplicateId, || {
+                        Warning::at(
+                            WarningKind::DuplicateId,
+                            i,
+                            format!(
+                                "span id {} is used by more than one span; both are kept",
+                                self.id_display(k)
+                            ),
+                        )
+                    });
                 }
                 Some(_) => {}
             }
@@ -516,11 +527,7 @@ impl TraceBuilder {
 
     /// Phase 2, parents as span indexes: by index, or by id through the id map; a parent not in the
     /// file makes an orphan, a span its own parent a root.
-    fn resolve_parents(
-        &self,
-        by_key: &FastMap<SpanKey, u32>,
-        warnings: &mut Vec<Warning>,
-    ) -> Vec<u32> {
+    fn resolve_parents(&self, by_key: &FastMap<SpanKey, u32>, warnings: &mut Warnings) -> Vec<u32> {
         let n = self.start.len();
         let mut parent = vec![NO_PARENT; n];
         for (i, slot) in parent.iter_mut().enumerate() {
@@ -537,15 +544,17 @@ impl TraceBuilder {
                     };
                     let found = by_key.get(&k).copied();
                     if found.is_none() {
-                        warnings.push(Warning::at(
-                            WarningKind::Orphan,
-                            iu,
-                            format!(
-                                "parent {} of span {:?} is not in the file; shown as a root",
-                                self.id_display(k),
-                                self.span_name(i)
-                            ),
-                        ));
+                        warnings.push_with(WarningKind::Orphan, || {
+                            Warning::at(
+                                WarningKind::Orphan,
+                                iu,
+                                format!(
+                                    "parent {} of span {:?} is not in the file; shown as a root",
+                                    self.id_display(k),
+                                    self.span_name(i)
+                                ),
+                            )
+                        });
                     }
                     found
                 }
@@ -553,11 +562,13 @@ impl TraceBuilder {
             };
             *slot = match p {
                 Some(p) if p == iu => {
-                    warnings.push(Warning::at(
-                        WarningKind::Cycle,
-                        iu,
-                        "span is its own parent; shown as a root",
-                    ));
+                    warnings.push_with(WarningKind::Cycle, || {
+                        Warning::at(
+                            WarningKind::Cycle,
+                            iu,
+                            "span is its own parent; shown as a root",
+                        )
+                    });
                     NO_PARENT
                 }
                 Some(p) => p,
@@ -568,12 +579,7 @@ impl TraceBuilder {
     }
 
     /// Phase 4, missing start times: take the parent's (Jaeger UI does the same) in top-down order.
-    fn repair_missing_starts(
-        &self,
-        start: &mut [Nanos],
-        parent: &[u32],
-        warnings: &mut Vec<Warning>,
-    ) {
+    fn repair_missing_starts(&self, start: &mut [Nanos], parent: &[u32], warnings: &mut Warnings) {
         if self.missing_start.is_empty() {
             return;
         }
@@ -602,20 +608,22 @@ impl TraceBuilder {
             };
             start[i] = v;
             missing[i] = false;
-            warnings.push(Warning::at(
-                WarningKind::MissingTimestamp,
-                i as u32,
-                format!(
-                    "span {:?} has no start time; took {from}'s",
-                    self.span_name(i)
-                ),
-            ));
+            warnings.push_with(WarningKind::MissingTimestamp, || {
+                Warning::at(
+                    WarningKind::MissingTimestamp,
+                    i as u32,
+                    format!(
+                        "span {:?} has no start time; took {from}'s",
+                        self.span_name(i)
+                    ),
+                )
+            });
         }
     }
 }
 
 /// Phase 3: cuts cycles so every walk up the tree ends (state: 0 new, 1 on the current path, 2 done).
-fn cut_cycles(parent: &mut [u32], warnings: &mut Vec<Warning>) {
+fn cut_cycles(parent: &mut [u32], warnings: &mut Warnings) {
     let n = parent.len();
     let mut state = vec![0u8; n];
     let mut path = Vec::new();
@@ -632,11 +640,13 @@ fn cut_cycles(parent: &mut [u32], warnings: &mut Vec<Warning>) {
             let p = p as usize;
             if state.get(p) == Some(&1) {
                 parent[cur] = NO_PARENT;
-                warnings.push(Warning::at(
-                    WarningKind::Cycle,
-                    cur as u32,
-                    "parent references form a cycle; cut here and shown as a root",
-                ));
+                warnings.push_with(WarningKind::Cycle, || {
+                    Warning::at(
+                        WarningKind::Cycle,
+                        cur as u32,
+                        "parent references form a cycle; cut here and shown as a root",
+                    )
+                });
                 break;
             }
             cur = p;

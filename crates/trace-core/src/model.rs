@@ -519,7 +519,7 @@ pub struct Trace {
     pub(crate) contexts: Arc<Vec<Context>>,
     /// Sorted by span.
     pub(crate) extras: Vec<(u32, Extra)>,
-    pub(crate) warnings: Vec<Warning>,
+    pub(crate) warnings: crate::warnings::Warnings,
     pub(crate) services: Vec<u32>,
     pub(crate) start_ns: Nanos,
     pub(crate) end_ns: Nanos,
@@ -636,8 +636,19 @@ impl Trace {
     }
 
     /// Warnings about this trace and its spans.
+    /// The warnings that kept their text (the first `Warnings::KEPT_PER_KIND` of each kind).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+
+    /// Warnings per kind, all of them counted.
+    pub fn warning_counts(&self) -> &[(WarningKind, u64)] {
+        self.warnings.counts()
+    }
+
+    /// All warnings of the trace, kept or not.
+    pub fn warning_total(&self) -> u64 {
+        self.warnings.total()
     }
     /// Service names, sorted.
     pub fn services(&self) -> Vec<&str> {

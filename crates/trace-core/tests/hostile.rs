@@ -363,3 +363,36 @@ fn odd_bytes_and_extreme_times_end_in_a_message_or_a_trace() {
         }
     }
 }
+
+/// One real Jaeger span followed by `n` empty span objects.
+fn jaeger_with_empty_spans(n: usize) -> Vec<u8> {
+    let mut s = String::from(
+        r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":[{"traceID":"t1","spanID":"01","operationName":"op","startTime":1700000000000000,"duration":5,"processID":"p1"}"#,
+    );
+    for _ in 0..n {
+        s.push_str(",{}");
+    }
+    s.push_str("]}]}");
+    s.into_bytes()
+}
+
+#[test]
+fn empty_spans_are_all_counted_but_only_the_first_warnings_keep_their_text() {
+    // Each empty span is several warnings (ids, start, duration...). Before, all were
+    // formatted and kept: 2M empty spans took 1.7 GB.
+    let n = 200_000;
+    let bytes = jaeger_with_empty_spans(n);
+    let imp = import(&bytes, None).expect("imports");
+    let t = &imp.traces[0];
+    let kinds = t.warning_counts().len() as u64;
+    assert!(t.warning_total() >= n as u64, "{} warnings", t.warning_total());
+    assert!(
+        t.warnings().len() as u64 <= kinds * trace_core::Warnings::KEPT_PER_KIND,
+        "{} kept over {kinds} kinds",
+        t.warnings().len()
+    );
+    // And the work grows with the input, not faster.
+    let small = jaeger_with_empty_spans(n / 4);
+    let r = ratio(best_of_3(&bytes), best_of_3(&small));
+    assert!(r < 8.0, "4x the empty spans took {r:.1}x the time");
+}

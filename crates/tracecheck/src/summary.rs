@@ -36,7 +36,7 @@ pub fn summary_json(file: &str, imp: &Import) -> serde_json::Value {
                 "roots": tree.roots().len(),
                 "duration_us": ns_to_us(t.trace_duration_ns()),
                 "errors": t.error_count(),
-                "warnings": t.warnings().len(),
+                "warnings": t.warning_total(),
             })
         })
         .collect();
@@ -96,13 +96,13 @@ fn print_text(file: &str, imp: &Import) {
             root_name(t, &tree),
             format_duration(t.trace_duration_ns()),
             t.error_count(),
-            t.warnings().len()
+            t.warning_total()
         );
         for w in t.warnings().iter().take(10) {
             println!("    warning: {w}");
         }
-        if t.warnings().len() > 10 {
-            println!("    ... {} more warnings", t.warnings().len() - 10);
+        if t.warning_total() > 10 {
+            println!("    ... {} more warnings", t.warning_total() - 10);
         }
     }
 }

@@ -19,7 +19,7 @@ use trace_core::skew::SkewAdjustment;
 use trace_core::stats::Stat;
 use trace_core::time::Nanos;
 use trace_core::{
-    Format, KeyValue, LinkKind, SpanDetails, Trace, Tree, Value, Warning, WarningKind,
+    Format, KeyValue, LinkKind, SpanDetails, Trace, Tree, Value, Warning, WarningKind, Warnings,
 };
 use viewer_core::filter::{contains_ci, Filter, SpanFields};
 use viewer_core::rows::TreeRows;
@@ -672,9 +672,7 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
         }
     }
     let mut warnings = WarningGroups::new();
-    for w in t.warnings() {
-        warnings.add(&kind_name(w), || warning_view(w));
-    }
+    add_warnings(&mut warnings, t.warnings(), t.warning_counts());
     if let Some(s) = &open.skewed {
         for (f, &m) in flags.iter_mut().zip(&s.moved) {
             if m {
@@ -837,12 +835,25 @@ fn warning_view(w: &Warning) -> WarningView {
 }
 
 /// A file's warnings, grouped by kind and bounded for the page.
-fn group_views(all: &[Warning]) -> Vec<WarningGroup> {
+fn group_views(all: &Warnings) -> Vec<WarningGroup> {
     let mut groups = WarningGroups::new();
-    for w in all {
+    add_warnings(&mut groups, all, all.counts());
+    groups.finish()
+}
+
+/// Adds trace-core's warnings to `groups`: the kept ones as examples, then the count of those
+/// whose text was not kept.
+fn add_warnings(groups: &mut WarningGroups, kept: &[Warning], counts: &[(WarningKind, u64)]) {
+    for w in kept {
         groups.add(&kind_name(w), || warning_view(w));
     }
-    groups.finish()
+    for &(kind, total) in counts {
+        let shown = kept.iter().filter(|w| w.kind == kind).count() as u64;
+        groups.count_more(
+            &kind.as_str().replace('_', "-"),
+            total.saturating_sub(shown),
+        );
+    }
 }
 
 fn detected_skew_warning(a: &SkewAdjustment) -> WarningView {
@@ -895,7 +906,7 @@ fn trace_summary(t: &Trace, index: u32, file: u32) -> TraceSummary {
         spans: t.len(),
         duration_ns: nonneg(t.trace_duration_ns()),
         errors: t.error_count() as u32,
-        warnings: t.warnings().len() as u32,
+        warnings: u32::try_from(t.warning_total()).unwrap_or(u32::MAX),
         start_unix_ns: start_unix(t),
         file,
     }

@@ -42,6 +42,24 @@ impl WarningGroups {
 
     /// Counts one warning of `kind`; `example` builds its view only if it is kept.
     pub fn add(&mut self, kind: &str, example: impl FnOnce() -> WarningView) {
+        let max = self.max_examples;
+        let group = self.group_mut(kind);
+        group.total += 1;
+        if group.examples.len() < max {
+            group.examples.push(example());
+        }
+    }
+
+    /// Counts `n` more warnings of `kind` whose text was not kept (trace-core keeps only the
+    /// first of each kind).
+    pub fn count_more(&mut self, kind: &str, n: u64) {
+        if n > 0 {
+            self.group_mut(kind).total += n;
+        }
+    }
+
+    /// The group of `kind`, made when it is the first of its kind.
+    fn group_mut(&mut self, kind: &str) -> &mut WarningGroup {
         // Kinds are few (a dozen at most): a linear scan beats hashing here.
         let index = match self.groups.iter().position(|g| g.kind == kind) {
             Some(i) => i,
@@ -54,13 +72,7 @@ impl WarningGroups {
                 self.groups.len() - 1
             }
         };
-        let Some(group) = self.groups.get_mut(index) else {
-            return;
-        };
-        group.total += 1;
-        if group.examples.len() < self.max_examples {
-            group.examples.push(example());
-        }
+        &mut self.groups[index]
     }
 
     pub fn add_view(&mut self, w: WarningView) {
@@ -101,6 +113,8 @@ mod tests {
             });
         }
         g.add_view(view("skipped", 9));
+        g.count_more("skipped", 41);
+        g.count_more("cycle", 0);
         let groups = g.finish();
         assert_eq!(built, 2, "examples past the limit are never built");
         assert_eq!(groups.len(), 2);
@@ -112,7 +126,8 @@ mod tests {
             .map(|w| w.message.as_str())
             .collect();
         assert_eq!(kept, ["#0", "#1"]);
-        assert_eq!(groups[1].total, 1);
-        assert_eq!(total(&groups), 6);
+        assert_eq!(groups[1].total, 42);
+        assert_eq!(groups[1].examples.len(), 1);
+        assert_eq!(total(&groups), 47);
     }
 }

@@ -361,28 +361,33 @@ fn events<'a>(
         }
     }
     if truncated {
-        b.warnings.push(Warning::new(
-            WarningKind::Truncated,
+        b.warnings.push_with(WarningKind::Truncated, || {
+            Warning::new(WarningKind::Truncated,
             "the event array is not closed (truncated recording); read the events up to the end",
-        ));
+        )
+        });
     }
     if st.skipped > 0 {
-        b.warnings.push(Warning::new(
-            WarningKind::Skipped,
-            format!(
-                "{} array element(s) are not event objects; skipped",
-                st.skipped
-            ),
-        ));
+        b.warnings.push_with(WarningKind::Skipped, || {
+            Warning::new(
+                WarningKind::Skipped,
+                format!(
+                    "{} array element(s) are not event objects; skipped",
+                    st.skipped
+                ),
+            )
+        });
     }
     if st.ignored > 0 {
-        b.warnings.push(Warning::new(
-            WarningKind::Ignored,
-            format!(
-                "{} counter, sample or object event(s) are not shown",
-                st.ignored
-            ),
-        ));
+        b.warnings.push_with(WarningKind::Ignored, || {
+            Warning::new(
+                WarningKind::Ignored,
+                format!(
+                    "{} counter, sample or object event(s) are not shown",
+                    st.ignored
+                ),
+            )
+        });
     }
     finish(b, st);
     Ok(())

@@ -101,12 +101,14 @@ impl<'de> Visitor<'de> for TracesSeed<'_, '_> {
             }
         }
         if skipped > 0 {
-            self.0.warnings.push(Warning::new(
-                WarningKind::Skipped,
-                format!(
-                    "{skipped} element(s) of the list of traces are not trace objects; skipped"
-                ),
-            ));
+            self.0.warnings.push_with(WarningKind::Skipped, || {
+                Warning::new(
+                    WarningKind::Skipped,
+                    format!(
+                        "{skipped} element(s) of the list of traces are not trace objects; skipped"
+                    ),
+                )
+            });
         }
         Ok(())
     }
@@ -480,13 +482,15 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
         }
     }
     if skipped > 0 {
-        b.warnings.push(Warning::new(
-            WarningKind::Skipped,
-            format!(
-                "trace {}: {skipped} element(s) of `spans` are not span objects; skipped",
-                trace_id
-            ),
-        ));
+        b.warnings.push_with(WarningKind::Skipped, || {
+            Warning::new(
+                WarningKind::Skipped,
+                format!(
+                    "trace {}: {skipped} element(s) of `spans` are not span objects; skipped",
+                    trace_id
+                ),
+            )
+        });
     }
 }
 

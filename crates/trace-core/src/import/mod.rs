@@ -57,8 +57,9 @@ pub struct Import {
     pub format: Format,
     /// In order of first appearance in the file.
     pub traces: Vec<Trace>,
-    /// Warnings about the file rather than one trace (skipped lines, ignored events).
-    pub warnings: Vec<Warning>,
+    /// Warnings about the file rather than one trace (skipped lines, ignored events): all
+    /// counted, the first of each kind with their text.
+    pub warnings: crate::warnings::Warnings,
 }
 
 /// Input that could not be read.
@@ -374,10 +375,12 @@ pub(crate) fn single_or_lines<'a>(
         if let Err(e) = parse_doc(piece, at, b) {
             let n = at.line;
             // The first line was read, so a bad later line is only a warning.
-            b.warnings.push(Warning::new(
-                WarningKind::Skipped,
-                format!("JSON Lines: line {n} skipped: {e}"),
-            ));
+            b.warnings.push_with(WarningKind::Skipped, || {
+                Warning::new(
+                    WarningKind::Skipped,
+                    format!("JSON Lines: line {n} skipped: {e}"),
+                )
+            });
         }
     }
     Ok(())

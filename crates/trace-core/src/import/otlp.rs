@@ -152,10 +152,12 @@ impl<'b, 'a> Reseed for RsSeed<'b, 'a> {
         }
     }
     fn skipped(&mut self) {
-        self.b.warnings.push(Warning::new(
-            WarningKind::Skipped,
-            "an element of `resourceSpans` is not an object; skipped",
-        ));
+        self.b.warnings.push_with(WarningKind::Skipped, || {
+            Warning::new(
+                WarningKind::Skipped,
+                "an element of `resourceSpans` is not an object; skipped",
+            )
+        });
     }
 }
 
@@ -259,8 +261,7 @@ impl<'de> Visitor<'de> for RsSeed<'_, '_> {
             }
         }
         if !rs.named && rs.spans > 0 {
-            self.b.warnings.push(Warning::new(
-                WarningKind::MissingService,
+            self.b.warnings.push_with(WarningKind::MissingService, || Warning::new(WarningKind::MissingService,
                 format!(
                     "resource {ordinal} ({} span(s)) has no `service.name`; shown as {:?}, the name OpenTelemetry SDKs give it",
                     rs.spans,
@@ -301,10 +302,12 @@ impl<'b, 'a> Reseed for ScopeSeed<'b, 'a> {
         }
     }
     fn skipped(&mut self) {
-        self.b.warnings.push(Warning::new(
-            WarningKind::Skipped,
-            "an element of `scopeSpans` is not an object; skipped",
-        ));
+        self.b.warnings.push_with(WarningKind::Skipped, || {
+            Warning::new(
+                WarningKind::Skipped,
+                "an element of `scopeSpans` is not an object; skipped",
+            )
+        });
     }
 }
 
@@ -412,10 +415,12 @@ impl<'de> Visitor<'de> for SpansSeed<'_, '_> {
                     self.rs.spans += 1;
                     add_span(s, self.b, self.rs, self.ctx);
                 }
-                Obj::Other => self.b.warnings.push(Warning::new(
-                    WarningKind::Skipped,
-                    "an element of `spans` is not a span object; skipped",
-                )),
+                Obj::Other => self.b.warnings.push_with(WarningKind::Skipped, || {
+                    Warning::new(
+                        WarningKind::Skipped,
+                        "an element of `spans` is not a span object; skipped",
+                    )
+                }),
             }
         }
         Ok(())

@@ -119,10 +119,12 @@ fn add_span(raw: &str, at: &mut PosCursor<'_>, b: &mut ImportBuilder<'_>, seen: 
         Ok(s) => s,
         Err(e) => {
             let p = at.of(raw);
-            b.warnings.push(Warning::new(
-                WarningKind::Skipped,
-                format!("span at line {}, column {} skipped: {e}", p.line, p.column),
-            ));
+            b.warnings.push_with(WarningKind::Skipped, || {
+                Warning::new(
+                    WarningKind::Skipped,
+                    format!("span at line {}, column {} skipped: {e}", p.line, p.column),
+                )
+            });
             return;
         }
     };

@@ -450,7 +450,7 @@ fn assemble(
         parts: c.parts,
         contexts: Arc::new(contexts),
         extras: Vec::new(),
-        warnings,
+        warnings: warnings.into_iter().collect(),
         services,
         start_ns: 0,
         end_ns: 0,
