@@ -46,6 +46,10 @@ pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) 
                                         src=src
                                         title=frame_title
                                         allow="autoplay; encrypted-media; picture-in-picture; fullscreen"
+                                        // The player needs its scripts and its own origin's storage; popups
+                                        // let "Watch on YouTube" open a tab. Nothing else: no top
+                                        // navigation, no forms.
+                                        sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"
                                         referrerpolicy="strict-origin-when-cross-origin"
                                         allowfullscreen=true
                                     ></iframe>

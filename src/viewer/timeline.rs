@@ -200,7 +200,7 @@ pub fn Timeline() -> impl IntoView {
         });
     });
 
-    let total_h = move || format!("height: {}px", viewer.rows.with(|r| r.len()) as f64 * ROW_H);
+    let total_h = move || format!("{}px", viewer.rows.with(|r| r.len()) as f64 * ROW_H);
 
     let hit = move |ev: &web_sys::MouseEvent| -> Option<u32> {
         let y = ev.offset_y() as f64 + scroll_top.get_untracked();
@@ -235,7 +235,7 @@ pub fn Timeline() -> impl IntoView {
     };
     view! {
         <div class="timeline" data-testid="timeline" node_ref=timeline_ref
-            style=move || label_w.get().map(|w| format!("--label-w: {w}px"))>
+            style=("--label-w", move || label_w.get().map(|w| format!("{w}px")))>
             <TimelineToolbar/>
             <Legend/>
             <div class="tl-top">
@@ -266,7 +266,7 @@ pub fn Timeline() -> impl IntoView {
                         node_ref=bars_ref
                         data-testid="timeline-canvas"
                         aria-label="Span bars"
-                        style=move || format!("height: {}px", viewport_h.get())
+                        style:height=move || format!("{}px", viewport_h.get())
                         on:mousemove=move |ev| {
                             pointer.set((ev.client_x() as f64, ev.client_y() as f64));
                             viewer.hovered.set(hit(&ev));
@@ -291,7 +291,7 @@ pub fn Timeline() -> impl IntoView {
                         }
                     ></canvas>
                 </div>
-                <div class="tl-spacer" style=total_h role="tree" aria-label="Spans">
+                <div class="tl-spacer" style:height=total_h role="tree" aria-label="Spans">
                     <For
                         each=move || {
                             let r = range.get();
@@ -362,10 +362,10 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
             data-testid="span-row"
             data-span=span
             title=full_name
-            style=format!("top: {}px", row as f64 * ROW_H)
+            style:top=format!("{}px", row as f64 * ROW_H)
             on:click=select
         >
-            <span class="tl-indent" style=format!("width: {indent}px")></span>
+            <span class="tl-indent" style:width=format!("{indent}px")></span>
             {has_children.then(|| view! {
                 <button
                     type="button"
@@ -379,7 +379,7 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
                 >{move || if collapsed() { "▸" } else { "▾" }}</button>
             })}
             {(!has_children).then(|| view! { <span class="tl-toggle-space"></span> })}
-            <span class="swatch" style=format!("background: {color}")></span>
+            <span class="swatch" style:background=color.clone()></span>
             <span class="tl-service">{service}</span>
             <span class="tl-name">{name}</span>
             {(flags & flag::ERROR != 0).then(|| view! { <span class="badge badge-error" title="Error status">"error"</span> })}
@@ -802,8 +802,15 @@ fn Minimap() -> impl IntoView {
 }
 
 /// Where the tooltip goes: beside the pointer, on the side with room, so it never leaves the
-/// window.
-fn tooltip_position(x: f64, y: f64) -> String {
+/// window. Each side is a CSS length or unset.
+struct Placement {
+    left: Option<String>,
+    right: Option<String>,
+    top: Option<String>,
+    bottom: Option<String>,
+}
+
+fn tooltip_placement(x: f64, y: f64) -> Placement {
     let (w, h) = web_sys::window()
         .map(|w| {
             let size = |v: Result<wasm_bindgen::JsValue, _>| {
@@ -812,17 +819,23 @@ fn tooltip_position(x: f64, y: f64) -> String {
             (size(w.inner_width()), size(w.inner_height()))
         })
         .unwrap_or((0.0, 0.0));
-    let horizontal = if x > w / 2.0 {
-        format!("right: {}px", (w - x + 14.0).max(0.0))
+    let px = |v: f64| Some(format!("{}px", v.max(0.0)));
+    let (left, right) = if x > w / 2.0 {
+        (None, px(w - x + 14.0))
     } else {
-        format!("left: {}px", x + 14.0)
+        (px(x + 14.0), None)
     };
-    let vertical = if y > h / 2.0 {
-        format!("bottom: {}px", (h - y + 14.0).max(0.0))
+    let (top, bottom) = if y > h / 2.0 {
+        (None, px(h - y + 14.0))
     } else {
-        format!("top: {}px", y + 14.0)
+        (px(y + 14.0), None)
     };
-    format!("{horizontal}; {vertical}")
+    Placement {
+        left,
+        right,
+        top,
+        bottom,
+    }
 }
 
 #[component]
@@ -835,8 +848,11 @@ fn Tooltip(pointer: RwSignal<(f64, f64)>) -> impl IntoView {
         viewer.open.with(|o| {
             let o = o.as_ref()?;
             let on_path = o.flags(span) & flag::CRITICAL != 0;
+            let placement = tooltip_placement(x, y);
             Some(view! {
-                <div class="tooltip" role="tooltip" data-testid="tooltip" style=tooltip_position(x, y)>
+                <div class="tooltip" role="tooltip" data-testid="tooltip"
+                    style:left=placement.left.clone() style:right=placement.right.clone()
+                    style:top=placement.top.clone() style:bottom=placement.bottom.clone()>
                     <strong>{o.name(span).to_string()}</strong>
                     <div>{o.service(span).to_string()}</div>
                     <div>"Duration " {format_duration(o.dur(span))}</div>
@@ -932,7 +948,7 @@ fn Legend() -> impl IntoView {
                         <button type="button" class="legend-item" title="Search this service's spans"
                             data-testid="legend-item" data-color=color.clone()
                             on:click=move |_| if let Some(c) = controller { c.filter(query.clone()) }>
-                            <span class="swatch" style=format!("background: {color}")></span>
+                            <span class="swatch" style:background=color.clone()></span>
                             {name.clone()}
                         </button>
                     </li>

@@ -105,7 +105,7 @@ pub fn TraceList() -> impl IntoView {
             <h2 id="trace-list-heading">{move || format!("{} traces", group_thousands(total() as u64))}</h2>
             <div class="trace-grid" role="table" data-testid="trace-list" aria-rowcount=move || total() + 1
                 node_ref=scroller
-                style=move || format!("max-height: {}px", (total() as f64 * ROW_H + ROW_H).min(MAX_LIST_H))
+                style:max-height=move || format!("{}px", (total() as f64 * ROW_H + ROW_H).min(MAX_LIST_H))
                 on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll_top.set(el.scroll_top() as f64) }>
                 <div class="trace-grid-head" role="row">
                     {header("Root span", SortKey::Root)}
@@ -115,7 +115,7 @@ pub fn TraceList() -> impl IntoView {
                     {header("Errors", SortKey::Errors)}
                     {header("Start (UTC)", SortKey::Start)}
                 </div>
-                <div class="trace-grid-body" style=move || format!("height: {}px", total() as f64 * ROW_H)>
+                <div class="trace-grid-body" style:height=move || format!("{}px", total() as f64 * ROW_H)>
                     <For each=move || visible.get() key=|i| *i let:i>
                         <TraceRowView index=i row=Signal::derive(move || row_at(i))/>
                     </For>
@@ -130,11 +130,12 @@ pub fn TraceList() -> impl IntoView {
 fn TraceRowView(index: usize, row: Signal<Option<TraceSummary>>) -> impl IntoView {
     let viewer = use_viewer();
     let controller = use_controller();
-    let style = format!("top: {}px; height: {ROW_H}px", index as f64 * ROW_H);
+    let top = format!("{}px", index as f64 * ROW_H);
+    let height = format!("{ROW_H}px");
     move || {
         match row.get() {
         None => view! {
-            <div class="trace-grid-row pending" role="row" aria-rowindex=index + 2 style=style.clone() data-testid="trace-row-pending">
+            <div class="trace-grid-row pending" role="row" aria-rowindex=index + 2 style:top=top.clone() style:height=height.clone() data-testid="trace-row-pending">
                 <div role="cell" class="muted">"…"</div>
             </div>
         }
@@ -143,7 +144,7 @@ fn TraceRowView(index: usize, row: Signal<Option<TraceSummary>>) -> impl IntoVie
             let trace = t.index;
             let current = move || viewer.open.with(|o| o.as_ref().is_some_and(|o| o.data.trace == trace));
             view! {
-                <div class="trace-grid-row" role="row" aria-rowindex=index + 2 style=style.clone() data-testid="trace-row"
+                <div class="trace-grid-row" role="row" aria-rowindex=index + 2 style:top=top.clone() style:height=height.clone() data-testid="trace-row"
                     class:current=current aria-current=move || current().then_some("true")>
                     <div role="rowheader" class="trace-root-cell">
                         <button type="button" class="linklike" on:click=move |_| if let Some(c) = controller {

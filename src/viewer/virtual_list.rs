@@ -41,12 +41,12 @@ where
     view! {
         <div class="virtual-list" role="list" aria-label=label data-testid=testid data-count=count
             node_ref=scroller
-            style=format!("max-height: {box_h}px")
+            style:max-height=format!("{box_h}px")
             on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll_top.set(el.scroll_top() as f64) }>
-            <div class="virtual-spacer" style=format!("height: {total_h}px")>
+            <div class="virtual-spacer" style:height=format!("{total_h}px")>
                 <For each=move || visible.get() key=|i| *i let:i>
                     <div class="virtual-row" role="listitem"
-                        style=format!("top: {}px; height: {row_h}px", i as f64 * row_h)>
+                        style:top=format!("{}px", i as f64 * row_h) style:height=format!("{row_h}px")>
                         {row.clone()(i)}
                     </div>
                 </For>

@@ -21,7 +21,7 @@ pub fn Workspace() -> impl IntoView {
     let hidden = RwSignal::new(false);
     view! {
         <div class="workspace" class:details-hidden=hidden
-            style=move || format!("--details-w: {}px", width.get())>
+            style=("--details-w", move || format!("{}px", width.get()))>
             <Timeline/>
             <Show when=move || !hidden.get() fallback=move || view! {
                 <button type="button" class="details-show" data-testid="details-show"

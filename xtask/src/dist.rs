@@ -2,9 +2,10 @@
 //! already carries its own title, description, Open Graph tags and a readable copy of the
 //! page (link previews and crawlers do not run JavaScript).
 
+use site::csp;
 use std::path::Path;
 
-use site::routes::{output_file, Route};
+use site::routes::{output_file, served_paths, Route};
 
 use crate::run::{cmd, root, run, Result};
 
@@ -26,6 +27,9 @@ pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
     write_pages_with(&root().join(dist), extra)
 }
 
+/// The trace worker's files (Trunk names them after the binary): they get the worker's policy.
+const WORKER_PATHS: &str = "/trace_worker*";
+
 pub fn write_pages(dir: &Path) -> Result {
     let extra = std::env::var(EXTRA_TALKS_ENV).ok();
     write_pages_with(dir, extra.as_deref().filter(|v| !v.is_empty()))
@@ -42,11 +46,14 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
     // Set SITE_URL (e.g. https://gosf.example.org) when deploying to make og:url absolute.
     let site_url = std::env::var("SITE_URL").ok().filter(|u| !u.is_empty());
 
+    // One policy for every page: the template's inline scripts are the pages' inline scripts.
+    let policy = csp::page_policy(&csp::inline_script_hashes(&template));
     let mut routes = vec![Route::Home, Route::Viewer, Route::NotFound];
     routes.extend(content.talks.iter().map(|t| Route::Talk(t.slug.clone())));
     for route in &routes {
         let html = site::html::render_page(&template, route, &content, site_url.as_deref())
             .map_err(|e| e.to_string())?;
+        let html = csp::insert_meta(&html, &policy);
         let out = dir.join(output_file(route));
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)
@@ -54,8 +61,15 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
         }
         std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     }
+    let headers = dir.join("_headers");
+    let page_paths: Vec<String> = routes.iter().flat_map(served_paths).collect();
+    std::fs::write(
+        &headers,
+        csp::headers_file(&policy, &page_paths, WORKER_PATHS),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", headers.display()))?;
     println!(
-        "    wrote {} route pages into {}",
+        "    wrote {} route pages and _headers into {}",
         routes.len(),
         dir.display()
     );

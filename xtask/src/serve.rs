@@ -1,6 +1,7 @@
 //! A small static file server that behaves like the static hosts the site is deployed to:
 //! `/a/b` serves `a/b`, else `a/b/index.html`; anything else gets `404.html` with status 404.
-//! Used by `cargo xtask serve` and by the end-to-end tests, so tests see what visitors see.
+//! Used by `cargo xtask serve` and by the end-to-end tests, so tests see what visitors see:
+//! the headers of `_headers` (security headers, as Netlify and Cloudflare Pages send them) too.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -54,8 +55,11 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     if method != "GET" && method != "HEAD" {
         return respond(
             &mut stream,
-            405,
-            "text/plain",
+            Answer {
+                status: 405,
+                ctype: "text/plain",
+                extra: &[],
+            },
             b"method not allowed",
             method == "HEAD",
         );
@@ -65,22 +69,39 @@ fn handle(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         None => (404, dir.join("404.html")),
     };
     let body = std::fs::read(&path).unwrap_or_else(|_| b"not found".to_vec());
+    let rules = std::fs::read_to_string(dir.join("_headers")).unwrap_or_default();
+    let request_path = target.split(['?', '#']).next().unwrap_or("/");
+    let extra = site::csp::headers_for(&rules, request_path);
     respond(
         &mut stream,
-        status,
-        content_type(&path),
+        Answer {
+            status,
+            ctype: content_type(&path),
+            extra: &extra,
+        },
         &body,
         method == "HEAD",
     )
 }
 
-fn respond(
-    stream: &mut TcpStream,
+/// What a response says besides its body.
+struct Answer<'a> {
     status: u16,
-    ctype: &str,
-    body: &[u8],
-    head: bool,
-) -> std::io::Result<()> {
+    ctype: &'a str,
+    /// Headers from `_headers`.
+    extra: &'a [(&'a str, &'a str)],
+}
+
+fn respond(stream: &mut TcpStream, answer: Answer, body: &[u8], head: bool) -> std::io::Result<()> {
+    let Answer {
+        status,
+        ctype,
+        extra,
+    } = answer;
+    let extra: String = extra
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     let reason = match status {
         200 => "OK",
         404 => "Not Found",
@@ -88,7 +109,7 @@ fn respond(
     };
     write!(
         stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n{extra}Connection: close\r\n\r\n",
         body.len()
     )?;
     if !head {

@@ -11,6 +11,8 @@ pub mod routes;
 pub mod theme;
 
 #[cfg(feature = "markdown")]
+pub mod csp;
+#[cfg(feature = "markdown")]
 pub mod front_matter;
 #[cfg(feature = "markdown")]
 pub mod load;

@@ -59,6 +59,19 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Every path under which a static host serves the route's file (for per-path headers).
+pub fn served_paths(route: &Route) -> Vec<String> {
+    let file = format!("/{}", output_file(route));
+    match route {
+        Route::Home => vec!["/".to_string(), file],
+        Route::NotFound => vec![file],
+        other => {
+            let path = other.path();
+            vec![path.clone(), format!("{path}/"), file]
+        }
+    }
+}
+
 /// The file a static host serves for a route: `talks/x/index.html` answers both `/talks/x`
 /// (hosts that map a path to a folder's index) and `/talks/x/`.
 pub fn output_file(route: &Route) -> String {
@@ -123,5 +136,15 @@ mod tests {
         assert_eq!(output_file(&Route::Viewer), "viewer/index.html");
         assert_eq!(output_file(&Route::Talk("x".into())), "talks/x/index.html");
         assert_eq!(output_file(&Route::NotFound), "404.html");
+    }
+
+    #[test]
+    fn served_paths_cover_every_way_to_ask_for_a_page() {
+        assert_eq!(served_paths(&Route::Home), ["/", "/index.html"]);
+        assert_eq!(
+            served_paths(&Route::Viewer),
+            ["/viewer", "/viewer/", "/viewer/index.html"]
+        );
+        assert_eq!(served_paths(&Route::NotFound), ["/404.html"]);
     }
 }

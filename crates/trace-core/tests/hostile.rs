@@ -385,7 +385,11 @@ fn empty_spans_are_all_counted_but_only_the_first_warnings_keep_their_text() {
     let imp = import(&bytes, None).expect("imports");
     let t = &imp.traces[0];
     let kinds = t.warning_counts().len() as u64;
-    assert!(t.warning_total() >= n as u64, "{} warnings", t.warning_total());
+    assert!(
+        t.warning_total() >= n as u64,
+        "{} warnings",
+        t.warning_total()
+    );
     assert!(
         t.warnings().len() as u64 <= kinds * trace_core::Warnings::KEPT_PER_KIND,
         "{} kept over {kinds} kinds",

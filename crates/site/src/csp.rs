@@ -1,0 +1,209 @@
+//! The Content-Security-Policy of every page and of the trace worker, and the `_headers` file
+//! that static hosts (Netlify, Cloudflare Pages) read. Pages carry the policy in a `<meta>`
+//! element too, so it holds on any host; headers add what a `<meta>` cannot say
+//! (`frame-ancestors`) and give the worker its own policy (a worker takes its policy from its
+//! script's response, not from the page).
+//!
+//! Choices:
+//! - Scripts: our own files, WebAssembly compilation, and the two inline scripts (the theme
+//!   applied before first paint, Trunk's bootstrap) by their SHA-256, computed from the built
+//!   `index.html`. No `'unsafe-inline'`.
+//! - Styles: our stylesheet only. The app sets styles through the CSSOM (Leptos `style:`
+//!   bindings), which a policy does not govern; style attribute strings would be blocked.
+//! - The page connects only to its own origin (samples). Trace URLs (`#url=` links, Open from
+//!   URL) are fetched by the worker, whose policy allows any http(s) origin: a person can open a
+//!   trace from any server, and only when they ask.
+//! - Frames: the two video hosts the talks embed, only after a click.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// Hosts the click-to-load videos come from (see `Video::embed_url`).
+pub const FRAME_HOSTS: [&str; 2] = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+];
+
+/// `'sha256-…'` source expressions of every inline `<script>` of `html`, in order.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after_open = &rest[open..];
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
+        let tag = &after_open[..tag_end];
+        let body_and_more = &after_open[tag_end + 1..];
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(&body_and_more.as_bytes()[..close]);
+            let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+            hashes.push(format!("'sha256-{b64}'"));
+        }
+        rest = &body_and_more[close + "</script>".len()..];
+    }
+    hashes
+}
+
+/// The pages' policy, allowing the inline scripts with these hashes.
+pub fn page_policy(script_hashes: &[String]) -> String {
+    let scripts = std::iter::once("'self' 'wasm-unsafe-eval'".to_string())
+        .chain(script_hashes.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [
+        "default-src 'none'".to_string(),
+        format!("script-src {scripts}"),
+        "style-src 'self'".into(),
+        "img-src 'self' data:".into(),
+        "font-src 'self'".into(),
+        "connect-src 'self'".into(),
+        "worker-src 'self'".into(),
+        "manifest-src 'self'".into(),
+        format!("frame-src {}", FRAME_HOSTS.join(" ")),
+        "media-src 'self' https:".into(),
+        "object-src 'none'".into(),
+        "base-uri 'none'".into(),
+        "form-action 'none'".into(),
+    ]
+    .join("; ")
+}
+
+/// The trace worker's policy: its own script and wasm, and fetching traces from its origin
+/// (samples) or from any http(s) server the person names.
+pub fn worker_policy() -> String {
+    [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "connect-src 'self' https: http:",
+        "base-uri 'none'",
+    ]
+    .join("; ")
+}
+
+/// The `<meta>` element that carries `policy`; it must come before any script in `<head>`.
+pub fn meta_tag(policy: &str) -> String {
+    format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">")
+}
+
+/// `html` with the policy's `<meta>` right after its `<meta charset>` (else after `<head>`), so
+/// it precedes every script.
+pub fn insert_meta(html: &str, policy: &str) -> String {
+    let at = html
+        .find("<meta charset")
+        .and_then(|i| html[i..].find('>').map(|j| i + j + 1))
+        .or_else(|| html.find("<head>").map(|i| i + "<head>".len()))
+        .unwrap_or(0);
+    format!("{}\n  {}{}", &html[..at], meta_tag(policy), &html[at..])
+}
+
+/// The `_headers` file: for every path, no MIME sniffing and a referrer policy; for the pages
+/// (`page_paths`), their policy plus what only headers can say; for the worker's files
+/// (`worker_path`, e.g. `/trace_worker*`), the worker's policy. Page and worker rules never
+/// match the same path: hosts send every matching rule, and two policies both apply.
+pub fn headers_file(page_policy: &str, page_paths: &[String], worker_path: &str) -> String {
+    let mut out = String::from(
+        "# Security headers, in the format Netlify and Cloudflare Pages read; `cargo xtask serve`\n\
+         # sends the same. Written by `cargo xtask pages`: do not edit.\n\
+         /*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
+    );
+    for path in page_paths {
+        out.push_str(&format!(
+            "\n{path}\n  Content-Security-Policy: {page_policy}; frame-ancestors 'none'\n"
+        ));
+    }
+    out.push_str(&format!(
+        "\n{worker_path}\n  Content-Security-Policy: {}\n",
+        worker_policy()
+    ));
+    out
+}
+
+/// The headers `_headers` (as written above) gives a request path: every rule whose pattern is
+/// the path, or a prefix of it followed by `*`.
+pub fn headers_for<'a>(headers_file: &'a str, path: &str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    let mut applies = false;
+    for line in headers_file.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            let pattern = line.trim();
+            applies = match pattern.strip_suffix('*') {
+                Some(prefix) => path.starts_with(prefix),
+                None => path == pattern,
+            };
+        } else if applies {
+            if let Some((name, value)) = line.trim().split_once(": ") {
+                out.push((name, value));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_are_not() {
+        let html = "<head><script>alert(1)</script><script src=\"/a.js\"></script>\
+                    <script type=\"module\">\nimport x from '/b.js';\n</script></head>";
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 2);
+        // `printf 'alert(1)' | openssl dgst -sha256 -binary | base64`
+        assert_eq!(
+            hashes[0],
+            "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+        );
+        assert!(inline_script_hashes("<script>unclosed").is_empty());
+    }
+
+    #[test]
+    fn the_meta_comes_before_any_script() {
+        let html = "<html><head>\n<meta charset=\"utf-8\">\n<script>x</script></head></html>";
+        let out = insert_meta(html, "default-src 'none'");
+        let meta = out
+            .find("http-equiv=\"Content-Security-Policy\"")
+            .expect("meta");
+        assert!(meta < out.find("<script>").expect("script"));
+        assert!(out.find("<meta charset").expect("charset") < meta);
+    }
+
+    #[test]
+    fn the_page_policy_allows_our_scripts_only_and_no_inline_styles() {
+        let p = page_policy(&["'sha256-abc='".into()]);
+        assert!(
+            p.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='")
+        );
+        assert!(p.contains("style-src 'self';"));
+        assert!(!p.contains("unsafe-inline"));
+        assert!(p.contains("frame-src https://www.youtube-nocookie.com https://player.vimeo.com"));
+        assert!(p.contains("object-src 'none'; base-uri 'none'; form-action 'none'"));
+    }
+
+    #[test]
+    fn headers_give_pages_and_the_worker_one_policy_each() {
+        let pages = ["/".to_string(), "/viewer".to_string()];
+        let h = headers_file(&page_policy(&[]), &pages, "/trace_worker*");
+        let csp = |path: &str| {
+            headers_for(&h, path)
+                .into_iter()
+                .filter(|(n, _)| *n == "Content-Security-Policy")
+                .map(|(_, v)| v.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(csp("/viewer").len(), 1);
+        assert!(csp("/viewer")[0].ends_with("frame-ancestors 'none'"));
+        assert_eq!(csp("/trace_worker_loader.js").len(), 1);
+        assert!(csp("/trace_worker.js")[0].contains("connect-src 'self' https: http:"));
+        assert!(csp("/samples/x.json").is_empty());
+        let all = headers_for(&h, "/samples/x.json");
+        assert!(all.contains(&("X-Content-Type-Options", "nosniff")));
+    }
+}
