@@ -3,6 +3,12 @@
 //! ordinary one, or one against four times as much — so the assertion is about growth, not
 //! about this machine's speed.
 
+mod common;
+
+use common::generate::{
+    chrome_with_tids, jaeger_tree, jaeger_with_empty_spans, jaeger_with_ids, skewed_chain,
+    zipkin_with_bad_elements,
+};
 use std::time::{Duration, Instant};
 use trace_core::import;
 
@@ -33,32 +39,6 @@ impl Rng {
     }
 }
 
-/// One Jaeger trace whose spans have these ids (each the child of the first).
-fn jaeger_with_ids(ids: &[u64]) -> Vec<u8> {
-    let mut s = String::from(
-        r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":["#,
-    );
-    for (k, id) in ids.iter().enumerate() {
-        if k > 0 {
-            s.push(',');
-        }
-        let parent = if k == 0 {
-            String::new()
-        } else {
-            format!(
-                r#"{{"refType":"CHILD_OF","traceID":"t1","spanID":"{:016x}"}}"#,
-                ids[0]
-            )
-        };
-        s.push_str(&format!(
-            r#"{{"traceID":"t1","spanID":"{id:016x}","operationName":"op","references":[{parent}],"startTime":{},"duration":5,"processID":"p1"}}"#,
-            1_700_000_000_000_000u64 + k as u64
-        ));
-    }
-    s.push_str("]}]}");
-    s.into_bytes()
-}
-
 #[test]
 fn span_ids_that_differ_only_in_their_high_bits_cost_like_random_ones() {
     const N: u64 = 60_000;
@@ -68,16 +48,6 @@ fn span_ids_that_differ_only_in_their_high_bits_cost_like_random_ones() {
     let (a, b) = (jaeger_with_ids(&crafted), jaeger_with_ids(&random));
     let r = ratio(best_of_3(&a), best_of_3(&b));
     assert!(r < 3.0, "crafted ids take {r:.1}x the time of random ids");
-}
-
-/// Chrome complete events on one process with these thread ids.
-fn chrome_with_tids(tids: &[u64]) -> Vec<u8> {
-    let events: Vec<String> = tids
-        .iter()
-        .enumerate()
-        .map(|(k, tid)| format!(r#"{{"name":"e","ph":"X","pid":1,"tid":{tid},"ts":{k},"dur":1}}"#))
-        .collect();
-    format!("[{}]", events.join(",")).into_bytes()
 }
 
 #[test]
@@ -92,18 +62,6 @@ fn chrome_thread_ids_that_are_multiples_of_2_pow_32_cost_like_random_ones() {
         r < 3.0,
         "crafted thread ids take {r:.1}x the time of random ones"
     );
-}
-
-/// A Zipkin list of one good span and `bad` elements that are not span objects, on many lines.
-fn zipkin_with_bad_elements(bad: usize) -> Vec<u8> {
-    let mut s = String::from(
-        r#"[{"traceId":"0000000000000001","id":"0000000000000001","name":"ok","timestamp":1,"duration":1,"localEndpoint":{"serviceName":"s"}}"#,
-    );
-    for k in 0..bad {
-        s.push_str(if k % 8 == 0 { ",\n1" } else { ",1" });
-    }
-    s.push(']');
-    s.into_bytes()
 }
 
 #[test]
@@ -186,35 +144,6 @@ fn a_saturated_real_time_is_not_taken_for_a_missing_one() {
         .any(|w| w.message.contains("no start time")));
 }
 
-/// A chain of `pairs` client/server pairs on two services, every server starting 1 ms before its
-/// client: skew correction moves every server.
-fn skewed_chain(pairs: usize) -> Vec<u8> {
-    let mut spans = Vec::with_capacity(pairs * 2);
-    for k in 0..pairs * 2 {
-        let (kind, process) = if k % 2 == 0 {
-            ("client", "p1")
-        } else {
-            ("server", "p2")
-        };
-        let start = 1_700_000_000_000_000u64 + (k as u64 / 2) * 10 + if k % 2 == 1 { 0 } else { 1 };
-        let parent = if k == 0 {
-            String::new()
-        } else {
-            format!(r#"{{"refType":"CHILD_OF","traceID":"t1","spanID":"{k:x}"}}"#)
-        };
-        spans.push(format!(
-            r#"{{"traceID":"t1","spanID":"{:x}","operationName":"op","references":[{parent}],"startTime":{start},"duration":{},"processID":"{process}","tags":[{{"key":"span.kind","value":"{kind}"}}]}}"#,
-            k + 1,
-            1_000_000 - k as u64 * 2,
-        ));
-    }
-    format!(
-        r#"{{"data":[{{"traceID":"t1","processes":{{"p1":{{"serviceName":"a"}},"p2":{{"serviceName":"b"}}}},"spans":[{}]}}]}}"#,
-        spans.join(",")
-    )
-    .into_bytes()
-}
-
 fn skew_time(bytes: &[u8]) -> (Duration, usize) {
     let mut t = import(bytes, None).expect("imports").traces.remove(0);
     let tree = trace_core::Tree::build(&t);
@@ -245,33 +174,6 @@ fn skew_correction_at_the_ends_of_time_does_not_overflow() {
     let adjustments = trace_core::skew::correct(&mut t, &tree);
     assert!(adjustments.len() <= 1);
     assert!(t.trace_start_ns() <= t.trace_end_ns());
-}
-
-/// Jaeger spans where span k's parent is `parent_of(k)` (None: a root).
-fn jaeger_tree(n: usize, parent_of: impl Fn(usize) -> Option<usize>) -> Vec<u8> {
-    let mut s = String::from(
-        r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":["#,
-    );
-    for k in 0..n {
-        if k > 0 {
-            s.push(',');
-        }
-        let refs = match parent_of(k) {
-            Some(p) => format!(
-                r#"[{{"refType":"CHILD_OF","traceID":"t1","spanID":"{:x}"}}]"#,
-                p + 1
-            ),
-            None => "[]".to_string(),
-        };
-        s.push_str(&format!(
-            r#"{{"traceID":"t1","spanID":"{:x}","operationName":"op","references":{refs},"startTime":{},"duration":{},"processID":"p1"}}"#,
-            k + 1,
-            1_700_000_000_000_000u64 + k as u64,
-            (n - k) as u64
-        ));
-    }
-    s.push_str("]}]}");
-    s.into_bytes()
 }
 
 /// Import, tree, self time and critical path: everything a view of the trace computes.
@@ -362,18 +264,6 @@ fn odd_bytes_and_extreme_times_end_in_a_message_or_a_trace() {
             }
         }
     }
-}
-
-/// One real Jaeger span followed by `n` empty span objects.
-fn jaeger_with_empty_spans(n: usize) -> Vec<u8> {
-    let mut s = String::from(
-        r#"{"data":[{"traceID":"t1","processes":{"p1":{"serviceName":"s"}},"spans":[{"traceID":"t1","spanID":"01","operationName":"op","startTime":1700000000000000,"duration":5,"processID":"p1"}"#,
-    );
-    for _ in 0..n {
-        s.push_str(",{}");
-    }
-    s.push_str("]}]}");
-    s.into_bytes()
 }
 
 #[test]

@@ -8,77 +8,18 @@
 //! from the bytes live just before it. Tests take one lock, so one measures at a time. Run with
 //! `--nocapture` to see the figures.
 
+mod common;
+
 use base64::Engine;
-use std::alloc::{GlobalAlloc, Layout, System};
+use common::counting::{peak_since, reset_peak, serial, Counting};
 use std::fmt::Write as _;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use trace_core::packed::{self, LinkError, DECODE_BUDGET_BYTES, MAX_LINK_CHARS};
 use trace_core::scope::Scope;
 use trace_core::Trace;
 
-/// Counts live heap bytes and their peak (sizes as requested, not as the allocator rounds
-/// them).
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)]
-// SAFETY: forwards to the system allocator unchanged; only adds bookkeeping with atomics.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            grew(l.size());
-        }
-        p
-    }
-    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(l) };
-        if !p.is_null() {
-            grew(l.size());
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let q = unsafe { System.realloc(p, l, new) };
-        if !q.is_null() {
-            if new >= l.size() {
-                grew(new - l.size());
-            } else {
-                LIVE.fetch_sub(l.size() - new, Ordering::Relaxed);
-            }
-        }
-        q
-    }
-}
-
-fn grew(bytes: usize) {
-    let now = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-/// Starts a measurement: the peak restarts from what is live now, which is returned.
-fn reset_peak() -> usize {
-    let now = LIVE.load(Ordering::Relaxed);
-    PEAK.store(now, Ordering::Relaxed);
-    now
-}
-
-/// One test measures at a time (the counters are the whole process's).
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// What a decode may allocate beyond the budget.
 const SLACK_BYTES: usize = 8 << 20;
@@ -92,7 +33,7 @@ fn mb(bytes: usize) -> String {
 fn measure(link: &str) -> (Result<Trace, LinkError>, usize) {
     let base = reset_peak();
     let r = packed::decode(link);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let peak = peak_since(base);
     (r, peak)
 }
 
