@@ -163,10 +163,10 @@ fn jaeger_untyped_tag_value_200_deep_loses_only_itself() {
 }
 
 /// JavaScript writes a string cut in the middle of an emoji with a lone surrogate escape, which
-/// serde_json does not read as a string: only that tag is shown as text, and the span keeps the
-/// kind and status the other tags give.
+/// JSON parsers refuse. Each becomes U+FFFD (same length, so lazy details stay in place): the
+/// span, its kind and status and the tag are all kept, and the file says how many there were.
 #[test]
-fn jaeger_lone_surrogate_loses_only_its_tag() {
+fn jaeger_lone_surrogate_becomes_a_replacement_character() {
     let file = br#"{"data":[{"traceID":"t","spans":[{"traceID":"t","spanID":"1","operationName":"op","startTime":1,"duration":1,
         "tags":[{"key":"span.kind","value":"client"},{"key":"cut","value":"rocket \ud83d"},{"key":"error","value":true}],
         "warnings":["cut \ud83d","whole"],"processID":"p"}],"processes":{"p":{"serviceName":"s"}}}]}"#;
@@ -176,17 +176,43 @@ fn jaeger_lone_surrogate_loses_only_its_tag() {
     assert!(t.is_error(0));
     let d = t.span_details(0);
     assert_eq!(d.attributes.len(), 3);
-    assert!(attr(&d.attributes, "cut")
-        .as_str()
-        .is_some_and(|s| s.starts_with("(not decoded: ") && s.contains(r"\ud83d")));
+    assert_eq!(
+        attr(&d.attributes, "cut"),
+        &Value::Str("rocket \u{FFFD}".into())
+    );
     let reported: Vec<&str> = d
         .warnings
         .iter()
         .filter(|w| w.kind == WarningKind::Reported)
         .map(|w| w.message.as_str())
         .collect();
-    assert_eq!(reported, [r#""cut \ud83d""#, "whole"]);
-    assert_eq!(bad_values(&d).len(), 1);
+    assert_eq!(reported, ["cut \u{FFFD}", "whole"]);
+    assert!(bad_values(&d).is_empty());
+    assert!(imp.warnings.iter().any(|w| w.kind == WarningKind::BadValue
+        && w.message.starts_with("2 lone UTF-16 surrogate escapes")));
+}
+
+/// Lone surrogates anywhere, in every format: names, ids' neighbours, tags, and a correct pair
+/// (an emoji) next to them stays an emoji.
+#[test]
+fn lone_surrogates_lose_nothing_in_any_format() {
+    let files: [(&str, &[u8]); 3] = [
+        ("zipkin", br#"[{"traceId":"0000000000000001","id":"0000000000000001","name":"cut \ud83d","timestamp":1,"duration":1,"tags":{"k":"\udc00 \ud83d\ude80"}}]"#),
+        ("otlp", br#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"s"}}]},"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000001","spanId":"0000000000000001","name":"cut \ud83d","startTimeUnixNano":"1","endTimeUnixNano":"2","attributes":[{"key":"k","value":{"stringValue":"\udc00 \ud83d\ude80"}}]}]}]}]}"#),
+        ("chrome", br#"[{"name":"cut \ud83d","ph":"X","pid":1,"tid":1,"ts":1,"dur":1,"args":{"k":"\udc00 \ud83d\ude80"}}]"#),
+    ];
+    for (format, file) in files {
+        let imp = import(file, None).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let t = &imp.traces[0];
+        assert_eq!(t.name(0), "cut \u{FFFD}", "{format}");
+        let d = t.span_details(0);
+        let k = d
+            .attributes
+            .iter()
+            .find(|a| a.key == "k")
+            .unwrap_or_else(|| panic!("{format}: {:?}", d.attributes));
+        assert_eq!(k.value, Value::Str("\u{FFFD} \u{1F680}".into()), "{format}");
+    }
 }
 
 #[test]

@@ -256,6 +256,54 @@ pub fn import(bytes: &[u8], name_hint: Option<&str>) -> Result<Import, ImportErr
     import_owned(bytes.to_vec(), name_hint)
 }
 
+/// JavaScript tracers write strings cut in the middle of a character (an emoji split by a
+/// length limit) as a lone UTF-16 surrogate escape, `"\ud83d"`, which JSON parsers reject: a
+/// span or a value would be lost. Each one becomes `\ufffd` (the replacement character), the
+/// same six bytes, so every byte offset kept for lazy details stays valid. Returns how many
+/// were replaced.
+pub(crate) fn replace_lone_surrogates(bytes: &mut [u8]) -> usize {
+    let mut replaced = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        // An escape: `\uXXXX` is looked at, any other (`\\`, `\"`) is passed over whole.
+        let Some(unit) = (bytes[i + 1] == b'u').then(|| hex4(bytes, i + 2)).flatten() else {
+            i += 2;
+            continue;
+        };
+        match unit {
+            0xD800..=0xDBFF => {
+                let trail = (bytes.get(i + 6) == Some(&b'\\') && bytes.get(i + 7) == Some(&b'u'))
+                    .then(|| hex4(bytes, i + 8))
+                    .flatten();
+                if trail.is_some_and(|t| (0xDC00..=0xDFFF).contains(&t)) {
+                    i += 12;
+                } else {
+                    bytes[i + 2..i + 6].copy_from_slice(b"fffd");
+                    replaced += 1;
+                    i += 6;
+                }
+            }
+            0xDC00..=0xDFFF => {
+                bytes[i + 2..i + 6].copy_from_slice(b"fffd");
+                replaced += 1;
+                i += 6;
+            }
+            _ => i += 6,
+        }
+    }
+    replaced
+}
+
+/// The four hex digits at `at` as a number, if they are four hex digits.
+fn hex4(bytes: &[u8], at: usize) -> Option<u16> {
+    let digits = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
+    u16::from_str_radix(digits, 16).ok()
+}
+
 /// Editors and tools on Windows often start UTF-8 files with a byte-order mark, which JSON
 /// parsers reject. It becomes three spaces (JSON whitespace), so every byte offset kept for
 /// lazy details stays valid.
@@ -298,6 +346,7 @@ fn read(
         ));
     }
     blank_byte_order_mark(&mut bytes);
+    let lone_surrogates = replace_lone_surrogates(&mut bytes);
     let src = Arc::new(bytes);
     let text = match std::str::from_utf8(&src) {
         Ok(t) => t,
@@ -317,6 +366,15 @@ fn read(
         Format::Otlp => otlp::parse(text, &mut b)?,
         Format::Zipkin => zipkin::parse(text, &mut b)?,
         Format::Chrome => chrome::parse(text, &mut b)?,
+    }
+    if lone_surrogates > 0 {
+        b.warnings.push(Warning::new(
+            WarningKind::BadValue,
+            format!(
+                "{lone_surrogates} lone UTF-16 surrogate escape{} (a character cut in two) shown as U+FFFD",
+                if lone_surrogates == 1 { "" } else { "s" }
+            ),
+        ));
     }
     let (traces, warnings) = b.finish(format, &src);
     Ok(Import {
