@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::counting::{peak_since, reset_peak, serial, Counting};
 use common::generate::{
     chrome_with_tids, jaeger_tree, jaeger_with_empty_spans, zipkin_with_bad_elements,
 };
+use heap_meter::{peak_since, reset_peak, serial, Counting};
 use trace_core::{import, Tree};
 
 #[global_allocator]

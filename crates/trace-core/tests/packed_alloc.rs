@@ -11,7 +11,7 @@
 mod common;
 
 use base64::Engine;
-use common::counting::{peak_since, reset_peak, serial, Counting};
+use heap_meter::{peak_since, reset_peak, serial, Counting};
 use std::fmt::Write as _;
 use std::io::Write;
 use trace_core::packed::{self, LinkError, DECODE_BUDGET_BYTES, MAX_LINK_CHARS};

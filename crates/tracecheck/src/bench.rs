@@ -3,46 +3,10 @@
 //! when Node.js and the wasm32 target are available, the same in WebAssembly (wasm-bench/).
 
 use crate::gen;
-use std::alloc::{GlobalAlloc, Layout, System};
+use heap_meter::{peak_since, reset_peak, Counting};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-/// Counts live heap bytes and their peak. Allocation is the one thing we cannot measure safely
-/// from outside the process, hence the one `unsafe` impl in this crate.
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)]
-// SAFETY: forwards to the system allocator unchanged; only adds bookkeeping with atomics.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let q = unsafe { System.realloc(p, l, new) };
-        if !q.is_null() {
-            if new >= l.size() {
-                let now = LIVE.fetch_add(new - l.size(), Ordering::Relaxed) + new - l.size();
-                PEAK.fetch_max(now, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(l.size() - new, Ordering::Relaxed);
-            }
-        }
-        q
-    }
-}
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -152,15 +116,14 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
     let mut spans = 0;
     // Run 1 measures memory from an empty heap; runs 2-3 only time (best of three).
     for run in 0..3 {
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let base = reset_peak();
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         let t0 = Instant::now();
         let imp = trace_core::import_owned(bytes, None).map_err(|e| e.to_string())?;
         let dt = t0.elapsed().as_secs_f64();
         best = best.min(dt);
         if run == 0 {
-            peak = PEAK.load(Ordering::Relaxed) - base;
+            peak = peak_since(base);
             spans = imp.traces.iter().map(|t| t.len() as usize).sum::<usize>();
         }
         drop(imp);

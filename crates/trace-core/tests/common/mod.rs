@@ -2,7 +2,6 @@
 //! damaged bodies (the version byte and compression of the spec in `trace_core::packed`).
 #![allow(dead_code)] // each test binary uses a different part
 
-pub mod counting;
 pub mod generate;
 
 use base64::Engine;

@@ -1,8 +1,10 @@
-//! A counting global allocator for memory tests: live heap bytes and their peak (sizes as
-//! requested, not as the allocator rounds them). A test binary installs it with
-//! `#[global_allocator] static GLOBAL: Counting = Counting;`, measures with [`reset_peak`] and
-//! [`peak_since`], and holds [`serial`] so one test measures at a time (the counters are the
-//! whole process's).
+//! A counting global allocator: live heap bytes and their peak (sizes as requested, not as the
+//! allocator rounds them), for memory tests and benchmarks. Allocation is the one thing that
+//! cannot be measured safely from outside the process, hence the one `unsafe` impl here.
+//!
+//! A binary installs it with `#[global_allocator] static GLOBAL: Counting = Counting;`,
+//! measures with [`reset_peak`] and [`peak_since`], and, in tests, holds [`serial`] so one test
+//! measures at a time (the counters are the whole process's).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
