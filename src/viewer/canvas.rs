@@ -4,11 +4,15 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// Sizes the canvas backing store to its CSS size times the pixel ratio and returns a context
-/// whose units are CSS pixels, plus that size. None when the canvas is not laid out yet.
-pub fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
-    let w = canvas.client_width() as f64;
-    let h = canvas.client_height() as f64;
+/// Sizes the canvas backing store to its CSS size (`size`, as a `ResizeObserver` reported it)
+/// times the pixel ratio and returns a context whose units are CSS pixels, plus that size. None
+/// when the canvas is not laid out yet. Taking the size rather than reading `clientWidth` keeps
+/// a draw from forcing a synchronous layout.
+pub fn prepare(
+    canvas: &HtmlCanvasElement,
+    size: (f64, f64),
+) -> Option<(CanvasRenderingContext2d, f64, f64)> {
+    let (w, h) = size;
     if w <= 0.0 || h <= 0.0 {
         return None;
     }

@@ -99,7 +99,7 @@ pub fn Timeline() -> impl IntoView {
                 let top = scroll_to_row(
                     row,
                     el.scroll_top() as f64,
-                    el.client_height() as f64,
+                    viewport_h.get_untracked(),
                     ROW_H,
                 );
                 el.set_scroll_top(top as i32);
@@ -160,6 +160,7 @@ pub fn Timeline() -> impl IntoView {
                                 critical,
                                 matches: m.as_deref(),
                                 selected_events: &selected_events,
+                                size: bars_box.get_untracked(),
                             };
                             // Build the hidden intervals of collapsed rows in view first...
                             for row in range.clone() {
@@ -412,6 +413,8 @@ struct Frame<'a> {
     matches: Option<&'a crate::viewer::state::Matches>,
     /// Offsets (from its start) of the selected span's events, once its details arrived.
     selected_events: &'a [i64],
+    /// The canvas's CSS size.
+    size: (f64, f64),
 }
 
 /// A collapsed row's hidden descendants (intervals sorted by start, and their index).
@@ -441,8 +444,9 @@ fn draw_bars<'c>(
         critical,
         matches,
         selected_events,
+        size,
     } = *frame;
-    let Some((ctx, w, h)) = prepare(canvas) else {
+    let Some((ctx, w, h)) = prepare(canvas, size) else {
         return Drawn::default();
     };
     let mut drawn = Drawn::default();
@@ -607,7 +611,7 @@ fn Ruler() -> impl IntoView {
         };
         viewer.open.with(|open| {
             let Some(open) = open else { return };
-            let Some((ctx, w, h)) = prepare(&canvas) else {
+            let Some((ctx, w, h)) = prepare(&canvas, size.get_untracked()) else {
                 return;
             };
             let scale = scale_for(open, window, w);
@@ -720,7 +724,7 @@ fn Minimap() -> impl IntoView {
             let Some(d) = d else { return };
             viewer.open.with(|open| {
                 let Some(open) = open else { return };
-                let Some((ctx, w, h)) = prepare(&canvas) else {
+                let Some((ctx, w, h)) = prepare(&canvas, size.get_untracked()) else {
                     return;
                 };
                 ctx.set_fill_style_str(&css_var("--muted", "#4a5560"));
