@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{ParamSegment, StaticSegment};
-use site::routes::{TALKS_SEGMENT, VIEWER, VIEWER_SEGMENT};
+use site::routes::{HOME, TALKS_SEGMENT, VIEWER, VIEWER_SEGMENT};
 
 use crate::components::theme_toggle::{CurrentTheme, ThemeToggle};
 use crate::content::content;
@@ -18,7 +18,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <nav class="site-nav" aria-label="Site">
-                    <A href="/" attr:class="brand">
+                    <A href=HOME attr:class="brand">
                         {event.name.clone()} " · " {event.date_human()}
                     </A>
                     <A href=VIEWER>"Trace viewer"</A>

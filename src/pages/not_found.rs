@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use site::meta::page_meta;
-use site::routes::{talk_path, Route, VIEWER};
+use site::routes::{talk_path, Route, HOME, VIEWER};
 
 use crate::browser::set_page_meta;
 use crate::content::content;
@@ -16,7 +16,7 @@ pub fn NotFound() -> impl IntoView {
             <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
             <p>"You might be looking for:"</p>
             <ul>
-                <li><A href="/">"The home page"</A></li>
+                <li><A href=HOME>"The home page"</A></li>
                 {c.listed().map(|t| view! { <li><A href=talk_path(&t.slug)>{t.title.clone()}</A></li> }).collect_view()}
                 <li><A href=VIEWER>"The trace viewer"</A></li>
             </ul>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use site::meta::page_meta;
-use site::routes::{talk_path, Route};
+use site::routes::{talk_path, Route, HOME};
 
 use crate::browser::set_page_meta;
 use crate::components::video::VideoEmbed;
@@ -22,7 +22,7 @@ pub fn TalkPage() -> impl IntoView {
         let (prev, next) = c.neighbours(&slug);
         view! {
             <article class="talk" data-testid="talk">
-                <nav aria-label="Breadcrumb" class="breadcrumb"><A href="/">"All talks"</A></nav>
+                <nav aria-label="Breadcrumb" class="breadcrumb"><A href=HOME>"All talks"</A></nav>
                 <header>
                     <p class="eyebrow">{c.event.byline()}</p>
                     <h1>{talk.title.clone()}</h1>

@@ -120,7 +120,7 @@ pub struct Sample {
 pub fn Samples() -> impl IntoView {
     let controller = use_controller();
     let samples = LocalResource::new(|| async {
-        let text = gloo::net::http::Request::get("/samples/index.json")
+        let text = gloo::net::http::Request::get(site::routes::SAMPLES_INDEX)
             .send()
             .await
             .ok()?

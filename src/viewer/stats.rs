@@ -18,6 +18,7 @@ use crate::viewer::state::use_viewer;
 use site::theme::Theme;
 use viewer_core::filter::equals_term;
 use viewer_core::share::ViewTab;
+use viewer_core::sort::{after_click, aria_sort};
 
 fn chart_theme(dark: bool) -> ChartTheme {
     let mut t = if dark {
@@ -166,23 +167,11 @@ fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
     };
     let sort = RwSignal::new((Col::SelfTime, true));
     let header = move |label: &'static str, col: Col| {
-        let aria = move || {
-            let (c, d) = sort.get();
-            if c == col {
-                if d {
-                    "descending"
-                } else {
-                    "ascending"
-                }
-            } else {
-                "none"
-            }
-        };
+        let aria = move || sort.with(|s| aria_sort(s, &col));
         view! {
             <th scope="col" aria-sort=aria>
-                <button type="button" class="th-sort" on:click=move |_| sort.update(|(c, d)| {
-                    if *c == col { *d = !*d } else { *c = col; *d = col.descending_by_default() }
-                })>{label}</button>
+                <button type="button" class="th-sort"
+                    on:click=move |_| sort.update(|s| *s = after_click(*s, col, col.descending_by_default()))>{label}</button>
             </th>
         }
     };

@@ -6,6 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 use std::ops::Range;
 use viewer_core::rows::row_range;
+use viewer_core::sort::{after_click, aria_sort};
 use viewer_core::time_scale::format_duration;
 use viewer_core::trace_list::{group_thousands, SortKey};
 use viewer_session::protocol::TraceSummary;
@@ -82,21 +83,11 @@ pub fn TraceList() -> impl IntoView {
         })
     };
     let header = move |label: &'static str, key: SortKey| {
-        let aria = move || match sort.get() {
-            (k, d) if k == key => {
-                if d {
-                    "descending"
-                } else {
-                    "ascending"
-                }
-            }
-            _ => "none",
-        };
+        let aria = move || sort.with(|s| aria_sort(s, &key));
         view! {
             <div role="columnheader" aria-sort=aria>
-                <button type="button" class="th-sort" on:click=move |_| sort.update(|(k, d)| {
-                    if *k == key { *d = !*d } else { *k = key; *d = key.descending_by_default() }
-                })>{label}</button>
+                <button type="button" class="th-sort"
+                    on:click=move |_| sort.update(|s| *s = after_click(*s, key, key.descending_by_default()))>{label}</button>
             </div>
         }
     };

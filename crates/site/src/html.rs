@@ -156,7 +156,11 @@ fn talk_copy(t: &Talk, content: &Content) -> String {
 }
 
 fn not_found_copy() -> String {
-    "<h1>Page not found</h1><p>There is no page at this address. Try the <a href=\"/\">home page</a> or the <a href=\"/viewer\">trace viewer</a>.</p>".to_string()
+    format!(
+        "<h1>Page not found</h1><p>There is no page at this address. Try the <a href=\"{}\">home page</a> or the <a href=\"{}\">trace viewer</a>.</p>",
+        crate::routes::HOME,
+        crate::routes::VIEWER
+    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,13 @@
 //! The one place that spells the site's URLs. The app's router, its links and the per-route
 //! HTML files written at build time all go through here.
 
+/// Path of the home page.
+pub const HOME: &str = "/";
 /// Path of the trace viewer.
 pub const VIEWER: &str = "/viewer";
+/// Where the bundled sample traces are served (`public/samples`), and their list.
+pub const SAMPLES_DIR: &str = "/samples";
+pub const SAMPLES_INDEX: &str = "/samples/index.json";
 /// First segment of a talk page's path.
 pub const TALKS_SEGMENT: &str = "talks";
 /// The viewer's single path segment (`VIEWER` without the slash), for the router.
@@ -21,7 +26,7 @@ impl Route {
     /// The canonical path of the route (no trailing slash except for the home page).
     pub fn path(&self) -> String {
         match self {
-            Route::Home => "/".to_string(),
+            Route::Home => HOME.to_string(),
             Route::Talk(slug) => talk_path(slug),
             Route::Viewer => VIEWER.to_string(),
             Route::NotFound => "/404".to_string(),
@@ -41,6 +46,11 @@ impl Route {
             _ => Route::NotFound,
         }
     }
+}
+
+/// Path of a bundled sample trace file (`name` is a file name from the samples list).
+pub fn sample_path(name: &str) -> String {
+    format!("{SAMPLES_DIR}/{name}")
 }
 
 pub fn talk_path(slug: &str) -> String {
@@ -146,5 +156,11 @@ mod tests {
             ["/viewer", "/viewer/", "/viewer/index.html"]
         );
         assert_eq!(served_paths(&Route::NotFound), ["/404.html"]);
+    }
+
+    #[test]
+    fn samples_are_served_under_one_folder() {
+        assert_eq!(sample_path("shop.json"), "/samples/shop.json");
+        assert_eq!(SAMPLES_INDEX, sample_path("index.json"));
     }
 }

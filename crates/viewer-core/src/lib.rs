@@ -60,6 +60,7 @@ pub mod navigation;
 pub mod palette;
 pub mod rows;
 pub mod share;
+pub mod sort;
 pub mod suggest;
 pub mod ticks;
 pub mod time_scale;
