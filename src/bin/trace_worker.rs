@@ -196,7 +196,7 @@ mod worker {
             return Err(format!("{name:?} is not a sample name"));
         }
         progress(Phase::Reading, 0, 0);
-        let url = site::routes::sample_path(&name);
+        let url = site::routes::sample_path(name);
         let fail = |what: &str, e: &JsValue| format!("{name}: {}", js_text(what, e));
         let resp = JsFuture::from(scope().fetch_with_str(&url))
             .await
