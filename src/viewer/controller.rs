@@ -177,7 +177,6 @@ impl Controller {
         self.viewer.query.set(query.clone());
         if query.trim().is_empty() {
             self.viewer.matches.set(None);
-            self.viewer.recompute_rows();
             return;
         }
         // Sent once typing pauses: a search over a million spans takes seconds in the worker,
@@ -259,7 +258,6 @@ impl Controller {
                 viewer.trace_count.set(count);
                 viewer.trace_page.set(Some(Arc::new(list)));
                 viewer.open.set(None);
-                viewer.rows.set(Arc::new(Vec::new()));
                 viewer.details.set(None);
                 viewer.selected.set(None);
                 match linked {
@@ -324,7 +322,6 @@ impl Controller {
                         .open
                         .with_untracked(|o| o.as_ref().map_or(0, |o| o.span_count()));
                     viewer.matches.set(Some(Arc::new(Matches::new(m, n))));
-                    viewer.recompute_rows();
                 }
             }
             WorkerEvent::Remember { file, id, bytes } => {

@@ -328,7 +328,7 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
             <label class="check">
                 <input type="checkbox" data-testid="only-matches"
                     prop:checked=move || viewer.only_matches.get()
-                    on:change=move |ev| { viewer.only_matches.set(event_target_checked(&ev)); viewer.recompute_rows(); }/>
+                    on:change=move |ev| viewer.only_matches.set(event_target_checked(&ev))/>
                 " Only matches"
             </label>
             <span id="search-status" class="search-status" data-testid="match-count" aria-live="polite">{summary}</span>

@@ -154,6 +154,31 @@ impl OpenTrace {
     }
 }
 
+/// The visible rows (positions in preorder) of the open trace under its folds and, when only
+/// matches are shown, its filter.
+fn visible_rows_of(
+    open: RwSignal<Option<Arc<OpenTrace>>>,
+    collapsed: RwSignal<Collapsed>,
+    only_matches: bool,
+    matches: RwSignal<Option<Arc<Matches>>>,
+) -> Vec<u32> {
+    open.with(|open| {
+        let Some(open) = open else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(open.span_count());
+        collapsed.with(|collapsed| {
+            matches.with(|m| match m {
+                Some(m) if only_matches && m.error.is_none() && !m.query.trim().is_empty() => {
+                    visible_rows_filtered(&open.tree, collapsed, &m.set, &mut out)
+                }
+                _ => visible_rows(&open.tree, collapsed, &mut out),
+            })
+        });
+        out
+    })
+}
+
 /// Running count of failed spans along the preorder (see `OpenTrace::errors_below`).
 fn errors_before(tree: &TreeRows, flags: &[u8]) -> Vec<u32> {
     let mut out = Vec::with_capacity(tree.order().len() + 1);
@@ -190,8 +215,9 @@ pub struct Viewer {
     pub trace_page: RwSignal<Option<Arc<TracePage>>>,
     pub open: RwSignal<Option<Arc<OpenTrace>>>,
     pub collapsed: RwSignal<Collapsed>,
-    /// Visible rows: positions in the tree's preorder.
-    pub rows: RwSignal<Arc<Vec<u32>>>,
+    /// Visible rows: positions in the tree's preorder, derived from the open trace, the folds
+    /// and the filter (never set by hand, so never stale).
+    pub rows: Memo<Arc<Vec<u32>>>,
     pub selected: RwSignal<Option<u32>>,
     pub hovered: RwSignal<Option<u32>>,
     pub details: RwSignal<Option<DetailsView>>,
@@ -259,6 +285,18 @@ impl Matches {
 
 impl Viewer {
     pub fn new() -> Self {
+        let open = RwSignal::new(None::<Arc<OpenTrace>>);
+        let collapsed = RwSignal::new(Collapsed::new(0));
+        let matches = RwSignal::new(None::<Arc<Matches>>);
+        let only_matches = RwSignal::new(false);
+        let rows = Memo::new(move |_| {
+            Arc::new(visible_rows_of(
+                open,
+                collapsed,
+                only_matches.get(),
+                matches,
+            ))
+        });
         Viewer {
             state: RwSignal::new(AppState::Idle),
             progress: RwSignal::new(None),
@@ -266,15 +304,15 @@ impl Viewer {
             files: RwSignal::new(Vec::new()),
             trace_count: RwSignal::new(0),
             trace_page: RwSignal::new(None),
-            open: RwSignal::new(None),
-            collapsed: RwSignal::new(Collapsed::new(0)),
-            rows: RwSignal::new(Arc::new(Vec::new())),
+            open,
+            collapsed,
+            rows,
             selected: RwSignal::new(None),
             hovered: RwSignal::new(None),
             details: RwSignal::new(None),
             query: RwSignal::new(String::new()),
-            matches: RwSignal::new(None),
-            only_matches: RwSignal::new(false),
+            matches,
+            only_matches,
             window: RwSignal::new((0, 1)),
             tab: RwSignal::new(ViewTab::Timeline),
             stats: RwSignal::new(None),
@@ -318,14 +356,12 @@ impl Viewer {
             self.stats.set(None);
         }
         self.open.set(Some(open));
-        self.recompute_rows();
     }
 
     /// Closes the open trace and shows the list of the loaded files' traces (Back from a
     /// trace chosen in the list). The files stay loaded.
     pub fn close_trace(&self) {
         self.open.set(None);
-        self.rows.set(Arc::new(Vec::new()));
         self.selected.set(None);
         self.details.set(None);
         self.matches.set(None);
@@ -336,32 +372,10 @@ impl Viewer {
         self.state.set(AppState::Idle);
     }
 
-    /// Recomputes the visible rows after a collapse, filter or trace change (not per frame).
-    pub fn recompute_rows(&self) {
-        let rows = self.open.with_untracked(|open| {
-            let Some(open) = open else {
-                return Vec::new();
-            };
-            let mut out = Vec::with_capacity(open.span_count());
-            self.collapsed.with_untracked(|collapsed| {
-                let filtered = self.only_matches.get_untracked();
-                self.matches.with_untracked(|m| match m {
-                    Some(m) if filtered && m.error.is_none() && !m.query.trim().is_empty() => {
-                        visible_rows_filtered(&open.tree, collapsed, &m.set, &mut out)
-                    }
-                    _ => visible_rows(&open.tree, collapsed, &mut out),
-                })
-            });
-            out
-        });
-        self.rows.set(Arc::new(rows));
-    }
-
     pub fn toggle_collapse(&self, span: u32) {
         self.collapsed.update(|c| {
             c.toggle(span);
         });
-        self.recompute_rows();
     }
 
     pub fn set_collapsed(&self, span: u32, collapsed: bool) {
@@ -370,7 +384,6 @@ impl Viewer {
             .with_untracked(|c| c.is_collapsed(span) != collapsed);
         if changed {
             self.collapsed.update(|c| c.set(span, collapsed));
-            self.recompute_rows();
         }
     }
 
@@ -380,12 +393,10 @@ impl Viewer {
                 self.collapsed.update(|c| c.collapse_all(&o.tree));
             }
         });
-        self.recompute_rows();
     }
 
     pub fn expand_all(&self) {
         self.collapsed.update(|c| c.expand_all());
-        self.recompute_rows();
     }
 
     pub fn collapse_to_depth(&self, level: u16) {
@@ -397,7 +408,6 @@ impl Viewer {
                 });
             }
         });
-        self.recompute_rows();
     }
 
     /// The part of the trace chosen for sharing and exporting, or what to do first (tracked).
@@ -421,7 +431,6 @@ impl Viewer {
     pub fn fold(&self, spans: &[u32]) {
         self.collapsed
             .update(|c| spans.iter().for_each(|&s| c.set(s, true)));
-        self.recompute_rows();
     }
 
     /// Makes a span visible (expanding its ancestors) and asks the timeline to scroll to it.
@@ -431,7 +440,6 @@ impl Viewer {
                 self.collapsed.update(|c| c.reveal(&o.tree, span));
             }
         });
-        self.recompute_rows();
         let row = self.open.with_untracked(|o| {
             o.as_ref().and_then(|o| {
                 self.rows
