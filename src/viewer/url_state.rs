@@ -3,7 +3,7 @@
 //! and a link to a user's own file restores the view once that file is opened again.
 
 use leptos::prelude::*;
-use viewer_core::navigation::{navigate, Navigation, OpenSource};
+use viewer_core::navigation::{apply_step, navigate, LinkStep, Navigation, OpenSource};
 use viewer_core::share::{self, ShareWarning, ViewState, ViewTab};
 
 use crate::viewer::controller::Controller;
@@ -112,50 +112,42 @@ pub fn push_history_entry() {
 
 /// Applies a waiting link to the trace that was just shown (once).
 pub fn apply_link(viewer: Viewer, controller: Controller) {
-    let Some(mut link) = viewer.link.get_untracked() else {
+    let Some(link) = viewer.link.get_untracked() else {
         return;
     };
-    let shown_id = viewer
+    let Some((shown_id, extent_end)) = viewer
         .open
-        .with_untracked(|o| o.as_ref().map(|o| o.data.trace_id.clone()));
-    let matches_trace = match (&link.trace, &shown_id) {
-        (Some(want), Some(have)) => want.eq_ignore_ascii_case(have),
-        (None, Some(_)) => true,
-        _ => false,
+        .with_untracked(|o| o.as_ref().map(|o| (o.data.trace_id.clone(), o.extent().1)))
+    else {
+        return;
     };
-    if !matches_trace {
-        return;
-    }
-    if link.skew && !viewer.skew.get_untracked() {
-        // The corrected view comes back as a new view; apply the rest then.
-        link.skew = false;
-        viewer.link.set(Some(link));
-        controller.set_skew(true);
-        return;
-    }
-    viewer.link.set(None);
-    if let Some(level) = link.collapsed_depth {
-        viewer.collapse_to_depth(level);
-    }
-    if !link.fold.is_empty() {
-        viewer.fold(&link.fold);
-    }
-    if let Some((a, b)) = link.window {
-        let (_, end) = viewer
-            .open
-            .with_untracked(|o| o.as_ref().map_or((0, 1), |o| o.extent()));
-        if a < b && a < end {
-            viewer.window.set((a, b.min(end)));
+    match apply_step(&link, &shown_id, extent_end, viewer.skew.get_untracked()) {
+        LinkStep::Wait => {}
+        LinkStep::CorrectSkewFirst { rest } => {
+            viewer.link.set(Some(rest));
+            controller.set_skew(true);
         }
-    }
-    if let Some(q) = link.filter {
-        controller.filter(q);
-    }
-    if let Some(span) = link.span {
-        controller.find_span(span);
-    }
-    if let Some(tab) = link.view {
-        controller.show_tab(tab);
+        LinkStep::Apply(parts) => {
+            viewer.link.set(None);
+            if let Some(level) = parts.collapsed_depth {
+                viewer.collapse_to_depth(level);
+            }
+            if !parts.fold.is_empty() {
+                viewer.fold(&parts.fold);
+            }
+            if let Some(window) = parts.window {
+                viewer.window.set(window);
+            }
+            if let Some(q) = parts.filter {
+                controller.filter(q);
+            }
+            if let Some(span) = parts.span {
+                controller.find_span(span);
+            }
+            if let Some(tab) = parts.view {
+                controller.show_tab(tab);
+            }
+        }
     }
 }
 

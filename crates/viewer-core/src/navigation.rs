@@ -56,6 +56,63 @@ pub fn navigate(link: &ViewState, now: &OpenSource) -> Navigation {
     }
 }
 
+/// What to do with a waiting link once a trace is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkStep {
+    /// The shown trace is not the one the link names: keep waiting.
+    Wait,
+    /// The link asks for skew correction: switch it on; the corrected view comes back as a new
+    /// view, and the rest of the link applies then (to `rest`, which no longer asks).
+    CorrectSkewFirst { rest: ViewState },
+    /// Apply these parts of the link, in this order, and forget it.
+    Apply(LinkParts),
+}
+
+/// The parts of a link to apply to the shown trace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LinkParts {
+    pub collapsed_depth: Option<u16>,
+    pub fold: Vec<u32>,
+    /// The time window, already checked against the trace's extent.
+    pub window: Option<(u64, u64)>,
+    pub filter: Option<String>,
+    pub span: Option<String>,
+    pub view: Option<crate::share::ViewTab>,
+}
+
+/// Decides what a waiting `link` does to the shown trace `shown_id` whose extent ends at
+/// `extent_end`, with skew correction `skew_on` or not.
+pub fn apply_step(link: &ViewState, shown_id: &str, extent_end: u64, skew_on: bool) -> LinkStep {
+    let names_shown = link
+        .trace
+        .as_deref()
+        .is_none_or(|want| want.eq_ignore_ascii_case(shown_id));
+    if !names_shown {
+        return LinkStep::Wait;
+    }
+    if link.skew && !skew_on {
+        let rest = ViewState {
+            skew: false,
+            ..link.clone()
+        };
+        return LinkStep::CorrectSkewFirst { rest };
+    }
+    // A window outside the trace (a link to another version of it) is left out, not clamped
+    // into nonsense; one running past the end is cut at the end.
+    let window = link
+        .window
+        .filter(|&(a, b)| a < b && a < extent_end)
+        .map(|(a, b)| (a, b.min(extent_end)));
+    LinkStep::Apply(LinkParts {
+        collapsed_depth: link.collapsed_depth,
+        fold: link.fold.clone(),
+        window,
+        filter: link.filter.clone(),
+        span: link.span.clone(),
+        view: link.view,
+    })
+}
+
 /// A source key that the link sets to something else than what is open. A link without the
 /// key keeps what is open (links to a user's own file carry no source).
 fn differs(link: Option<&str>, now: Option<&str>) -> bool {
@@ -131,5 +188,30 @@ mod tests {
             ..OpenSource::default()
         };
         assert_eq!(navigate(&link(None), &one), Navigation::ApplyView);
+    }
+
+    #[test]
+    fn a_waiting_link_applies_to_its_trace_only_after_skew_is_on() {
+        let mut l = link(Some("AA"));
+        l.window = Some((10, 5_000));
+        l.filter = Some("service=x".into());
+        l.skew = true;
+        assert_eq!(apply_step(&l, "bb", 1_000, false), LinkStep::Wait);
+        let LinkStep::CorrectSkewFirst { rest } = apply_step(&l, "aa", 1_000, false) else {
+            panic!()
+        };
+        assert!(!rest.skew);
+        let LinkStep::Apply(parts) = apply_step(&rest, "aa", 1_000, true) else {
+            panic!()
+        };
+        assert_eq!(parts.window, Some((10, 1_000)), "cut at the trace's end");
+        assert_eq!(parts.filter.as_deref(), Some("service=x"));
+        // A window that starts after the end, or is empty, is left out.
+        let mut late = link(None);
+        late.window = Some((2_000, 3_000));
+        let LinkStep::Apply(parts) = apply_step(&late, "any", 1_000, false) else {
+            panic!()
+        };
+        assert_eq!(parts.window, None);
     }
 }
