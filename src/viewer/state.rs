@@ -39,6 +39,9 @@ impl AppState {
 /// One trace ready to draw: the worker's columns and the tree rebuilt from its preorder.
 #[derive(Debug)]
 pub struct OpenTrace {
+    /// Different for every view received (a new trace, or the same one with skew switched):
+    /// what per-view caches and row keys are keyed by.
+    pub view_id: u64,
     pub data: ViewData,
     pub tree: TreeRows,
     /// Colour per string id (only service ids matter), handed out in tree order.
@@ -72,7 +75,9 @@ impl OpenTrace {
             data.strings.len(),
         );
         let errors_before = errors_before(&tree, &data.flags);
+        static NEXT_VIEW: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         OpenTrace {
+            view_id: NEXT_VIEW.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             data,
             tree,
             service_colors,

@@ -4,7 +4,6 @@
 use leptos::html;
 use leptos::prelude::*;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use viewer_core::lod::{
     lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
@@ -112,7 +111,7 @@ pub fn Timeline() -> impl IntoView {
     // Collapsed rows draw their hidden descendants, aggregated per pixel. The intervals are
     // built once per collapsed span (and per trace), so each frame costs O(width) per row.
     type Collapsed = HashMap<u32, (Vec<(u64, u64)>, RowIndex)>;
-    let collapsed_cache: StoredValue<(usize, Collapsed), LocalStorage> =
+    let collapsed_cache: StoredValue<(u64, Collapsed), LocalStorage> =
         StoredValue::new_local((0, HashMap::new()));
 
     let range = Memo::new(move |_| {
@@ -142,7 +141,7 @@ pub fn Timeline() -> impl IntoView {
             let Some(open) = open else { return };
             collapsed_cache.update_value(|(trace, cache)| {
                 // A new trace (or skew view) invalidates the cache.
-                let key = Arc::as_ptr(open) as usize;
+                let key = open.view_id;
                 if *trace != key {
                     *trace = key;
                     cache.clear();
@@ -298,7 +297,7 @@ pub fn Timeline() -> impl IntoView {
                             let r = range.get();
                             // A new view of the trace (skew switched) can put other spans or
                             // flags at the same position: its identity is part of the key.
-                            let view = viewer.open.with(|o| o.as_ref().map_or(0, |o| Arc::as_ptr(o) as usize));
+                            let view = viewer.open.with(|o| o.as_ref().map_or(0, |o| o.view_id));
                             viewer.rows.with(|rows| r.filter_map(|i| rows.get(i).map(|p| (i, *p, view))).collect::<Vec<_>>())
                         }
                         key=|row| *row
