@@ -7,11 +7,12 @@ use viewer_core::filter::{match_ordinal, next_match, prev_match};
 use viewer_core::rows::row_of_span;
 
 use viewer_core::filter::term_with_op;
-use viewer_core::suggest::{examples, suggest, Suggestion, TraceFacts, Vocab};
+use viewer_core::suggest::{examples, step_active, suggest, Suggestion, TraceFacts, Vocab};
+use viewer_session::vocabulary::Vocabulary;
 use viewer_session::wire::flag;
 
-use crate::viewer::controller::use_controller;
-use crate::viewer::state::{use_viewer, OpenTrace};
+use crate::viewer::controller::{use_controller, Controller};
+use crate::viewer::state::{use_viewer, OpenTrace, Viewer};
 
 /// Rows of the visible matches, ascending.
 fn match_rows(viewer: crate::viewer::state::Viewer) -> Vec<usize> {
@@ -111,6 +112,166 @@ fn names_of(o: &OpenTrace) -> Names {
     names
 }
 
+/// The suggestions for the word at `caret` of `query`, from the open trace's names and keys.
+fn suggestions_for(
+    query: &str,
+    caret: usize,
+    names: &Names,
+    vocabulary: Option<&Vocabulary>,
+) -> Vec<Suggestion> {
+    let services: Vec<&str> = names.services.iter().map(String::as_str).collect();
+    let operations: Vec<&str> = names.operations.iter().map(String::as_str).collect();
+    let keys: Vec<&str> = vocabulary.map_or_else(Vec::new, |v| {
+        v.keys.iter().map(|k| k.key.as_str()).collect()
+    });
+    let vocab = Vocab {
+        services: &services,
+        names: &operations,
+        keys: &keys,
+    };
+    suggest(query, caret, &vocab, MAX_SUGGESTIONS)
+}
+
+/// Filters that find spans of the open trace, for the syntax help.
+fn examples_for(names: &Names) -> Vec<String> {
+    let services: Vec<&str> = names.services.iter().map(String::as_str).collect();
+    examples(&TraceFacts {
+        root_service: &names.root_service,
+        root_name: &names.root_name,
+        services: &services,
+        duration_ns: names.duration_ns,
+        has_errors: names.has_errors,
+    })
+}
+
+/// The search box's placeholder: its service example is the open trace's own root service.
+fn placeholder_for(names: &Names) -> String {
+    let service = if names.root_service.is_empty() {
+        "api"
+    } else {
+        names.root_service.as_str()
+    };
+    format!(
+        "Search: text, {}, duration>10ms, status=error, a OR b",
+        term_with_op("service", "=", service)
+    )
+}
+
+/// "3 of 12" when the selected span is a match, else "12 matches"; empty without a filter.
+fn match_summary(viewer: Viewer) -> String {
+    viewer.matches.with(|m| match m {
+        None => String::new(),
+        Some(m) if m.error.is_some() => String::new(),
+        Some(m) => {
+            let rows = match_rows(viewer);
+            let current = viewer.selected.get().and_then(|s| {
+                viewer.open.with(|o| {
+                    o.as_ref()
+                        .and_then(|o| viewer.rows.with(|r| row_of_span(&o.tree, r, s)))
+                })
+            });
+            match current.and_then(|c| match_ordinal(&rows, c)) {
+                Some((i, n)) => format!("{i} of {n}"),
+                None => {
+                    let n = m.spans.len();
+                    format!("{n} {}", if n == 1 { "match" } else { "matches" })
+                }
+            }
+        }
+    })
+}
+
+/// The search box's state and what its keys do.
+#[derive(Clone, Copy)]
+struct SearchBoxState {
+    viewer: Viewer,
+    controller: Option<Controller>,
+    input: NodeRef<html::Input>,
+    /// Where the caret is, in characters.
+    caret: RwSignal<usize>,
+    /// Whether the suggestion list is open.
+    listing: RwSignal<bool>,
+    /// The suggestion the arrow keys point at.
+    active: RwSignal<Option<usize>>,
+    suggestions: Memo<Vec<Suggestion>>,
+}
+
+impl SearchBoxState {
+    fn run(&self, query: String) {
+        if let Some(c) = self.controller {
+            c.filter(query);
+        }
+    }
+
+    fn track_caret(&self) {
+        if let Some(el) = self.input.get_untracked() {
+            let at = el.selection_start().ok().flatten().unwrap_or(0) as usize;
+            self.caret.set(at);
+        }
+    }
+
+    fn typed(&self, text: String) {
+        self.track_caret();
+        self.listing.set(true);
+        self.active.set(None);
+        self.run(text);
+    }
+
+    /// Puts a suggestion in the box, caret after it.
+    fn accept(&self, s: Suggestion) {
+        self.run(s.query.clone());
+        self.listing.set(false);
+        self.active.set(None);
+        if let Some(el) = self.input.get_untracked() {
+            el.set_value(&s.query);
+            let _ = el.set_selection_range(s.caret as u32, s.caret as u32);
+            let _ = el.focus();
+        }
+        self.caret.set(s.caret);
+    }
+
+    /// Arrows move in the suggestions, Enter/Tab take one (Enter otherwise steps through the
+    /// matches), Escape closes the list, then clears the filter, then leaves the box.
+    fn key(&self, ev: leptos::ev::KeyboardEvent) {
+        let count = self.suggestions.with_untracked(Vec::len);
+        let chosen = self
+            .active
+            .get_untracked()
+            .and_then(|i| self.suggestions.with_untracked(|s| s.get(i).cloned()));
+        match ev.key().as_str() {
+            key @ ("ArrowDown" | "ArrowUp") if count > 0 => {
+                ev.prevent_default();
+                let down = key == "ArrowDown";
+                self.active
+                    .update(|a| *a = Some(step_active(*a, count, down)));
+            }
+            "Enter" | "Tab" if chosen.is_some() => {
+                ev.prevent_default();
+                if let Some(s) = chosen {
+                    self.accept(s);
+                }
+            }
+            "Enter" => {
+                ev.prevent_default();
+                self.listing.set(false);
+                step_match(!ev.shift_key());
+            }
+            "Escape" => {
+                ev.prevent_default();
+                if count > 0 {
+                    self.listing.set(false);
+                    self.active.set(None);
+                } else if !self.viewer.query.get_untracked().is_empty() {
+                    self.run(String::new());
+                } else if let Some(el) = self.input.get_untracked() {
+                    let _ = el.blur();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[component]
 pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
     let viewer = use_viewer();
@@ -120,153 +281,34 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
             .open
             .with(|o| o.as_deref().map(names_of).unwrap_or_default())
     });
-    // Where the caret is (characters), and whether the suggestion list is open.
     let caret = RwSignal::new(0usize);
     let listing = RwSignal::new(false);
-    let active = RwSignal::new(None::<usize>);
-    let help_open = RwSignal::new(false);
     let suggestions = Memo::new(move |_| {
         if !listing.get() {
             return Vec::new();
         }
         let query = viewer.query.get();
         names.with(|n| {
-            viewer.vocabulary.with(|v| {
-                let services: Vec<&str> = n.services.iter().map(String::as_str).collect();
-                let operations: Vec<&str> = n.operations.iter().map(String::as_str).collect();
-                let keys: Vec<&str> = v.as_ref().map_or_else(Vec::new, |v| {
-                    v.keys.iter().map(|k| k.key.as_str()).collect()
-                });
-                let vocab = Vocab {
-                    services: &services,
-                    names: &operations,
-                    keys: &keys,
-                };
-                suggest(&query, caret.get(), &vocab, MAX_SUGGESTIONS)
-            })
+            viewer
+                .vocabulary
+                .with(|v| suggestions_for(&query, caret.get(), n, v.as_deref()))
         })
     });
-    let examples = Memo::new(move |_| {
-        names.with(|n| {
-            let services: Vec<&str> = n.services.iter().map(String::as_str).collect();
-            examples(&TraceFacts {
-                root_service: &n.root_service,
-                root_name: &n.root_name,
-                services: &services,
-                duration_ns: n.duration_ns,
-                has_errors: n.has_errors,
-            })
-        })
-    });
-    let run = move |query: String| {
-        if let Some(c) = controller {
-            c.filter(query);
-        }
+    let state = SearchBoxState {
+        viewer,
+        controller,
+        input: input_ref,
+        caret,
+        listing,
+        active: RwSignal::new(None),
+        suggestions,
     };
-    let track_caret = move || {
-        if let Some(el) = input_ref.get_untracked() {
-            caret.set(el.selection_start().ok().flatten().unwrap_or(0) as usize);
-        }
-    };
-    let accept = move |s: Suggestion| {
-        run(s.query.clone());
-        listing.set(false);
-        active.set(None);
-        if let Some(el) = input_ref.get_untracked() {
-            el.set_value(&s.query);
-            let _ = el.set_selection_range(s.caret as u32, s.caret as u32);
-            let _ = el.focus();
-        }
-        caret.set(s.caret);
-    };
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        let count = suggestions.with_untracked(Vec::len);
-        let chosen = active
-            .get_untracked()
-            .and_then(|i| suggestions.with_untracked(|s| s.get(i).cloned()));
-        match ev.key().as_str() {
-            "ArrowDown" | "ArrowUp" if count > 0 => {
-                ev.prevent_default();
-                let down = ev.key() == "ArrowDown";
-                active.update(|a| {
-                    *a = Some(match (*a, down) {
-                        (None, true) => 0,
-                        (None, false) => count - 1,
-                        (Some(i), true) => (i + 1) % count,
-                        (Some(i), false) => (i + count - 1) % count,
-                    })
-                });
-            }
-            "Enter" | "Tab" if chosen.is_some() => {
-                ev.prevent_default();
-                if let Some(s) = chosen {
-                    accept(s);
-                }
-            }
-            "Enter" => {
-                ev.prevent_default();
-                listing.set(false);
-                step_match(!ev.shift_key());
-            }
-            "Escape" => {
-                ev.prevent_default();
-                if count > 0 {
-                    listing.set(false);
-                    active.set(None);
-                } else if !viewer.query.get_untracked().is_empty() {
-                    // Clears the filter, not only the text.
-                    run(String::new());
-                } else if let Some(el) = input_ref.get_untracked() {
-                    let _ = el.blur();
-                }
-            }
-            _ => {}
-        }
-    };
-    let summary = move || {
-        viewer.matches.with(|m| match m {
-            None => String::new(),
-            Some(m) if m.error.is_some() => String::new(),
-            Some(m) => {
-                let rows = match_rows(viewer);
-                let current = viewer.selected.get().and_then(|s| {
-                    viewer.open.with(|o| {
-                        o.as_ref()
-                            .and_then(|o| viewer.rows.with(|r| row_of_span(&o.tree, r, s)))
-                    })
-                });
-                match current.and_then(|c| match_ordinal(&rows, c)) {
-                    Some((i, n)) => format!("{i} of {n}"),
-                    None => format!(
-                        "{} {}",
-                        m.spans.len(),
-                        if m.spans.len() == 1 {
-                            "match"
-                        } else {
-                            "matches"
-                        }
-                    ),
-                }
-            }
-        })
-    };
+    let examples = Memo::new(move |_| names.with(examples_for));
+    let help_open = RwSignal::new(false);
     let error = move || {
         viewer
             .matches
             .with(|m| m.as_ref().and_then(|m| m.error.clone()))
-    };
-    let placeholder = move || {
-        names.with(|n| {
-            let service = if n.root_service.is_empty() {
-                "api"
-            } else {
-                n.root_service.as_str()
-            };
-            format!(
-                "Search: text, {}, duration>10ms, status=error, a OR b",
-                term_with_op("service", "=", service)
-            )
-        })
     };
     view! {
         <div class="search" role="search">
@@ -283,37 +325,18 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
                     aria-autocomplete="list"
                     aria-controls="search-suggestions"
                     aria-expanded=move || (!suggestions.with(Vec::is_empty)).to_string()
-                    aria-activedescendant=move || active.get().map(|i| format!("search-suggestion-{i}"))
-                    placeholder=placeholder
+                    aria-activedescendant=move || state.active.get().map(|i| format!("search-suggestion-{i}"))
+                    placeholder=move || names.with(placeholder_for)
                     aria-describedby="search-status"
                     aria-invalid=move || error().is_some().to_string()
                     prop:value=move || viewer.query.get()
                     on:focus=move |_| if let Some(c) = controller { c.request_vocabulary() }
-                    on:input=move |ev| {
-                        track_caret();
-                        listing.set(true);
-                        active.set(None);
-                        run(event_target_value(&ev));
-                    }
-                    on:click=move |_| track_caret()
+                    on:input=move |ev| state.typed(event_target_value(&ev))
+                    on:click=move |_| state.track_caret()
                     on:blur=move |_| listing.set(false)
-                    on:keydown=on_key
+                    on:keydown=move |ev| state.key(ev)
                 />
-                <ul id="search-suggestions" class="suggestions" role="listbox" data-testid="search-suggestions"
-                    aria-label="Suggestions" hidden=move || suggestions.with(Vec::is_empty)>
-                    {move || suggestions.get().into_iter().enumerate().map(|(i, s)| {
-                        let picked = s.clone();
-                        view! {
-                            <li id=format!("search-suggestion-{i}") role="option" data-testid="search-suggestion"
-                                aria-selected=move || (active.get() == Some(i)).to_string()
-                                // Before the input's blur closes the list.
-                                on:mousedown=move |ev| { ev.prevent_default(); accept(picked.clone()); }>
-                                <span class="mono">{s.text.clone()}</span>
-                                <span class="muted">{s.what}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
+                <SuggestionList state=state/>
             </div>
             <button type="button" aria-label="Previous match" on:click=move |_| step_match(false)>"↑"</button>
             <button type="button" aria-label="Next match" on:click=move |_| step_match(true)>"↓"</button>
@@ -322,7 +345,7 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
                     aria-expanded=move || help_open.get().to_string() aria-controls="search-help"
                     on:click=move |_| help_open.update(|o| *o = !*o)>"?"</button>
                 <Show when=move || help_open.get()>
-                    <SearchHelp examples=examples run=move |q: String| { run(q); help_open.set(false); }/>
+                    <SearchHelp examples=examples run=move |q: String| { state.run(q); help_open.set(false); }/>
                 </Show>
             </div>
             <label class="check">
@@ -331,9 +354,31 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
                     on:change=move |ev| viewer.only_matches.set(event_target_checked(&ev))/>
                 " Only matches"
             </label>
-            <span id="search-status" class="search-status" data-testid="match-count" aria-live="polite">{summary}</span>
+            <span id="search-status" class="search-status" data-testid="match-count" aria-live="polite">{move || match_summary(viewer)}</span>
             {move || error().map(|e| view! { <span class="search-error" data-testid="search-error" role="alert">{e}</span> })}
         </div>
+    }
+}
+
+/// The suggestions under the search box; a click takes one.
+#[component]
+fn SuggestionList(state: SearchBoxState) -> impl IntoView {
+    view! {
+        <ul id="search-suggestions" class="suggestions" role="listbox" data-testid="search-suggestions"
+            aria-label="Suggestions" hidden=move || state.suggestions.with(Vec::is_empty)>
+            {move || state.suggestions.get().into_iter().enumerate().map(|(i, s)| {
+                let picked = s.clone();
+                view! {
+                    <li id=format!("search-suggestion-{i}") role="option" data-testid="search-suggestion"
+                        aria-selected=move || (state.active.get() == Some(i)).to_string()
+                        // Before the input's blur closes the list.
+                        on:mousedown=move |ev| { ev.prevent_default(); state.accept(picked.clone()); }>
+                        <span class="mono">{s.text.clone()}</span>
+                        <span class="muted">{s.what}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

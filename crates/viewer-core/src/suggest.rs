@@ -145,6 +145,18 @@ fn ranked<'a>(pool: &[&'a str], needle: &str) -> Vec<&'a str> {
     starts
 }
 
+/// The suggestion an arrow key points at next: down from nothing is the first, up from nothing
+/// the last, and both wrap around. `count` is at least one.
+pub fn step_active(active: Option<usize>, count: usize, down: bool) -> usize {
+    let count = count.max(1);
+    match (active, down) {
+        (None, true) => 0,
+        (None, false) => count - 1,
+        (Some(i), true) => (i + 1) % count,
+        (Some(i), false) => (i + count - 1) % count,
+    }
+}
+
 /// What the search help needs to know of the open trace to write examples that find spans.
 #[derive(Debug, Clone, Default)]
 pub struct TraceFacts<'a> {
@@ -279,5 +291,15 @@ mod tests {
         assert_eq!(whole_unit(999), "999ns");
         assert_eq!(whole_unit(0), "0ns");
         assert_eq!(whole_unit(1_500), "1us");
+    }
+
+    #[test]
+    fn arrows_walk_the_suggestions_and_wrap() {
+        assert_eq!(step_active(None, 3, true), 0);
+        assert_eq!(step_active(None, 3, false), 2);
+        assert_eq!(step_active(Some(2), 3, true), 0);
+        assert_eq!(step_active(Some(0), 3, false), 2);
+        assert_eq!(step_active(Some(1), 3, true), 2);
+        assert_eq!(step_active(None, 0, true), 0, "no panic on an empty list");
     }
 }
