@@ -520,13 +520,41 @@ fn id_of(ev: &Ev) -> String {
 }
 
 fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
-    let t = st.t;
     let end_of_trace = if st.max_ts == Nanos::MIN {
         0
     } else {
         st.max_ts
     };
+    pair_begin_end(b, &mut st, end_of_trace);
+    pair_async(b, &mut st, end_of_trace);
+    let nested = nest_on_threads(b, &mut st);
+    keep_loose_points(b, &mut st, nested.loose_points);
+    link_flows(b, &mut st, nested.flow_steps);
+    assign_services(b, &st);
+}
 
+/// One step of a flow (`s`/`t`/`f` events), bound to the span that encloses it.
+#[derive(Clone, Copy)]
+struct FlowStep {
+    key: u32,
+    /// 0 for the flow's start.
+    step: u8,
+    ts: Nanos,
+    seq: u32,
+    span: u32,
+}
+
+/// What nesting the spans of each thread leaves for the later phases.
+struct Nested {
+    /// Instants outside any slice.
+    loose_points: Vec<Point>,
+    flow_steps: Vec<FlowStep>,
+}
+
+/// Phase 1: B/E event pairs become spans; unpaired ones are warned about (an unclosed B ends at
+/// the end of the trace).
+fn pair_begin_end(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos) {
+    let t = st.t;
     // B/E pairs, per track in time order (stable: file order breaks ties).
     let mut be = std::mem::take(&mut st.be);
     be.sort_by_key(|e| (e.track, e.ts));
@@ -597,7 +625,11 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
         }
     }
     drop(be);
+}
 
+/// Phase 2: async b/e (and S/F) events become spans; n/T/p events attach to them.
+fn pair_async(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos) {
+    let t = st.t;
     // Async spans: b/S open, e/F close the latest open with the same key, n/T/p are events.
     let mut asyncs = std::mem::take(&mut st.asyncs);
     asyncs.sort_by_key(|e| e.ts);
@@ -665,7 +697,12 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
             ),
         );
     }
+}
 
+/// Phase 3: parents on each thread from nesting in time, instants and flow steps attached to the
+/// slice around them.
+fn nest_on_threads(b: &mut ImportBuilder<'_>, st: &mut State) -> Nested {
+    let t = st.t;
     // Nesting on each thread: sort by (track, start, longest first, file order), sweep with a stack.
     #[derive(Clone, Copy)]
     enum Item {
@@ -694,7 +731,7 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
     let mut stack: Vec<(u32, Nanos)> = Vec::new();
     let mut cur_track = u32::MAX;
     let mut loose_points = Vec::new();
-    let mut flow_spans: Vec<(u32, u8, Nanos, u32, u32)> = Vec::new();
+    let mut flow_steps: Vec<FlowStep> = Vec::new();
     for &x in &items {
         let (track, start, Reverse(end), _) = key(b, x);
         let item = if x & POINT != 0 {
@@ -736,27 +773,45 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
                         },
                     ),
                     (PointKind::Instant, None) => loose_points.push(p),
-                    (PointKind::Flow { key, step }, Some(s)) => {
-                        flow_spans.push((key, step, p.ts, p.seq, s))
-                    }
+                    (PointKind::Flow { key, step }, Some(s)) => flow_steps.push(FlowStep {
+                        key,
+                        step,
+                        ts: p.ts,
+                        seq: p.seq,
+                        span: s,
+                    }),
                     (PointKind::Flow { .. }, None) => {}
                 }
             }
         }
     }
     drop(items);
+    Nested {
+        loose_points,
+        flow_steps,
+    }
+}
+
+/// Phase 4: instants outside any slice become zero-length spans so they are not lost.
+fn keep_loose_points(b: &mut ImportBuilder<'_>, st: &mut State, loose_points: Vec<Point>) {
+    let t = st.t;
     // Instants outside any slice become zero-length spans so they are not lost.
     for p in loose_points {
         let name_s = b_str(b, t, p.name);
         st.add_span(b, p.track, &name_s, p.ts, Some(0), p.seq, false);
         b.add_part_range(t, PartField::Whole, p.raw);
     }
+}
+
+/// Phase 5: flow steps and bound flows become links between spans.
+fn link_flows(b: &mut ImportBuilder<'_>, st: &mut State, mut flow_steps: Vec<FlowStep>) {
+    let t = st.t;
     // Flows: each step links from the previous step's span.
-    flow_spans.sort_by_key(|&(key, _, ts, seq, _)| (key, ts, seq));
-    for w in flow_spans.windows(2) {
+    flow_steps.sort_by_key(|f| (f.key, f.ts, f.seq));
+    for w in flow_steps.windows(2) {
         if let [a, c] = w {
-            if a.0 == c.0 && a.4 != c.4 && c.1 != 0 {
-                b.add_extra(t, c.4, Extra::FlowFrom { from: a.4 });
+            if a.key == c.key && a.span != c.span && c.step != 0 {
+                b.add_extra(t, c.span, Extra::FlowFrom { from: a.span });
             }
         }
     }
@@ -778,7 +833,11 @@ fn finish(b: &mut ImportBuilder<'_>, mut st: State) {
             }
         }
     }
+}
 
+/// Phase 6: services and contexts, now that all metadata has been read.
+fn assign_services(b: &mut ImportBuilder<'_>, st: &State) {
+    let t = st.t;
     // Services and contexts, now that all metadata has been read.
     let mut svc_ids = Vec::with_capacity(st.pids.len());
     for (p, key) in st.pids.iter().enumerate() {
