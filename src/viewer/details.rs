@@ -1,8 +1,8 @@
 //! The span detail panel. Every string from the file is rendered as text, never as HTML.
 
 use leptos::prelude::*;
+use trace_core::time::format_duration;
 use viewer_core::detail_text::{key_segments, pretty_json};
-use viewer_core::time_scale::{format_duration, format_duration_signed};
 use viewer_session::protocol::{AttrView, DetailsView, ValueView};
 
 use crate::viewer::controller::use_controller;
@@ -127,7 +127,7 @@ fn Details(d: DetailsView) -> impl IntoView {
                 <div class="kv"><dt>"Start"</dt><dd>"+" {format_duration(d.start_offset_ns)}</dd></div>
                 <div class="kv"><dt>"Duration"</dt><dd data-testid="details-duration">{format_duration(d.duration_ns)}</dd></div>
                 <div class="kv"><dt>"Self time"</dt><dd>{format_duration(d.self_ns)}</dd></div>
-                {d.skew_shift_ns.map(|s| view! { <div class="kv"><dt>"Skew shift"</dt><dd>{format_duration_signed(s)}</dd></div> })}
+                {d.skew_shift_ns.map(|s| view! { <div class="kv"><dt>"Skew shift"</dt><dd>{format_duration(s)}</dd></div> })}
                 <CopyField label="Trace id" value=d.trace_id.clone() testid="trace-id"/>
                 <CopyField label="Span id" value=d.span_id.clone() testid="span-id"/>
                 {d.parent_span_id.clone().map(|p| view! { <div class="kv"><dt>"Parent id"</dt><dd><code>{p}</code></dd></div> })}
@@ -148,7 +148,7 @@ fn Details(d: DetailsView) -> impl IntoView {
                     <ol class="events">
                         {d.events.iter().map(|e| view! {
                             <li>
-                                <span class="offset">"+" {format_duration_signed(e.offset_ns)}</span> " "
+                                <span class="offset">"+" {format_duration(e.offset_ns)}</span> " "
                                 <strong>{e.name.clone()}</strong>
                                 <Attrs attrs=e.attributes.clone() testid="event-attributes"/>
                             </li>

@@ -16,7 +16,9 @@ pub fn utc_time(ns: i64) -> String {
     if ns <= 0 {
         return "—".into();
     }
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((ns / 1_000_000) as f64));
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        trace_core::time::ns_to_ms_f64(ns),
+    ));
     date.to_iso_string()
         .as_string()
         .unwrap_or_default()

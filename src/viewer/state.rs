@@ -59,15 +59,9 @@ impl OpenTrace {
             std::mem::take(&mut data.depth),
             std::mem::take(&mut data.subtree_len),
         )
-        .unwrap_or_else(|| {
-            // The worker sends a consistent preorder; rebuild from parents if it ever does not.
-            let parent: Vec<Option<u32>> = data
-                .parent
-                .iter()
-                .map(|&p| (p != viewer_session::wire::NO_PARENT).then_some(p))
-                .collect();
-            TreeRows::build(&parent, &data.start)
-        });
+        // The worker sends trace-core's tree; were it ever inconsistent, show every span flat
+        // rather than lose any.
+        .unwrap_or_else(|| TreeRows::flat(data.start.len()));
         let service_colors = colors_by_first_appearance(
             tree.order()
                 .iter()

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use plotters::prelude::*;
+use trace_core::time::format_duration;
 use viewer_core::charts::{
     duration_histogram_buckets_themed, self_time_by_service_themed, Bucket, ChartTheme,
 };
 use viewer_core::palette::PALETTE;
-use viewer_core::time_scale::format_duration;
 use viewer_session::protocol::{StatRow, StatsView};
 use viewer_session::stat_table::{sorted, StatColumn as Col};
 

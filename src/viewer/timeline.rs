@@ -5,13 +5,14 @@ use leptos::html;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
+use trace_core::time::format_duration;
 use viewer_core::lod::{
     lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
 };
 use viewer_core::palette::text_color_on;
 use viewer_core::rows::{row_of_span, row_range, scroll_to_row};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
-use viewer_core::time_scale::{format_duration, TimeScale};
+use viewer_core::time_scale::TimeScale;
 use viewer_session::wire::flag;
 
 use crate::components::theme_toggle::use_theme;

@@ -5,9 +5,9 @@
 use leptos::html;
 use leptos::prelude::*;
 use std::ops::Range;
+use trace_core::time::format_duration;
 use viewer_core::rows::row_range;
 use viewer_core::sort::{after_click, aria_sort};
-use viewer_core::time_scale::format_duration;
 use viewer_core::trace_list::{group_thousands, SortKey};
 use viewer_session::protocol::TraceSummary;
 use viewer_session::trace_pages::{TracePage, PAGE_ROWS};

@@ -6,7 +6,7 @@
 use crate::critical_path::on_critical_path;
 use crate::import::Import;
 use crate::model::{KeyValue, Trace};
-use crate::time::format_duration;
+use crate::time::format_duration_exact;
 use crate::tree::{self_time, Tree};
 use std::fmt::Write;
 
@@ -58,7 +58,7 @@ pub fn dump_trace(out: &mut String, t: &Trace) {
         t.len(),
         tree.roots().len(),
         t.services().join(", "),
-        format_duration(t.trace_duration_ns()),
+        format_duration_exact(t.trace_duration_ns()),
         t.error_count()
     );
     for w in t.warnings() {
@@ -96,9 +96,9 @@ pub fn dump_trace(out: &mut String, t: &Trace) {
             t.span_id(i),
             t.kind(i).as_str(),
             t.status(i).as_str(),
-            format_duration(t.start_ns(i).saturating_sub(t0)),
-            format_duration(t.duration_ns(i)),
-            format_duration(selfs.get(i as usize).copied().unwrap_or(0)),
+            format_duration_exact(t.start_ns(i).saturating_sub(t0)),
+            format_duration_exact(t.duration_ns(i)),
+            format_duration_exact(selfs.get(i as usize).copied().unwrap_or(0)),
         );
         if k >= DETAIL_SPANS {
             continue;
@@ -116,7 +116,7 @@ pub fn dump_trace(out: &mut String, t: &Trace) {
             let _ = writeln!(
                 out,
                 "{pad}event {sign}{} {:?} {}",
-                format_duration(e.offset_ns),
+                format_duration_exact(e.offset_ns),
                 e.name,
                 clip(attrs.join(", "))
             );

@@ -19,5 +19,5 @@ pub mod warnings;
 pub use critical_path::{critical_path, on_critical_path, CriticalSegment};
 pub use import::{import, import_as, import_owned, ErrorKind, Format, Import, ImportError};
 pub use model::*;
-pub use tree::{self_time, Tree};
+pub use tree::{self_time, PreorderColumns, Tree};
 pub use warnings::Warnings;

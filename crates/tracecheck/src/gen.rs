@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use trace_core::time::us_to_ns;
 
 /// xorshift64*: deterministic and dependency-free.
 pub struct Rng(u64);
@@ -213,8 +214,9 @@ pub fn otlp(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
                 if k > 0 {
                     s.push(',');
                 }
-                let start = sp.start_us as i128 * 1000 + (sp.id % 1000) as i128;
-                let end = start + sp.dur_us as i128 * 1000;
+                // Sub-microsecond digits, so OTLP's nanosecond precision is exercised.
+                let start = us_to_ns(sp.start_us) + (sp.id % 1000) as i64;
+                let end = start + us_to_ns(sp.dur_us);
                 let _ = write!(s, "{{\"traceId\":\"{tid:032x}\",\"spanId\":\"{:016x}\",\"parentSpanId\":\"{}\",\"name\":\"{}\",\"kind\":{},\"startTimeUnixNano\":\"{start}\",\"endTimeUnixNano\":\"{end}\",\"attributes\":[", sp.id, sp.parent.map(|p| format!("{p:016x}")).unwrap_or_default(), OPS[sp.op], sp.kind);
                 otlp_kv(&mut s, "http.method", "GET");
                 let _ = write!(

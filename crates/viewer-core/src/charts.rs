@@ -24,10 +24,10 @@
 //! can hit-test hovers for tooltips without re-deriving the layout.
 
 use crate::palette::{text_color_on, Rgb};
-use crate::time_scale::format_duration;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use trace_core::time::format_duration;
 
 /// Error type of the chart functions: plotters' drawing error for the backend.
 pub type ChartError<DB> = DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>;

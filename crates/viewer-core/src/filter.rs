@@ -26,6 +26,7 @@
 use crate::bitset::BitSet;
 use std::borrow::Cow;
 use std::fmt;
+use trace_core::time::Unit;
 
 /// What the filter can ask of a span. Implemented by the UI over its span columns.
 pub trait SpanFields {
@@ -381,15 +382,10 @@ pub fn parse_duration(text: &str) -> Result<u64, (String, &'static str)> {
             "a duration looks like 10ms or 1.5s",
         ));
     }
-    let mult: u128 = match unit {
-        "ns" => 1,
-        "us" | "µs" | "μs" => 1_000,
-        "ms" => 1_000_000,
-        "s" => 1_000_000_000,
-        "m" | "min" => 60_000_000_000,
-        "h" => 3_600_000_000_000,
-        "" => return Err((format!("missing unit after `{num}`"), UNIT_HINT)),
-        _ => return Err((format!("unknown unit `{unit}`"), UNIT_HINT)),
+    let mult = match Unit::parse(unit) {
+        Some(unit) => u128::from(unit.ns),
+        None if unit.is_empty() => return Err((format!("missing unit after `{num}`"), UNIT_HINT)),
+        None => return Err((format!("unknown unit `{unit}`"), UNIT_HINT)),
     };
     let (int, frac) = num.split_once('.').unwrap_or((num, ""));
     let too_large = || {

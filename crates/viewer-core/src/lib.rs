@@ -2,7 +2,8 @@
 //! natively (and for wasm32): the UI adapts trace-core's columns to the plain inputs here.
 //! (plotters itself pulls wasm-bindgen/web-sys on wasm32 only; this crate calls neither.)
 //!
-//! - [`time_scale`]: the one time <-> pixel scale, and `format_duration`.
+//! - [`time_scale`]: the one time <-> pixel scale (durations are written by
+//!   `trace_core::time::format_duration`, the one formatter).
 //! - [`ticks`]: adaptive ruler ticks.
 //! - [`rows`]: the timeline tree as preorder rows, collapse state, visible rows, filter mode.
 //! - [`lod`]: level of detail: merge sub-pixel spans per pixel bucket; minimap density.
@@ -13,7 +14,8 @@
 //! - [`bitset`]: the compact span-index set behind collapse state and filter matches.
 //!
 //! # How the UI uses it
-//! Once per trace: build [`rows::TreeRows`] from the parent/start columns and a
+//! Once per trace: take [`rows::TreeRows`] from the preorder columns the worker sends (the one span
+//! tree is `trace_core::Tree`) and build a
 //! [`lod::RowIndex`] per layout row. On collapse/filter change (not per frame): recompute the
 //! visible rows into a reused `Vec`. Per frame: [`rows::row_range`] picks the rows in the
 //! scroll viewport and, for each, [`lod::lod_row_range`] yields at most ~width rects.
@@ -25,7 +27,9 @@
 //! let parent = [None, Some(0), Some(0)];
 //! let start = [0u64, 10, 500];
 //! let dur = [1_000u64, 400, 300];
-//! let tree = rows::TreeRows::build(&parent, &start);
+//! // The worker builds the one span tree (trace-core) and sends its preorder columns.
+//! let cols = trace_core::Tree::from_parents(&parent, &start.map(|s| s as i64)).preorder_columns();
+//! let tree = rows::TreeRows::from_preorder(cols.order, cols.depth, cols.subtree_len).unwrap();
 //! let mut collapsed = rows::Collapsed::new(tree.len());
 //! let mut visible = Vec::new();
 //! rows::visible_rows(&tree, &collapsed, &mut visible);

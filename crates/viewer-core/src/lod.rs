@@ -402,9 +402,9 @@ mod tests {
     fn subtree_intervals_are_the_descendants_sorted_by_start() {
         // 0 -> {1 -> {3}, 2}, 4 is another root.
         let parent = [None, Some(0), Some(0), Some(1), None];
-        let start = [0, 50, 10, 60, 5];
+        let start = [0u64, 50, 10, 60, 5];
         let dur = [100, 20, 5, 1, 3];
-        let tree = crate::rows::TreeRows::build(&parent, &start);
+        let tree = crate::rows::tree_of(&parent, &start.map(|s| s as i64));
         let root = tree.position_of(0).unwrap();
         assert_eq!(
             subtree_intervals(&tree, root, &start, &dur),

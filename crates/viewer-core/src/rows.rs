@@ -1,6 +1,6 @@
 //! The visible-row model of the timeline tree.
 //!
-//! The tree is stored once as preorder arrays ([`TreeRows`]): a span's subtree is the
+//! The tree is `trace_core::Tree`, built once in the worker; it arrives here as preorder arrays ([`TreeRows`]): a span's subtree is the
 //! contiguous run `pos..pos + subtree_len[pos]`. That makes "skip a collapsed subtree" a single
 //! addition, so the visible rows are computed in O(visible + collapsed skips) rather than
 //! O(spans), and the per-frame work is only slicing that list by the scroll viewport.
@@ -28,142 +28,8 @@ pub struct TreeRows {
 }
 
 impl TreeRows {
-    /// Builds the preorder from each span's parent and start time.
-    ///
-    /// - Children (and roots) are ordered by start, ties by span index (stable, deterministic).
-    /// - A parent that is out of range or the span itself makes the span a root (orphan).
-    /// - A parent chain that loops is broken at one member of the loop: the one that starts
-    ///   first (ties: lowest index) becomes a root, the rest of the loop hangs below it. Every
-    ///   span appears exactly once.
-    /// - A missing `start` entry (shorter slice) counts as 0.
-    /// - Depths saturate at `u16::MAX` (indentation is capped long before that anyway).
-    ///
-    /// O(n log n) for the sort, O(n) otherwise, no recursion. Panics only if there are
-    /// `u32::MAX` or more spans, which cannot be held in memory in the browser anyway.
-    pub fn build(parent: &[Option<u32>], start: &[u64]) -> Self {
-        let n = parent.len();
-        assert!(n < NO_PARENT as usize, "too many spans for u32 indices");
-        let start_of = |i: usize| start.get(i).copied().unwrap_or(0);
-        let valid_parent = |i: usize| -> u32 {
-            match parent[i] {
-                Some(p) if (p as usize) < n && p as usize != i => p,
-                _ => NO_PARENT,
-            }
-        };
-        let mut eff_parent: Vec<u32> = (0..n).map(valid_parent).collect();
-
-        // Break cycles: walk each unvisited chain upwards; meeting a span that is on the current
-        // path means the path's tail from there is a loop.
-        const UNSEEN: u8 = 0;
-        const ON_PATH: u8 = 1;
-        const DONE: u8 = 2;
-        let mut state = vec![UNSEEN; n];
-        let mut path: Vec<u32> = Vec::new();
-        for i in 0..n {
-            let mut cur = i as u32;
-            loop {
-                match state[cur as usize] {
-                    DONE => break,
-                    ON_PATH => {
-                        let from = path.iter().rposition(|&p| p == cur).unwrap_or(0);
-                        let root = path[from..]
-                            .iter()
-                            .copied()
-                            .min_by_key(|&s| (start_of(s as usize), s));
-                        if let Some(r) = root {
-                            eff_parent[r as usize] = NO_PARENT;
-                        }
-                        break;
-                    }
-                    _ => {
-                        state[cur as usize] = ON_PATH;
-                        path.push(cur);
-                        let p = eff_parent[cur as usize];
-                        if p == NO_PARENT {
-                            break;
-                        }
-                        cur = p;
-                    }
-                }
-            }
-            for &p in &path {
-                state[p as usize] = DONE;
-            }
-            path.clear();
-        }
-
-        // Children lists (CSR), filled in start order so each list is sorted by start.
-        let mut by_start: Vec<u32> = (0..n as u32).collect();
-        by_start.sort_unstable_by_key(|&i| (start_of(i as usize), i));
-        let mut child_off = vec![0u32; n + 1];
-        for &p in &eff_parent {
-            if p != NO_PARENT {
-                child_off[p as usize + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            child_off[i + 1] += child_off[i];
-        }
-        let mut fill = child_off.clone();
-        let mut children = vec![0u32; child_off[n] as usize];
-        let mut roots = Vec::new();
-        for &s in &by_start {
-            let p = eff_parent[s as usize];
-            if p == NO_PARENT {
-                roots.push(s);
-            } else {
-                children[fill[p as usize] as usize] = s;
-                fill[p as usize] += 1;
-            }
-        }
-        drop(by_start);
-        drop(fill);
-
-        // Iterative preorder DFS.
-        let mut order = Vec::with_capacity(n);
-        let mut depth: Vec<u16> = Vec::with_capacity(n);
-        let mut parent_pos = Vec::with_capacity(n);
-        let mut pos_of = vec![NO_PARENT; n];
-        let mut stack: Vec<u32> = roots.iter().rev().copied().collect();
-        while let Some(s) = stack.pop() {
-            let pos = order.len() as u32;
-            order.push(s);
-            pos_of[s as usize] = pos;
-            let p = eff_parent[s as usize];
-            if p == NO_PARENT {
-                parent_pos.push(NO_PARENT);
-                depth.push(0);
-            } else {
-                let pp = pos_of[p as usize];
-                parent_pos.push(pp);
-                depth.push(depth[pp as usize].saturating_add(1));
-            }
-            let kids =
-                &children[child_off[s as usize] as usize..child_off[s as usize + 1] as usize];
-            stack.extend(kids.iter().rev());
-        }
-
-        // Subtree sizes: children come after their parent in preorder, so a reverse pass sees
-        // every subtree complete before adding it to its parent.
-        let mut subtree_len = vec![1u32; n];
-        for pos in (0..n).rev() {
-            let pp = parent_pos[pos];
-            if pp != NO_PARENT {
-                subtree_len[pp as usize] += subtree_len[pos];
-            }
-        }
-        TreeRows {
-            order,
-            depth,
-            subtree_len,
-            parent_pos,
-            pos_of,
-        }
-    }
-
-    /// Number of spans (= positions).
-    /// Rebuilds the tree from its preorder arrays (as computed by `build` elsewhere, e.g. in
-    /// the parsing worker), in O(n) so the page does not sort a million spans again.
+    /// The tree from its preorder arrays, as `trace_core::Tree::preorder_columns` made them in
+    /// the worker: O(n), so the page does not sort a million spans again.
     /// Returns `None` when the arrays are inconsistent (different lengths, a span index out of
     /// range or repeated, a subtree running past the end, a depth that does not follow its
     /// parent's).
@@ -212,6 +78,20 @@ impl TreeRows {
         })
     }
 
+    /// Every span a root, in index order: what the page shows if the preorder it received were
+    /// ever inconsistent (it never loses a span).
+    pub fn flat(spans: usize) -> Self {
+        let n = spans.min(NO_PARENT as usize - 1) as u32;
+        TreeRows {
+            order: (0..n).collect(),
+            depth: vec![0; n as usize],
+            subtree_len: vec![1; n as usize],
+            parent_pos: vec![NO_PARENT; n as usize],
+            pos_of: (0..n).collect(),
+        }
+    }
+
+    /// Number of spans (= positions).
     pub fn len(&self) -> usize {
         self.order.len()
     }
@@ -414,6 +294,14 @@ pub fn scroll_to_row(row: usize, scroll_top_px: f64, height_px: f64, row_height_
     (top - (height_px - row_height_px) / 2.0).max(0.0).round()
 }
 
+/// The row model of a tree given by parents and starts, built the way the worker builds it.
+#[cfg(test)]
+pub(crate) fn tree_of(parent: &[Option<u32>], start: &[i64]) -> TreeRows {
+    let cols = trace_core::Tree::from_parents(parent, start).preorder_columns();
+    TreeRows::from_preorder(cols.order, cols.depth, cols.subtree_len)
+        .expect("trace_core's preorder is consistent")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,8 +316,7 @@ mod tests {
     /// ```
     fn sample() -> TreeRows {
         let parent = [None, Some(0), Some(0), Some(1), Some(2), Some(99)];
-        let start = [0, 10, 5, 11, 6, 1];
-        TreeRows::build(&parent, &start)
+        tree_of(&parent, &[0, 10, 5, 11, 6, 1])
     }
 
     fn spans_of(tree: &TreeRows, rows: &[u32]) -> Vec<u32> {
@@ -450,38 +337,11 @@ mod tests {
     }
 
     #[test]
-    fn equal_starts_keep_index_order_and_self_parent_is_root() {
-        let t = TreeRows::build(&[None, Some(0), Some(0), Some(3)], &[0, 7, 7, 2]);
-        assert_eq!(t.order(), [0, 1, 2, 3]);
-        assert_eq!(t.depth(), [0, 1, 1, 0]);
-    }
-
-    #[test]
-    fn cycles_are_broken_at_earliest_member() {
-        // 1 -> 2 -> 3 -> 1 is a loop; 4 hangs off 3; 0 is a normal root.
-        let parent = [None, Some(2), Some(3), Some(1), Some(3)];
-        let start = [0, 30, 10, 20, 25];
-        let t = TreeRows::build(&parent, &start);
-        // 2 starts first in the loop -> root; then 1 (child of 2), 3 (child of 1), 4 (of 3).
-        assert_eq!(t.order(), [0, 2, 1, 3, 4]);
-        assert_eq!(t.depth(), [0, 0, 1, 2, 3]);
-        assert_eq!(t.len(), 5, "every span exactly once");
-        // Two-cycle and missing starts.
-        let t = TreeRows::build(&[Some(1), Some(0)], &[]);
-        assert_eq!(t.order(), [0, 1]);
-        assert_eq!(t.depth(), [0, 1]);
-    }
-
-    #[test]
-    fn million_deep_chain_builds_without_stack_overflow() {
+    fn million_deep_chain_collapses_and_reveals_without_stack_overflow() {
         let n = 1_000_000u32;
         let parent: Vec<Option<u32>> = (0..n).map(|i| i.checked_sub(1)).collect();
-        let start: Vec<u64> = (0..n as u64).collect();
-        let t = TreeRows::build(&parent, &start);
-        assert_eq!(t.len(), n as usize);
-        assert_eq!(t.subtree_len()[0], n);
-        assert_eq!(t.depth()[100_000], u16::MAX, "depth saturates");
-        assert_eq!(t.depth()[1_000], 1_000);
+        let start: Vec<i64> = (0..n as i64).collect();
+        let t = tree_of(&parent, &start);
         let mut c = Collapsed::new(n as usize);
         c.set(0, true);
         let mut rows = Vec::new();
@@ -490,22 +350,6 @@ mod tests {
         c.reveal(&t, n - 1);
         visible_rows(&t, &c, &mut rows);
         assert_eq!(rows.len(), n as usize);
-    }
-
-    #[test]
-    fn wide_tree_of_a_million_spans() {
-        let n = 1_000_000u32;
-        // Each span's parent is i/2 (a heap): depth ~20, reversed starts to exercise sorting.
-        let parent: Vec<Option<u32>> = (0..n).map(|i| (i > 0).then(|| (i - 1) / 2)).collect();
-        let start: Vec<u64> = (0..n as u64).rev().collect();
-        let t = TreeRows::build(&parent, &start);
-        assert_eq!(t.subtree_len()[0], n);
-        // Preorder invariant: each subtree is contiguous and nested in its parent's.
-        for pos in 1..t.len() {
-            let pp = t.parent_pos()[pos] as usize;
-            assert!(pp < pos);
-            assert!(pos + t.subtree_len()[pos] as usize <= pp + t.subtree_len()[pp] as usize);
-        }
     }
 
     #[test]
@@ -618,17 +462,7 @@ mod tests {
     }
 
     #[test]
-    fn from_preorder_rebuilds_what_build_made_and_rejects_garbage() {
-        let parent = [None, Some(0), Some(0), Some(1), None, Some(4)];
-        let start = [0, 5, 3, 6, 1, 2];
-        let built = TreeRows::build(&parent, &start);
-        let again = TreeRows::from_preorder(
-            built.order().to_vec(),
-            built.depth().to_vec(),
-            built.subtree_len().to_vec(),
-        )
-        .expect("consistent arrays");
-        assert_eq!(again, built);
+    fn from_preorder_rejects_garbage() {
         // Repeated span, length mismatch, subtree past the end, wrong depth.
         assert!(TreeRows::from_preorder(vec![0, 0], vec![0, 0], vec![1, 1]).is_none());
         assert!(TreeRows::from_preorder(vec![0, 1], vec![0], vec![1, 1]).is_none());
@@ -636,5 +470,14 @@ mod tests {
         assert!(TreeRows::from_preorder(vec![0, 1], vec![0, 2], vec![2, 1]).is_none());
         assert!(TreeRows::from_preorder(vec![0, 7], vec![0, 1], vec![2, 1]).is_none());
         assert!(TreeRows::from_preorder(vec![0], vec![0], vec![0]).is_none());
+    }
+
+    #[test]
+    fn flat_tree_shows_every_span_as_a_root() {
+        let t = TreeRows::flat(3);
+        assert_eq!(t.order(), [0, 1, 2]);
+        assert_eq!(t.subtree_len(), [1, 1, 1]);
+        let again = TreeRows::from_preorder(vec![0, 1, 2], vec![0; 3], vec![1; 3]);
+        assert_eq!(again, Some(t));
     }
 }

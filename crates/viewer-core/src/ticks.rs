@@ -6,6 +6,7 @@
 //! ruler reads "0 ms, 5 ms, 10 ms" or "1.0 s, 1.5 s, 2.0 s", never a mix of units.
 
 use crate::time_scale::TimeScale;
+use trace_core::time::{format_fixed, Unit};
 
 /// One ruler tick.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,45 +48,6 @@ pub fn tick_step_ns(window_ns: u64, width_px: f64, min_spacing_px: f64) -> u64 {
     }
 }
 
-/// The unit a ruler uses: the unit of the largest value it shows, so "1.5 s" rather than
-/// "1500 ms" once the window reaches seconds.
-fn unit_for(max_ns: u64) -> (u64, &'static str) {
-    if max_ns >= 1_000_000_000 {
-        (1_000_000_000, "s")
-    } else if max_ns >= 1_000_000 {
-        (1_000_000, "ms")
-    } else if max_ns >= 1_000 {
-        (1_000, "µs")
-    } else {
-        (1, "ns")
-    }
-}
-
-/// Decimals needed so that consecutive multiples of `step` are distinct in `unit`.
-fn decimals_for(step: u64, unit_ns: u64) -> usize {
-    let mut d = 0;
-    let mut u = unit_ns;
-    while u > 1 && !step.is_multiple_of(u) {
-        u /= 10;
-        d += 1;
-    }
-    d
-}
-
-/// Formats `ns` in `unit_ns`/`unit` with exactly `decimals` decimals, using integer arithmetic
-/// so labels are exact (no "0.30000000000000004 s").
-fn format_fixed(ns: u64, unit_ns: u64, unit: &str, decimals: usize) -> String {
-    let whole = ns / unit_ns;
-    let frac = ns % unit_ns;
-    if decimals == 0 {
-        return format!("{whole} {unit}");
-    }
-    // unit_ns is a power of ten with at least `decimals` digits.
-    let digits = unit_ns.ilog10() as usize;
-    let frac_str = format!("{frac:0digits$}");
-    format!("{whole}.{} {unit}", &frac_str[..decimals.min(digits)])
-}
-
 /// Ticks for the current window of `scale` with at least `min_spacing_px` between labels.
 pub fn ticks(scale: &TimeScale, min_spacing_px: f64) -> Vec<Tick> {
     ticks_for_window(
@@ -110,8 +72,10 @@ pub fn ticks_for_window(
     }
     let window = end_ns - start_ns;
     let step = tick_step_ns(window, width_px, min_spacing_px);
-    let (unit_ns, unit) = unit_for(end_ns);
-    let decimals = decimals_for(step, unit_ns);
+    // The unit of the largest value shown: "1.5 s" rather than "1500 ms" once the window
+    // reaches seconds.
+    let unit = Unit::for_magnitude(u128::from(end_ns));
+    let decimals = unit.decimals_for(step);
     let first = start_ns.div_ceil(step).saturating_mul(step);
     let mut out = Vec::new();
     let mut t = first;
@@ -119,7 +83,7 @@ pub fn ticks_for_window(
         out.push(Tick {
             ns: t,
             px: (t - start_ns) as f64 * width_px / window as f64,
-            label: format_fixed(t, unit_ns, unit, decimals),
+            label: format_fixed(t, unit, decimals),
         });
         match t.checked_add(step) {
             Some(next) => t = next,

@@ -203,48 +203,6 @@ fn sanitize_width(w: f64) -> f64 {
     }
 }
 
-/// A readable, adaptive duration: about three significant digits and the largest unit that
-/// keeps the number >= 1 ("0 ns", "850 ns", "1.25 µs", "12.3 ms", "1.50 s", "2 m 03 s",
-/// "1 h 02 m"). Used by every label in the UI so the same duration always reads the same.
-pub fn format_duration(ns: u64) -> String {
-    if ns < 1_000 {
-        return format!("{ns} ns");
-    }
-    for (unit_ns, unit) in [(1e3, "µs"), (1e6, "ms"), (1e9, "s")] {
-        let v = ns as f64 / unit_ns;
-        let decimals = if v < 10.0 {
-            2
-        } else if v < 100.0 {
-            1
-        } else {
-            0
-        };
-        let p = 10f64.powi(decimals);
-        let rounded = (v * p).round() / p;
-        // Rounding may carry into the next unit (999.96 µs -> "1000 µs"): use the next unit.
-        let limit = if unit == "s" { 60.0 } else { 1000.0 };
-        if rounded < limit {
-            return format!("{rounded:.prec$} {unit}", prec = decimals as usize);
-        }
-    }
-    let secs = (ns as f64 / 1e9).round() as u64;
-    if secs < 3600 {
-        format!("{} m {:02} s", secs / 60, secs % 60)
-    } else {
-        let mins = (secs as f64 / 60.0).round() as u64;
-        format!("{} h {:02} m", mins / 60, mins % 60)
-    }
-}
-
-/// [`format_duration`] for signed values (clock-skew deltas, differences): "-1.25 µs".
-pub fn format_duration_signed(ns: i64) -> String {
-    if ns < 0 {
-        format!("-{}", format_duration(ns.unsigned_abs()))
-    } else {
-        format_duration(ns as u64)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,30 +353,5 @@ mod tests {
         assert!(!s.overlaps(0, 999));
         assert!(s.overlaps(2_000, 5));
         assert!(!s.overlaps(2_001, 5));
-    }
-
-    #[test]
-    fn format_duration_examples() {
-        let cases = [
-            (0, "0 ns"),
-            (850, "850 ns"),
-            (999, "999 ns"),
-            (1_000, "1.00 µs"),
-            (1_250, "1.25 µs"),
-            (12_340, "12.3 µs"),
-            (999_999, "1.00 ms"),
-            (12_300_000, "12.3 ms"),
-            (123_456_789, "123 ms"),
-            (1_500_000_000, "1.50 s"),
-            (59_999_000_000, "1 m 00 s"),
-            (123_000_000_000, "2 m 03 s"),
-            (3_720_000_000_000, "1 h 02 m"),
-        ];
-        for (ns, want) in cases {
-            assert_eq!(format_duration(ns), want, "{ns} ns");
-        }
-        assert_eq!(format_duration_signed(-1_250), "-1.25 µs");
-        assert_eq!(format_duration_signed(i64::MIN), "-2562047 h 47 m");
-        assert_eq!(format_duration(u64::MAX), "5124095 h 35 m");
     }
 }

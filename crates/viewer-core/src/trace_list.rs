@@ -1,6 +1,6 @@
 //! The trace list's sorting and the viewer header's one-line summary.
 
-use crate::time_scale::format_duration;
+use trace_core::time::format_duration;
 
 /// Columns the trace list can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,6 @@ use trace_core::{
     Format, KeyValue, LinkKind, SpanDetails, Trace, Tree, Value, Warning, WarningKind, Warnings,
 };
 use viewer_core::filter::{contains_ci, Filter, SpanFields};
-use viewer_core::rows::TreeRows;
 use viewer_core::trace_list::SortKey;
 
 /// How many log-scale buckets the duration histogram gets: enough to show the shape of a
@@ -74,7 +73,6 @@ struct Open {
     skewed: Option<Skewed>,
     /// Tree of the shown trace (the skewed copy when on: child order follows start times).
     tree: Tree,
-    rows: TreeRows,
     self_time: Vec<Nanos>,
     /// Skew found in the trace as imported, while correction is off (shown, not applied).
     detected_skew: Vec<SkewAdjustment>,
@@ -483,10 +481,10 @@ impl Session {
             }
         };
         if f.is_empty() {
-            out.spans = open.rows.order().to_vec();
+            out.spans = open.tree.preorder().to_vec();
             return out;
         }
-        for &i in open.rows.order() {
+        for &i in open.tree.preorder() {
             let span = SpanRef {
                 t,
                 i,
@@ -593,12 +591,6 @@ impl Open {
     fn build(index: u32, original: &Trace, skewed: Option<Skewed>) -> Open {
         let t = skewed.as_ref().map_or(original, |s| &s.trace);
         let tree = Tree::build(t);
-        let parent: Vec<Option<u32>> = t.spans().map(|i| t.parent(i)).collect();
-        let start: Vec<u64> = t
-            .spans()
-            .map(|i| rel(t.start_ns(i), t.trace_start_ns()))
-            .collect();
-        let rows = TreeRows::build(&parent, &start);
         let self_time = trace_core::self_time(t, &tree);
         let detected_skew = match skewed {
             Some(_) => Vec::new(),
@@ -608,7 +600,6 @@ impl Open {
             index,
             skewed,
             tree,
-            rows,
             self_time,
             detected_skew,
         }
@@ -618,6 +609,7 @@ impl Open {
 /// The drawing columns of `t` (the shown trace) with the derived state in `open`.
 fn view_data(t: &Trace, open: &Open) -> ViewData {
     let n = t.len() as usize;
+    let preorder = open.tree.preorder_columns();
     // Re-intern names and services densely: trace-core's string table also holds keys and
     // ids the page never needs. A flat remap table (not a hash map) keeps this O(n).
     let max_id = t
@@ -709,9 +701,9 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
         service,
         kind: t.spans().map(|i| t.kind(i).code()).collect(),
         flags,
-        order: open.rows.order().to_vec(),
-        depth: open.rows.depth().to_vec(),
-        subtree_len: open.rows.subtree_len().to_vec(),
+        order: preorder.order,
+        depth: preorder.depth,
+        subtree_len: preorder.subtree_len,
         services,
         duration_ns: nonneg(t.trace_duration_ns()),
         start_unix_ns: start_unix(t),

@@ -46,7 +46,8 @@ pub struct ViewData {
     /// `flag::*` bits.
     pub flags: Vec<u8>,
     /// The tree in preorder: span indices, their depth, and the size of their subtree
-    /// (including themselves), as `viewer_core::rows::TreeRows` holds them.
+    /// (including themselves): `trace_core::Tree::preorder_columns`, which
+    /// `viewer_core::rows::TreeRows::from_preorder` takes.
     pub order: Vec<u32>,
     pub depth: Vec<u16>,
     pub subtree_len: Vec<u32>,

@@ -15,7 +15,7 @@ use super::wire::{json_entries, json_value, parse_or_default, Scalar};
 use super::{ErrorKind, Format, ImportError, Pos};
 use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
-use crate::time::{ExactMicros, Nanos};
+use crate::time::{format_duration_exact, ExactMicros, Nanos};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -572,9 +572,9 @@ fn pair_begin_end(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos
             }
             let Some(open) = stack.pop() else {
                 let w = format!(
-                    "an E event ({:?}) at {}us has no open B on its thread; ignored",
+                    "an E event ({:?}) at {} has no open B on its thread; ignored",
                     b_str(b, t, e.name),
-                    e.ts / 1000
+                    format_duration_exact(e.ts)
                 );
                 b.trace_warn(t, Warning::new(WarningKind::Unbalanced, w));
                 continue;
@@ -657,9 +657,9 @@ fn pair_async(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos) {
                 }
                 None => {
                     let w = format!(
-                        "async end {:?} at {}us has no open begin with its id; ignored",
+                        "async end {:?} at {} has no open begin with its id; ignored",
                         b_str(b, t, e.name),
-                        e.ts / 1000
+                        format_duration_exact(e.ts)
                     );
                     b.trace_warn(t, Warning::new(WarningKind::Unbalanced, w));
                 }

@@ -1,4 +1,5 @@
-//! Time: the only place where units change.
+//! Time: the only place where units change. This file reads the units trace files write;
+//! [`units`] is the one unit table and [`format`] the one way a duration is written for people.
 //!
 //! Every timestamp in the model is an absolute `Nanos` (i64 nanoseconds since the epoch, or since the
 //! recording started for Chrome traces); every duration is `Nanos` too and never negative. Jaeger,
@@ -10,6 +11,11 @@
 use serde::de::{self, Deserializer, IgnoredAny, Visitor};
 use serde::Deserialize;
 use std::fmt;
+
+mod format;
+mod units;
+pub use format::{format_duration, format_duration_exact, format_fixed};
+pub use units::{Unit, HOUR, MICROSECOND, MILLISECOND, MINUTE, NANOSECOND, SECOND};
 
 /// Nanoseconds (timestamps are absolute, durations are >= 0).
 pub type Nanos = i64;
@@ -180,38 +186,17 @@ pub(crate) fn us_text_to_ns(raw: &str) -> Option<Nanos> {
 
 /// Nanoseconds to whole microseconds (rounded down), for outputs that speak microseconds.
 pub fn ns_to_us(ns: Nanos) -> i64 {
-    ns.div_euclid(1000)
+    ns.div_euclid(MICROSECOND.ns as i64)
 }
 
 /// Microseconds to nanoseconds, for writers and generators.
 pub fn us_to_ns(us: i64) -> Nanos {
-    us.saturating_mul(1000)
+    us.saturating_mul(MICROSECOND.ns as i64)
 }
 
-/// Human form of a duration with an adaptive unit, exact for snapshot tests ("1.5ms", "120ns").
-pub fn format_duration(ns: Nanos) -> String {
-    let (abs, sign) = if ns < 0 {
-        (ns.unsigned_abs(), "-")
-    } else {
-        (ns as u64, "")
-    };
-    let (unit, div) = if abs >= 1_000_000_000 {
-        ("s", 1_000_000_000u64)
-    } else if abs >= 1_000_000 {
-        ("ms", 1_000_000)
-    } else if abs >= 1_000 {
-        ("us", 1_000)
-    } else {
-        return format!("{sign}{abs}ns");
-    };
-    let whole = abs / div;
-    let frac = abs % div;
-    if frac == 0 {
-        return format!("{sign}{whole}{unit}");
-    }
-    let width = div.ilog10() as usize;
-    let frac = format!("{frac:0width$}");
-    format!("{sign}{whole}.{}{unit}", frac.trim_end_matches('0'))
+/// Nanoseconds to (fractional) milliseconds, the unit of JavaScript's `Date`.
+pub fn ns_to_ms_f64(ns: Nanos) -> f64 {
+    ns as f64 / MILLISECOND.ns as f64
 }
 
 #[cfg(test)]
@@ -262,14 +247,5 @@ mod tests {
         ] {
             assert_eq!(us(none), None, "{none}");
         }
-    }
-
-    #[test]
-    fn durations_format_exactly() {
-        assert_eq!(format_duration(120), "120ns");
-        assert_eq!(format_duration(1_500_000), "1.5ms");
-        assert_eq!(format_duration(2_000), "2us");
-        assert_eq!(format_duration(1_000_000_001), "1.000000001s");
-        assert_eq!(format_duration(-3_000), "-3us");
     }
 }
