@@ -13,7 +13,7 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use viewer_session::protocol::{Request, Response};
+use viewer_session::protocol::{envelope, Request, Response};
 use viewer_session::wire::{MatchData, ViewData};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -129,7 +129,7 @@ impl WorkerClient {
         }
         self.start_load(
             &Request::OpenFiles { names },
-            Some(("files", list.into())),
+            Some((envelope::FILES, list.into())),
             None,
         );
     }
@@ -141,7 +141,7 @@ impl WorkerClient {
         let transfer = Array::of1(&bytes.buffer());
         self.start_load(
             &Request::OpenPasted,
-            Some(("bytes", bytes.into())),
+            Some((envelope::BYTES, bytes.into())),
             Some(transfer),
         );
     }
@@ -283,7 +283,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
         (role(&inner, id), inner.on_event.clone())
     };
     let Some(role) = role else { return };
-    if Reflect::get(data, &JsValue::from_str("ready"))
+    if Reflect::get(data, &JsValue::from_str(envelope::READY))
         .ok()
         .is_some_and(|v| v.is_truthy())
     {
@@ -356,33 +356,37 @@ fn fail(weak: &Weak<RefCell<Inner>>, id: u64, what: String) {
 /// it means page and worker come from different builds.
 fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
     let field = |k: &str| Reflect::get(data, &JsValue::from_str(k)).ok();
-    if let Some(text) = field("json").and_then(|v| v.as_string()) {
+    if let Some(text) = field(envelope::JSON).and_then(|v| v.as_string()) {
         return serde_json::from_str::<Response>(&text)
             .map(WorkerEvent::Response)
             .map_err(|e| format!("unreadable worker reply: {e}"));
     }
-    if let Some(bytes) = field("view").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+    if let Some(bytes) = field(envelope::VIEW).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
         return ViewData::decode(&bytes.to_vec())
             .map(|v| WorkerEvent::View(Box::new(v)))
             .map_err(|e| format!("unreadable trace view: {e}"));
     }
-    if let Some(bytes) = field("matches").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+    if let Some(bytes) = field(envelope::MATCHES).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
         return MatchData::decode(&bytes.to_vec())
             .map(WorkerEvent::Matches)
             .map_err(|e| format!("unreadable filter matches: {e}"));
     }
-    if let Some(bytes) = field("export").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
-        let name = field("name")
+    if let Some(bytes) = field(envelope::EXPORT).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        let name = field(envelope::NAME)
             .and_then(|v| v.as_string())
             .unwrap_or_default();
         return Ok(WorkerEvent::Export { name, bytes });
     }
-    if let Some(bytes) = field("remember").and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
-        let id = field("id").and_then(|v| v.as_string()).unwrap_or_default();
-        let file = field("file").and_then(|v| v.as_f64()).unwrap_or(0.0) as u32;
+    if let Some(bytes) = field(envelope::REMEMBER).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        let id = field(envelope::ID)
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let file = field(envelope::FILE)
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0) as u32;
         return Ok(WorkerEvent::Remember { file, id, bytes });
     }
-    if let Some(v) = field("crashed").filter(|v| !v.is_undefined()) {
+    if let Some(v) = field(envelope::CRASHED).filter(|v| !v.is_undefined()) {
         let msg = v.as_string().unwrap_or_else(|| "unknown error".to_string());
         return Ok(WorkerEvent::Crashed(format!("the worker crashed: {msg}")));
     }
@@ -393,8 +397,12 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
 fn message(req: &Request, extra: Option<(&str, JsValue)>) -> Result<Object, String> {
     let text = serde_json::to_string(req).map_err(|e| e.to_string())?;
     let msg = Object::new();
-    Reflect::set(&msg, &JsValue::from_str("req"), &JsValue::from_str(&text))
-        .map_err(|e| js_text(&e))?;
+    Reflect::set(
+        &msg,
+        &JsValue::from_str(envelope::REQUEST),
+        &JsValue::from_str(&text),
+    )
+    .map_err(|e| js_text(&e))?;
     if let Some((k, v)) = extra {
         Reflect::set(&msg, &JsValue::from_str(k), &v).map_err(|e| js_text(&e))?;
     }

@@ -121,12 +121,13 @@ async fn theme_toggle_flips_and_remembers() {
 fn small_view() -> viewer_session::wire::ViewData {
     use viewer_session::wire::{ViewData, NO_PARENT};
     let parent = vec![NO_PARENT, 0, 0, 1, NO_PARENT];
-    let start = vec![0, 10, 20, 12, 50];
+    let start = vec![0u64, 10, 20, 12, 50];
     let opt: Vec<Option<u32>> = parent
         .iter()
         .map(|&p| (p != NO_PARENT).then_some(p))
         .collect();
-    let tree = viewer_core::rows::TreeRows::build(&opt, &start);
+    let start_ns: Vec<i64> = start.iter().map(|&s| s as i64).collect();
+    let tree = trace_core::Tree::from_parents(&opt, &start_ns).preorder_columns();
     ViewData {
         trace_id: "t1".into(),
         strings: vec!["svc".into(), "op".into()],
@@ -138,9 +139,9 @@ fn small_view() -> viewer_session::wire::ViewData {
         service: vec![0; 5],
         kind: vec![0; 5],
         flags: vec![0; 5],
-        order: tree.order().to_vec(),
-        depth: tree.depth().to_vec(),
-        subtree_len: tree.subtree_len().to_vec(),
+        order: tree.order,
+        depth: tree.depth,
+        subtree_len: tree.subtree_len,
         services: vec![0],
         duration_ns: 100,
         ..ViewData::default()

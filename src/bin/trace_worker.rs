@@ -28,7 +28,7 @@ fn main() {
 mod worker {
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use std::cell::RefCell;
-    use viewer_session::protocol::{Phase, Request, Response};
+    use viewer_session::protocol::{envelope, Phase, Request, Response};
     use viewer_session::remote::{self, FetchFailure};
     use viewer_session::{Outgoing, Session};
     use wasm_bindgen::prelude::*;
@@ -56,7 +56,11 @@ mod worker {
         // A panic must reach the page: it is the only one who can tell the user and start a
         // fresh worker. (With panic = "abort" the instance is dead after this hook.)
         std::panic::set_hook(Box::new(|info| {
-            post_field("crashed", &JsValue::from_str(&info.to_string()), None);
+            post_field(
+                envelope::CRASHED,
+                &JsValue::from_str(&info.to_string()),
+                None,
+            );
         }));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -64,12 +68,12 @@ mod worker {
         on_message.forget();
         // Messages that arrive while the wasm is still being fetched and compiled find no
         // handler and are dropped by the browser, so the page waits for this before sending.
-        post_field("ready", &JsValue::TRUE, None);
+        post_field(envelope::READY, &JsValue::TRUE, None);
     }
 
     fn on_message(ev: MessageEvent) {
         let data = ev.data();
-        let req_text = Reflect::get(&data, &JsValue::from_str("req"))
+        let req_text = Reflect::get(&data, &JsValue::from_str(envelope::REQUEST))
             .ok()
             .and_then(|v| v.as_string());
         let Some(req_text) = req_text else {
@@ -81,15 +85,15 @@ mod worker {
         };
         match req {
             Request::OpenFiles { names } => {
-                let files =
-                    Reflect::get(&data, &JsValue::from_str("files")).unwrap_or(JsValue::UNDEFINED);
+                let files = Reflect::get(&data, &JsValue::from_str(envelope::FILES))
+                    .unwrap_or(JsValue::UNDEFINED);
                 match read_files(&files, &names) {
                     Ok(read) => import(read),
                     Err(message) => post_json(&Response::Failed { message }),
                 }
             }
             Request::OpenPasted => {
-                let bytes = Reflect::get(&data, &JsValue::from_str("bytes"))
+                let bytes = Reflect::get(&data, &JsValue::from_str(envelope::BYTES))
                     .ok()
                     .and_then(|b| b.dyn_into::<Uint8Array>().ok());
                 match bytes {
@@ -346,8 +350,8 @@ mod worker {
     fn post_outgoing(out: Outgoing) {
         match out {
             Outgoing::Json(r) => post_json(&r),
-            Outgoing::View(v) => post_bytes("view", &v.encode()),
-            Outgoing::Matches(m) => post_bytes("matches", &m.encode()),
+            Outgoing::View(v) => post_bytes(envelope::VIEW, &v.encode()),
+            Outgoing::Matches(m) => post_bytes(envelope::MATCHES, &m.encode()),
             Outgoing::Export { name, bytes } => post_export(&name, &bytes),
             Outgoing::Remember { file, id, bytes } => post_remember(file, &id, &bytes),
         }
@@ -358,7 +362,7 @@ mod worker {
             // Serialising our own types cannot fail; if it ever did, say so rather than hang.
             format!(r#"{{"Error":{{"message":"worker could not encode a reply: {e}"}}}}"#)
         });
-        post_field("json", &JsValue::from_str(&text), None);
+        post_field(envelope::JSON, &JsValue::from_str(&text), None);
     }
 
     /// Copies the encoded bytes into a fresh JS buffer once and transfers it (no second copy
@@ -371,14 +375,20 @@ mod worker {
 
     /// `{ export: Uint8Array, name }`: the page turns the bytes into a download as they are.
     fn post_export(name: &str, bytes: &[u8]) {
-        post_with_bytes(("export", bytes), &[("name", JsValue::from_str(name))]);
+        post_with_bytes(
+            (envelope::EXPORT, bytes),
+            &[(envelope::NAME, JsValue::from_str(name))],
+        );
     }
 
     /// `{ remember: Uint8Array, id, file }`: the page stores the bytes in its library as they are.
     fn post_remember(file: u32, id: &str, bytes: &[u8]) {
         post_with_bytes(
-            ("remember", bytes),
-            &[("id", JsValue::from_str(id)), ("file", JsValue::from(file))],
+            (envelope::REMEMBER, bytes),
+            &[
+                (envelope::ID, JsValue::from_str(id)),
+                (envelope::FILE, JsValue::from(file)),
+            ],
         );
     }
 

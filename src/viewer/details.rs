@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use trace_core::time::format_duration;
+use trace_core::StatusCode;
 use viewer_core::detail_text::{key_segments, pretty_json};
 use viewer_session::protocol::{AttrView, DetailsView, ValueView};
 
@@ -111,7 +112,7 @@ fn value_json(v: &ValueView) -> String {
 fn Details(d: DetailsView) -> impl IntoView {
     let controller = use_controller();
     let viewer = use_viewer();
-    let status_class = if d.status == "error" {
+    let status_class = if d.status == StatusCode::Error {
         "status status-error"
     } else {
         "status"
@@ -122,7 +123,7 @@ fn Details(d: DetailsView) -> impl IntoView {
             <h2 data-testid="details-name">{d.name.clone()}</h2>
             <p class="muted">{d.service.clone()} " · " {d.kind.clone()}</p>
             <dl class="kvs">
-                <div class="kv"><dt>"Status"</dt><dd class=status_class>{d.status.clone()}
+                <div class="kv"><dt>"Status"</dt><dd class=status_class>{d.status.as_str()}
                     {d.status_message.clone().map(|m| view! { " — " {m} })}</dd></div>
                 <div class="kv"><dt>"Start"</dt><dd>"+" {format_duration(d.start_offset_ns)}</dd></div>
                 <div class="kv"><dt>"Duration"</dt><dd data-testid="details-duration">{format_duration(d.duration_ns)}</dd></div>

@@ -9,8 +9,10 @@ use crate::time::Nanos;
 use std::fmt;
 use std::sync::Arc;
 
-/// Sentinel for "no parent" in the parent column.
-pub(crate) const NO_PARENT: u32 = u32::MAX;
+/// Sentinel for "no parent" in every parent column: the model's, the worker's wire columns and
+/// the page's row positions. A column of plain `u32`s (not `Option<u32>`, which takes twice
+/// the bytes) is what crosses to the page; this names its one reserved value.
+pub const NO_PARENT: u32 = u32::MAX;
 
 /// What a span does in a distributed call (OTLP's SpanKind; Jaeger/Zipkin `span.kind`/`kind`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -93,8 +95,12 @@ impl SpanKind {
     }
 }
 
-/// Span status code (OTLP's; Jaeger/Zipkin `error` tags map to `Error`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// Span status code (OTLP's; Jaeger/Zipkin `error` tags map to `Error`). Serialised as
+/// [`StatusCode::as_str`] writes it.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum StatusCode {
     #[default]
     Unset,

@@ -14,8 +14,8 @@
 use crate::bitset::BitSet;
 use std::ops::Range;
 
-/// Marker for "no parent" in [`TreeRows::parent_pos`].
-pub const NO_PARENT: u32 = u32::MAX;
+/// Marker for "no parent" in [`TreeRows::parent_pos`]: the model's one sentinel.
+pub use trace_core::NO_PARENT;
 
 /// The span tree flattened in preorder, children ordered by start time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

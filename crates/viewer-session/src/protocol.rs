@@ -7,6 +7,37 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The keys of the `postMessage` envelope, the one place both sides spell them. A message is a
+/// plain object holding one of the payload keys below, plus the keys that go with it.
+pub mod envelope {
+    /// Page -> worker: the request as JSON text (a [`super::Request`]).
+    pub const REQUEST: &str = "req";
+    /// Page -> worker, with `OpenFiles`: the `File` objects.
+    pub const FILES: &str = "files";
+    /// Page -> worker, with `OpenPasted`: the pasted text as UTF-8 bytes.
+    pub const BYTES: &str = "bytes";
+    /// Worker -> page: the worker has started and takes requests.
+    pub const READY: &str = "ready";
+    /// Worker -> page: the worker panicked; the value is the panic message.
+    pub const CRASHED: &str = "crashed";
+    /// Worker -> page: a [`super::Response`] as JSON text.
+    pub const JSON: &str = "json";
+    /// Worker -> page: a trace's drawing columns (`wire::ViewData` bytes).
+    pub const VIEW: &str = "view";
+    /// Worker -> page: a search's matches (`wire::Matches` bytes).
+    pub const MATCHES: &str = "matches";
+    /// Worker -> page: an exported file's bytes, with [`NAME`].
+    pub const EXPORT: &str = "export";
+    /// The exported file's name.
+    pub const NAME: &str = "name";
+    /// Worker -> page: a library copy's bytes, with [`ID`] and [`FILE`].
+    pub const REMEMBER: &str = "remember";
+    /// The library copy's content id.
+    pub const ID: &str = "id";
+    /// Which loaded file the library copy is of.
+    pub const FILE: &str = "file";
+}
+
 /// Page -> worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -15,7 +46,8 @@ pub enum Request {
     OpenFiles { names: Vec<String> },
     /// Import text the user pasted (sent as UTF-8 bytes next to this message).
     OpenPasted,
-    /// Import a bundled sample: the worker fetches `/samples/<name>`.
+    /// Import a bundled sample: the worker fetches it from the site's samples folder
+    /// (`site::routes::sample`).
     OpenSample { name: String },
     /// Show one trace of the trace list: answered with `Response::View` (binary).
     SelectTrace { trace: u32 },
@@ -243,8 +275,7 @@ pub struct DetailsView {
     pub name: String,
     pub service: String,
     pub kind: String,
-    /// "unset" | "ok" | "error".
-    pub status: String,
+    pub status: trace_core::StatusCode,
     pub status_message: Option<String>,
     pub start_offset_ns: u64,
     pub duration_ns: u64,

@@ -377,7 +377,7 @@ impl Session {
             name: t.name(i).to_string(),
             service: t.service(i).to_string(),
             kind: t.kind(i).as_str().to_string(),
-            status: t.status(i).as_str().to_string(),
+            status: t.status(i),
             status_message: d.status_message.clone(),
             start_offset_ns: rel(t.start_ns(i), t.trace_start_ns()),
             duration_ns: nonneg(t.duration_ns(i)),

@@ -19,7 +19,7 @@ pub mod flag {
     pub const SKEW_DETECTED: u8 = 32;
 }
 
-pub const NO_PARENT: u32 = u32::MAX;
+pub use trace_core::NO_PARENT;
 
 /// What the page needs to draw one trace: one entry per span in every column, indexed by span
 /// index, plus the tree in preorder (children by start time).

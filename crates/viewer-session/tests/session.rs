@@ -302,7 +302,7 @@ fn details_show_tags_process_and_parent() {
     assert_eq!(d.name, "op2");
     assert_eq!(d.service, "service1");
     assert_eq!(d.kind, "client");
-    assert_eq!(d.status, "error");
+    assert_eq!(d.status, trace_core::StatusCode::Error);
     assert_eq!(d.parent_span_id.as_deref(), Some("span-1"));
     assert_eq!(d.start_offset_ns, 125_000_000);
     assert_eq!(d.duration_ns, 33_000_000);

@@ -11,7 +11,7 @@
 //! Ignored with a warning: counters (C), samples (P), objects (N/O/D), memory dumps (v/V), marks.
 //! One file is one trace; pid is the service; spans get synthetic ids.
 
-use super::wire::{json_entries, json_value, parse_or_default, Scalar};
+use super::lenient::{json_entries, json_value, parse_or_default, Scalar};
 use super::{ErrorKind, Format, ImportError, Pos};
 use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;

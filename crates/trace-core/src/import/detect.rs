@@ -98,7 +98,7 @@ fn jaeger_api_without_traces(body: &str) -> ImportError {
     #[derive(serde::Deserialize, Default)]
     struct Resp {
         #[serde(default)]
-        errors: super::wire::LenientVec<ApiErr>,
+        errors: super::lenient::LenientVec<ApiErr>,
     }
     #[derive(serde::Deserialize, Default)]
     struct ApiErr {

@@ -8,7 +8,7 @@
 //! A trace or span that is not an object (`null`) is skipped with a warning.
 //! Not supported: Jaeger's protobuf JSON (api_v2 gRPC gateway; detected and explained).
 
-use super::wire::{
+use super::lenient::{
     parse_list, parse_or_default, salvage_kv, scan_flat_array, skip_element, FlatEvent, Lit, Obj,
     Scalar, Text,
 };

@@ -7,8 +7,8 @@ mod chrome;
 mod detect;
 mod gzip;
 mod jaeger;
+mod lenient;
 mod otlp;
-mod wire;
 mod zipkin;
 
 pub use detect::detect;

@@ -12,7 +12,7 @@
 //! (`null`) is skipped, and a `status` that is not one ignored, with a warning.
 //! Not supported: OTLP protobuf (binary).
 
-use super::wire::{
+use super::lenient::{
     parse_list, parse_or_default, salvage_kv, skip_element, LenientVec, Obj, ObjSeed, Scalar, Text,
 };
 use super::{single_or_lines, Format, ImportError};

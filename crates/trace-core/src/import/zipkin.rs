@@ -11,7 +11,7 @@
 //! without kind is a local span: INTERNAL.
 //! Not supported: Zipkin thrift or protobuf encodings.
 
-use super::wire::{
+use super::lenient::{
     json_entries, json_value, parse_list, parse_or_default, skip_element, LenientVec, Scalar, Text,
 };
 use super::{single_or_lines, Format, ImportError, Pos, PosCursor};

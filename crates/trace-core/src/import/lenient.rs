@@ -1,4 +1,4 @@
-//! Lenient wire types shared by the importers: they accept any JSON type where a scalar is expected,
+//! Lenient JSON readers for the importers: they accept any JSON type where a scalar is expected,
 //! so a wrong type in an optional field degrades to "missing" instead of failing the whole file;
 //! strings with escapes are unescaped rather than refused (`Scalar`, `Text`), and elements that are
 //! not objects are skipped (`Obj`). The details helpers (`parse_list`, `parse_entries`,
