@@ -3,6 +3,7 @@
 //! Used by `cargo xtask serve` and by the end-to-end tests, so tests see what visitors see:
 //! the headers of `_headers` (security headers, as Netlify and Cloudflare Pages send them) too.
 
+use percent_encoding::percent_decode_str;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -121,7 +122,8 @@ fn respond(stream: &mut TcpStream, answer: Answer, body: &[u8], head: bool) -> s
 /// Maps a request target to a file inside `dir`, refusing anything that climbs out of it.
 pub fn resolve(dir: &Path, target: &str) -> Option<PathBuf> {
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode(path)?;
+    // In a path `+` is a plus sign, not a space (that is only in form-encoded queries).
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
     let mut file = dir.to_path_buf();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
         if segment == ".." || segment == "." || segment.contains('\\') {
@@ -134,23 +136,6 @@ pub fn resolve(dir: &Path, target: &str) -> Option<PathBuf> {
     }
     let index = file.join("index.html");
     index.is_file().then_some(index)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(path: &Path) -> &'static str {

@@ -12,9 +12,11 @@
 //! viewer degrade gracefully); a newer `v` is read best-effort with a warning. Rule for future
 //! versions: only add keys; changing a key's meaning needs a new key name or a version bump.
 //!
-//! The percent-encoding here is the only one in the viewer: it encodes every byte outside the
-//! RFC 3986 unreserved set, so values survive both the query string and the fragment.
+//! The percent-encoding here (with the `percent-encoding` crate) is the only one in the viewer:
+//! it encodes every byte outside the RFC 3986 unreserved set, so values survive both the query
+//! string and the fragment.
 
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
 
 /// The version this viewer writes.
@@ -190,47 +192,27 @@ impl fmt::Display for ShareWarning {
     }
 }
 
+/// Every byte outside the RFC 3986 unreserved set `A-Z a-z 0-9 - _ . ~` is escaped.
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` (uppercase hex).
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(b"0123456789ABCDEF"[(b >> 4) as usize]));
-            out.push(char::from(b"0123456789ABCDEF"[(b & 15) as usize]));
-        }
-    }
-    out
+    utf8_percent_encode(s, ESCAPED).to_string()
 }
 
-/// Decodes `%XX` escapes and `+` as a space (form encoding, as browsers may produce).
-/// `None` for a malformed escape or bytes that are not UTF-8.
+/// Decodes `%XX` escapes and `+` as a space (form encoding, as browsers may produce). A `%` not
+/// followed by two hex digits stays as it is, as `URLSearchParams` reads it. `None` when the
+/// bytes are not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = |c: u8| (c as char).to_digit(16);
-                let hi = hex(*b.get(i + 1)?)?;
-                let lo = hex(*b.get(i + 2)?)?;
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
+    let spaced = s.replace('+', " ");
+    percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|text| text.into_owned())
 }
 
 /// Encodes the state as `k=v&...` (no leading `?`/`#`), keys in a fixed order, absent
@@ -641,7 +623,7 @@ mod tests {
 
     #[test]
     fn bad_encoding_and_path_traversal_are_rejected_per_key() {
-        let (st, w) = decode("#trace=%ZZ&q=%E2%82&sample=..%2Fetc%2Fpasswd&span=ok");
+        let (st, w) = decode("#trace=%FF&q=%E2%82&sample=..%2Fetc%2Fpasswd&span=ok");
         assert_eq!(st.trace, None);
         assert_eq!(st.filter, None);
         assert_eq!(st.sample, None);
@@ -775,9 +757,11 @@ mod tests {
             percent_decode("a%20b%26c%3d%C3%A9").as_deref(),
             Some("a b&c=é")
         );
-        assert_eq!(percent_decode("%"), None);
-        assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("a+b%2B").as_deref(), Some("a b+"));
+        // A stray `%` is kept, as the browser's URLSearchParams keeps it.
+        assert_eq!(percent_decode("%").as_deref(), Some("%"));
+        assert_eq!(percent_decode("%4").as_deref(), Some("%4"));
+        assert_eq!(percent_decode("%é1").as_deref(), Some("%é1"));
         assert_eq!(percent_decode("%FF"), None, "not UTF-8");
-        assert_eq!(percent_decode("%é1"), None);
     }
 }
