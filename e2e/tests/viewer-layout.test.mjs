@@ -19,7 +19,7 @@ const SIZES = {
   phone: { width: 390, height: 844 },
 };
 
-/** Opens the shop sample (3,800 spans, 12 services) at `size`. */
+/** Opens the shop sample (about 3,800 spans, 12 services) at `size`. */
 async function openShop(size, options = {}) {
   const page = await freshPage(browser, { viewport: size, ...options });
   await page.goto(`${BASE_URL}/viewer#sample=shop-checkout.json`);

@@ -29,22 +29,12 @@ fn ratio(slow: Duration, fast: Duration) -> f64 {
     slow.as_secs_f64() / fast.as_secs_f64().max(1e-6)
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 #[test]
 fn span_ids_that_differ_only_in_their_high_bits_cost_like_random_ones() {
     const N: u64 = 60_000;
     let crafted: Vec<u64> = (1..=N).map(|i| i << 32).collect();
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let random: Vec<u64> = (1..=N).map(|_| rng.next() | 1).collect();
+    let mut rng = fastrand::Rng::with_seed(0x2545_F491_4F6C_DD1D);
+    let random: Vec<u64> = (1..=N).map(|_| rng.u64(..) | 1).collect();
     let (a, b) = (jaeger_with_ids(&crafted), jaeger_with_ids(&random));
     let r = ratio(best_of_3(&a), best_of_3(&b));
     assert!(r < 3.0, "crafted ids take {r:.1}x the time of random ids");
@@ -54,8 +44,8 @@ fn span_ids_that_differ_only_in_their_high_bits_cost_like_random_ones() {
 fn chrome_thread_ids_that_are_multiples_of_2_pow_32_cost_like_random_ones() {
     const N: u64 = 40_000;
     let crafted: Vec<u64> = (1..=N).map(|i| i << 32).collect();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let random: Vec<u64> = (1..=N).map(|_| rng.next() >> 1).collect();
+    let mut rng = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);
+    let random: Vec<u64> = (1..=N).map(|_| rng.u64(..) >> 1).collect();
     let (a, b) = (chrome_with_tids(&crafted), chrome_with_tids(&random));
     let r = ratio(best_of_3(&a), best_of_3(&b));
     assert!(

@@ -478,20 +478,6 @@ fn a_long_trace_id_is_bounded() {
     assert_refused_within_bound("long trace id", &r, peak);
 }
 
-/// xorshift64*, as tracecheck's generator.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 /// One Jaeger trace of `n` spans shaped like tracecheck's generated ones: six services, tags of
 /// every type, some logs; each span a child of an earlier one.
 fn jaeger_trace(n: usize) -> Vec<u8> {
@@ -505,18 +491,18 @@ fn jaeger_trace(n: usize) -> Vec<u8> {
         "verify-token",
         "publish",
     ];
-    let mut rng = Rng(7);
-    let tid = format!("{:016x}{:016x}", rng.next(), rng.next());
+    let mut rng = fastrand::Rng::with_seed(7);
+    let tid = format!("{:016x}{:016x}", rng.u64(..), rng.u64(..));
     let mut s = format!("{{\"data\":[{{\"traceID\":\"{tid}\",\"spans\":[");
     let mut spans: Vec<(u64, i64, i64)> = Vec::with_capacity(n);
     for i in 0..n {
-        let id = rng.next();
+        let id = rng.u64(..);
         let (parent, start, dur) = if i == 0 {
             (None, 1_700_000_000_000_000, 10_000_000)
         } else {
-            let (pid, ps, pd) = spans[rng.below(i as u64) as usize];
-            let off = rng.below((pd / 2).max(1) as u64) as i64;
-            let dur = 1 + rng.below(((pd - off) / 2).max(1) as u64) as i64;
+            let (pid, ps, pd) = spans[rng.u64(..i as u64) as usize];
+            let off = rng.u64(..(pd / 2).max(1) as u64) as i64;
+            let dur = 1 + rng.u64(..((pd - off) / 2).max(1) as u64) as i64;
             (Some(pid), ps + off, dur)
         };
         spans.push((id, start, dur.max(1000)));

@@ -1,24 +1,17 @@
 //! Deterministic generator of large, realistic trace files for the benchmark: several services,
 //! nested spans, tags of every type, logs/events, in Jaeger, OTLP and Chrome formats.
 
+use fastrand::Rng;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use trace_core::time::us_to_ns;
 
-/// xorshift64*: deterministic and dependency-free.
-pub struct Rng(u64);
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+/// A number in `0..n`; 0 when `n` is 0 (fastrand panics on an empty range).
+fn below(rng: &mut Rng, n: u64) -> u64 {
+    if n == 0 {
+        0
+    } else {
+        rng.u64(..n)
     }
 }
 
@@ -55,12 +48,12 @@ pub struct GenSpan {
 
 /// One trace of 20..80 spans with nesting up to depth 5; children fit inside their parents.
 pub fn trace(rng: &mut Rng, base_us: i64) -> (u128, Vec<GenSpan>) {
-    let tid = ((rng.next() as u128) << 64) | rng.next() as u128;
-    let n = 20 + rng.below(60) as usize;
+    let tid = ((rng.u64(..) as u128) << 64) | rng.u64(..) as u128;
+    let n = 20 + below(rng, 60) as usize;
     let mut spans: Vec<GenSpan> = Vec::with_capacity(n);
-    let root_dur = 50_000 + rng.below(500_000) as i64;
+    let root_dur = 50_000 + below(rng, 500_000) as i64;
     spans.push(GenSpan {
-        id: rng.next(),
+        id: rng.u64(..),
         parent: None,
         service: 0,
         op: 0,
@@ -72,24 +65,24 @@ pub fn trace(rng: &mut Rng, base_us: i64) -> (u128, Vec<GenSpan>) {
     });
     let mut depth = vec![0usize];
     while spans.len() < n {
-        let p = rng.below(spans.len() as u64) as usize;
+        let p = below(rng, spans.len() as u64) as usize;
         if depth[p] >= 5 {
             continue;
         }
         let (ps, pd) = (spans[p].start_us, spans[p].dur_us);
-        let off = rng.below((pd / 2).max(1) as u64) as i64;
-        let dur = 1 + rng.below(((pd - off) / 2).max(1) as u64) as i64;
+        let off = below(rng, (pd / 2).max(1) as u64) as i64;
+        let dur = 1 + below(rng, ((pd - off) / 2).max(1) as u64) as i64;
         spans.push(GenSpan {
-            id: rng.next(),
+            id: rng.u64(..),
             parent: Some(spans[p].id),
-            service: rng.below(SERVICES.len() as u64) as usize,
-            op: rng.below(OPS.len() as u64) as usize,
+            service: below(rng, SERVICES.len() as u64) as usize,
+            op: below(rng, OPS.len() as u64) as usize,
             start_us: ps + off,
             dur_us: dur,
-            kind: 1 + rng.below(3) as u8,
-            error: rng.below(50) == 0,
-            logs: if rng.below(4) == 0 {
-                1 + rng.below(2) as u8
+            kind: 1 + below(rng, 3) as u8,
+            error: below(rng, 50) == 0,
+            logs: if below(rng, 4) == 0 {
+                1 + below(rng, 2) as u8
             } else {
                 0
             },
@@ -109,7 +102,7 @@ fn kind_name(k: u8) -> &'static str {
 
 /// Writes files of about `target` bytes; returns the number of spans written.
 pub fn jaeger(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
-    let mut rng = Rng::new(seed);
+    let rng = &mut Rng::with_seed(seed);
     let mut written = 0usize;
     let mut spans_total = 0;
     w.write_all(b"{\"data\":[")?;
@@ -117,7 +110,7 @@ pub fn jaeger(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize>
     let mut s = String::with_capacity(1 << 16);
     let mut base = 1_700_000_000_000_000i64;
     while written < target {
-        let (tid, spans) = trace(&mut rng, base);
+        let (tid, spans) = trace(rng, base);
         base += 1_000_000;
         s.clear();
         if !first {
@@ -183,7 +176,7 @@ fn otlp_kv(s: &mut String, k: &str, v: &str) {
 
 /// One export request per trace and service group, as a Collector would batch them.
 pub fn otlp(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
-    let mut rng = Rng::new(seed);
+    let rng = &mut Rng::with_seed(seed);
     let mut written = 0usize;
     let mut spans_total = 0;
     w.write_all(b"{\"resourceSpans\":[")?;
@@ -191,7 +184,7 @@ pub fn otlp(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
     let mut s = String::with_capacity(1 << 16);
     let mut base = 1_700_000_000_000_000i64;
     while written < target {
-        let (tid, spans) = trace(&mut rng, base);
+        let (tid, spans) = trace(rng, base);
         base += 1_000_000;
         for (svc_ix, svc) in SERVICES.iter().enumerate() {
             let mine: Vec<&GenSpan> = spans.iter().filter(|sp| sp.service == svc_ix).collect();
@@ -263,7 +256,7 @@ pub fn otlp(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
 
 /// Chrome trace events: X slices nested per thread, some B/E pairs, instants and metadata.
 pub fn chrome(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
-    let mut rng = Rng::new(seed);
+    let rng = &mut Rng::with_seed(seed);
     let mut written = 0usize;
     let mut spans_total = 0;
     let mut s = String::with_capacity(1 << 16);
@@ -277,11 +270,11 @@ pub fn chrome(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize>
     let mut first = true;
     while written < target {
         // A task on one thread: slices strictly nested (same-thread slices never partially overlap).
-        let pid = rng.below(SERVICES.len() as u64);
-        let tid = 1 + rng.below(4);
+        let pid = below(rng, SERVICES.len() as u64);
+        let tid = 1 + below(rng, 4);
         let mut slices = Vec::new();
-        let len = 20_000 + rng.below(200_000) as i64;
-        nest(&mut rng, ts, len, 0, &mut slices);
+        let len = 20_000 + below(rng, 200_000) as i64;
+        nest(rng, ts, len, 0, &mut slices);
         ts += 250_000;
         s.clear();
         for &(start, dur, op) in &slices {
@@ -309,18 +302,18 @@ pub fn chrome(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize>
 
 /// A slice and its children, which partition part of it without overlapping each other.
 fn nest(rng: &mut Rng, start: i64, dur: i64, depth: u32, out: &mut Vec<(i64, i64, usize)>) {
-    out.push((start, dur, rng.below(OPS.len() as u64) as usize));
+    out.push((start, dur, below(rng, OPS.len() as u64) as usize));
     if depth >= 5 {
         return;
     }
     let mut cur = start + 1;
-    for _ in 0..rng.below(4) {
+    for _ in 0..below(rng, 4) {
         let remaining = start + dur - cur;
         if remaining < 8 {
             break;
         }
-        let d = 1 + rng.below((remaining / 2) as u64) as i64;
-        cur += rng.below(((remaining - d) / 4 + 1) as u64) as i64;
+        let d = 1 + below(rng, (remaining / 2) as u64) as i64;
+        cur += below(rng, ((remaining - d) / 4 + 1) as u64) as i64;
         nest(rng, cur, d, depth + 1, out);
         cur += d;
     }

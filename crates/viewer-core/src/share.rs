@@ -504,24 +504,12 @@ mod tests {
         }
     }
 
-    /// A tiny deterministic xorshift generator, so the generated cases are reproducible.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn coin(&mut self) -> bool {
-            self.next().is_multiple_of(2)
-        }
-        fn text(&mut self, max: u64, alphabet: &[char]) -> String {
-            let len = 1 + self.next() % max;
-            (0..len)
-                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
-                .collect()
-        }
+    /// 1 to `max` characters from `alphabet`.
+    fn text(r: &mut fastrand::Rng, max: usize, alphabet: &[char]) -> String {
+        let len = r.usize(1..=max);
+        (0..len)
+            .map(|_| alphabet[r.usize(..alphabet.len())])
+            .collect()
     }
 
     #[test]
@@ -537,54 +525,57 @@ mod tests {
             .chain('0'..='9')
             .chain(['-', '_'])
             .collect();
-        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        // Seeded, so the generated cases are reproducible.
+        let mut r = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);
         for _ in 0..2_000 {
-            let a = r.next() % 1_000_000_000;
+            let a = r.u64(..1_000_000_000);
             let st = ViewState {
                 version: SHARE_VERSION,
-                trace: Some(r.text(40, &printable)),
-                span: if r.coin() {
-                    Some(r.text(20, &printable))
+                trace: Some(text(&mut r, 40, &printable)),
+                span: if r.bool() {
+                    Some(text(&mut r, 20, &printable))
                 } else {
                     None
                 },
-                window: if r.coin() {
-                    Some((a, a + 1 + r.next() % 1_000_000))
+                window: if r.bool() {
+                    Some((a, a + 1 + r.u64(..1_000_000)))
                 } else {
                     None
                 },
-                filter: if r.coin() {
-                    Some(r.text(60, &alphabet))
+                filter: if r.bool() {
+                    Some(text(&mut r, 60, &alphabet))
                 } else {
                     None
                 },
-                collapsed_depth: if r.coin() {
-                    Some((r.next() % 65_536) as u16)
+                collapsed_depth: if r.bool() {
+                    Some((r.u64(..65_536)) as u16)
                 } else {
                     None
                 },
-                view: [None, Some(ViewTab::Timeline), Some(ViewTab::Stats)]
-                    [(r.next() % 3) as usize],
-                skew: r.coin(),
-                sample: if r.coin() {
+                view: [None, Some(ViewTab::Timeline), Some(ViewTab::Stats)][(r.u64(..3)) as usize],
+                skew: r.bool(),
+                sample: if r.bool() {
                     Some("sample-1".to_string())
                 } else {
                     None
                 },
-                fold: (0..r.next() % 5).map(|_| (r.next() % 50) as u32).collect(),
-                data: if r.coin() {
-                    Some(r.text(80, &base64url))
+                fold: (0..r.u64(..5)).map(|_| (r.u64(..50)) as u32).collect(),
+                data: if r.bool() {
+                    Some(text(&mut r, 80, &base64url))
                 } else {
                     None
                 },
-                url: if r.coin() {
-                    Some(format!("https://h.example/{}", r.text(30, &base64url)))
+                url: if r.bool() {
+                    Some(format!(
+                        "https://h.example/{}",
+                        text(&mut r, 30, &base64url)
+                    ))
                 } else {
                     None
                 },
                 lib: r
-                    .coin()
-                    .then(|| format!("{:016x}{:016x}", r.next(), r.next())),
+                    .bool()
+                    .then(|| format!("{:016x}{:016x}", r.u64(..), r.u64(..))),
             };
             let mut st = st;
             st.fold.sort_unstable();

@@ -20,27 +20,17 @@ const T0: i64 = 1_466_474_400_000_000;
 /// before the calls that caused them.
 const SHIPPING_SKEW: i64 = -3_200;
 
-/// A `Cell` so that `g.close(k, t + g.rng.range(..))` reads as it should (a shared borrow of
-/// `g` inside a `&mut g` call is allowed; a second mutable one is not).
-struct Rng(std::cell::Cell<u64>);
+/// The sample's randomness: fastrand's thread-local generator, seeded once in `main` (free
+/// functions, so `g.close(k, t + range(..))` needs no second borrow of `g`).
+const SEED: u64 = 0x5EED_0620_2016;
 
-impl Rng {
-    /// splitmix64: tiny, good enough, and stable across platforms.
-    fn next(&self) -> u64 {
-        let z = self.0.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        self.0.set(z);
-        let mut z = z;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `lo..=hi`.
-    fn range(&self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
-    }
-    fn chance(&self, p: f64) -> bool {
-        (self.next() % 10_000) as f64 / 10_000.0 < p
-    }
+/// Uniform in `lo..=hi`.
+fn range(lo: i64, hi: i64) -> i64 {
+    fastrand::i64(lo..=hi)
+}
+
+fn chance(p: f64) -> bool {
+    fastrand::f64() < p
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -92,7 +82,6 @@ struct Span {
 }
 
 struct Gen {
-    rng: Rng,
     trace_id: String,
     spans: Vec<Span>,
 }
@@ -113,7 +102,7 @@ fn tag(key: &str, v: Value) -> Value {
 
 impl Gen {
     fn id(&mut self) -> String {
-        format!("{:016x}", self.rng.next())
+        format!("{:016x}", fastrand::u64(..))
     }
 
     /// Opens a span; its duration is set by `close` once its children are laid out.
@@ -199,17 +188,17 @@ impl Gen {
         } else {
             0
         };
-        let s0 = start + self.rng.range(120, 450);
+        let s0 = start + range(120, 450);
         let cid = self.sid(c);
         let s = self.open(to, method, Kind::Server, Some(&cid), s0 + skew);
         self.tag(s, "rpc.system", json!("grpc"));
         self.tag(s, "rpc.service", json!(rpc_service));
         self.tag(s, "rpc.method", json!(rpc_method));
-        let end = body(self, s, s0 + skew + self.rng.range(20, 80));
-        let s_end = self.close(s, end + self.rng.range(15, 60));
+        let end = body(self, s, s0 + skew + range(20, 80));
+        let s_end = self.close(s, end + range(15, 60));
         self.tag(s, "rpc.grpc.status_code", json!(0));
         self.tag(c, "rpc.grpc.status_code", json!(0));
-        let c_end = self.close(c, s_end - skew + self.rng.range(120, 450));
+        let c_end = self.close(c, s_end - skew + range(120, 450));
         (c_end, s)
     }
 
@@ -221,7 +210,7 @@ impl Gen {
         self.tag(k, "db.statement", json!(format!("{cmd} {key}")));
         self.tag(k, "peer.service", json!("redis"));
         self.tag(k, "net.peer.name", json!("redis-master.cache.svc"));
-        let end = start + self.rng.range(140, 650);
+        let end = start + range(140, 650);
         (self.close(k, end), k)
     }
 
@@ -248,7 +237,7 @@ impl Gen {
         self.tag(k, "db.sql.table", json!(table));
         self.tag(k, "db.statement", json!(stmt));
         self.tag(k, "peer.service", json!("postgres"));
-        let end = start + self.rng.range(700, 5_500);
+        let end = start + range(700, 5_500);
         (self.close(k, end), k)
     }
 
@@ -256,7 +245,7 @@ impl Gen {
         let pid = self.sid(parent);
         let service = self.spans[parent].service;
         let k = self.open(service, name, Kind::Internal, Some(&pid), start);
-        let d = self.rng.range(dur.0, dur.1);
+        let d = range(dur.0, dur.1);
         self.close(k, start + d)
     }
 
@@ -287,7 +276,7 @@ impl Gen {
                     d.dur += 500_000;
                     t += 500_000;
                 }
-                if timed_out || g.rng.chance(0.3) {
+                if timed_out || chance(0.3) {
                     g.log(
                         s,
                         t,
@@ -315,7 +304,7 @@ impl Gen {
             checkout,
             pricing,
             "pricing.v1.PricingService/GetPrice",
-            start + self.rng.range(5, 60),
+            start + range(5, 60),
             move |g, s, t| {
                 g.tag(s, "product.sku", json!(sku_p));
                 let (t, _) = g.sql(
@@ -335,7 +324,7 @@ impl Gen {
             checkout,
             inventory,
             "inventory.v1.InventoryService/CheckStock",
-            start + self.rng.range(5, 60),
+            start + range(5, 60),
             move |g, s, t| {
                 g.tag(s, "product.sku", json!(sku_i));
                 let mut end = t;
@@ -345,7 +334,7 @@ impl Gen {
                         "SELECT",
                         "stock",
                         "SELECT on_hand, reserved FROM stock WHERE sku = $1 AND warehouse = $2",
-                        t + g.rng.range(5, 40),
+                        t + range(5, 40),
                     );
                     g.tag(k, "warehouse", json!(wh));
                     end = end.max(e);
@@ -358,12 +347,12 @@ impl Gen {
 }
 
 fn main() {
+    fastrand::seed(SEED);
     let mut g = Gen {
-        rng: Rng(std::cell::Cell::new(0x5EED_0620_2016)),
         trace_id: String::new(),
         spans: Vec::new(),
     };
-    g.trace_id = format!("{:016x}{:016x}", g.rng.next(), g.rng.next());
+    g.trace_id = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
     let skus: Vec<String> = (0..LINES)
         .map(|i| format!("SKU-{:05}", 10_000 + (i * 7_919) % 90_000))
         .collect();
@@ -403,7 +392,7 @@ fn main() {
     g.tag(gw_c, "http.url", json!("http://api-gateway/api/v1/orders"));
     g.tag(gw_c, "peer.service", json!("api-gateway"));
     let cid = g.sid(gw_c);
-    let gw_start = t + 20 + g.rng.range(200, 500);
+    let gw_start = t + 20 + range(200, 500);
     let gw = g.open(
         svc("api-gateway"),
         "POST /api/v1/orders",
@@ -454,10 +443,10 @@ fn main() {
                 let mut wave_end = t;
                 for (k, sku) in lines.iter().enumerate() {
                     let line = wave * FAN_OUT + k;
-                    let start = t + g.rng.range(0, 120);
+                    let start = t + range(0, 120);
                     wave_end = wave_end.max(g.line_lookups(co, line, sku, start));
                 }
-                t = wave_end + g.rng.range(20, 90);
+                t = wave_end + range(20, 90);
             }
             let (t, _) = g.grpc(
                 co,
@@ -582,7 +571,7 @@ fn main() {
                     g.tag(ext, "http.url", json!("https://api.payments.example/v1/charges"));
                     g.tag(ext, "http.status_code", json!(200));
                     g.tag(ext, "peer.service", json!("payments-provider"));
-                    let e = t + 40 + g.rng.range(180_000, 320_000);
+                    let e = t + 40 + range(180_000, 320_000);
                     g.close(ext, e);
                     let (e, _) = g.sql(
                         s,
@@ -611,13 +600,13 @@ fn main() {
                             &format!("POST /rates ({carrier})"),
                             Kind::Client,
                             Some(&pid),
-                            t + g.rng.range(5, 60),
+                            t + range(5, 60),
                         );
                         g.tag(k, "http.method", json!("POST"));
                         g.tag(k, "carrier", json!(carrier));
                         g.tag(k, "http.status_code", json!(200));
                         let start = g.spans[k].start;
-                        let e = start + g.rng.range(40_000, 140_000);
+                        let e = start + range(40_000, 140_000);
                         end = end.max(g.close(k, e));
                     }
                     g.internal(s, "pick cheapest rate", end + 10, (50, 200))
@@ -635,7 +624,7 @@ fn main() {
             let prod = g.open(svc("checkout"), "orders.placed send", Kind::Producer, Some(&pid), t + 10);
             g.tag(prod, "messaging.system", json!("kafka"));
             g.tag(prod, "messaging.destination", json!("orders.placed"));
-            let t = g.close(prod, t + 10 + g.rng.range(300, 900));
+            let t = g.close(prod, t + 10 + range(300, 900));
             let consume_at = t + 40_000;
             let prid = g.sid(prod);
             let cons = g.open(svc("notification"), "orders.placed process", Kind::Consumer, None, consume_at);
@@ -646,7 +635,7 @@ fn main() {
             let cid = g.sid(cons);
             let smtp = g.open(svc("notification"), "SMTP send", Kind::Client, Some(&cid), e + 20);
             g.tag(smtp, "peer.service", json!("smtp-relay"));
-            let e = g.close(smtp, e + 20 + g.rng.range(30_000, 60_000));
+            let e = g.close(smtp, e + 20 + range(30_000, 60_000));
             g.close(cons, e + 30);
             t
         },
@@ -654,7 +643,7 @@ fn main() {
     g.tag(gw, "http.status_code", json!(201));
     let gw_end = g.close(gw, t + 40);
     g.tag(gw_c, "http.status_code", json!(201));
-    let t = g.close(gw_c, gw_end + g.rng.range(200, 500));
+    let t = g.close(gw_c, gw_end + range(200, 500));
     let t = g.internal(root, "render confirmation", t + 20, (1_500, 4_000));
     g.tag(root, "http.status_code", json!(200));
     g.close(root, t + 60);
