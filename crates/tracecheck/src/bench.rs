@@ -2,6 +2,7 @@
 //! (MB/s) and peak heap (counting global allocator, including the file's own buffer) natively; then,
 //! when Node.js and the wasm32 target are available, the same in WebAssembly (wasm-bench/).
 
+use crate::cli::BenchArgs;
 use crate::gen;
 use heap_meter::{peak_since, reset_peak, Counting};
 use std::path::{Path, PathBuf};
@@ -17,36 +18,14 @@ struct Opts {
     wasm: bool,
 }
 
-fn parse_opts(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts {
-        mb: 100,
-        dir: std::env::temp_dir().join("tracecheck-bench"),
-        wasm: true,
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--mb" => {
-                o.mb = it
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or("--mb needs a number")?
-            }
-            "--dir" => o.dir = it.next().map(PathBuf::from).ok_or("--dir needs a path")?,
-            "--no-wasm" => o.wasm = false,
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    Ok(o)
-}
-
-pub fn run(args: &[String]) -> ExitCode {
-    let o = match parse_opts(args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}\nusage: tracecheck bench [--mb N] [--dir DIR] [--no-wasm]");
-            return ExitCode::from(2);
-        }
+pub fn run(args: &BenchArgs) -> ExitCode {
+    let o = Opts {
+        mb: args.mb,
+        dir: args
+            .dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("tracecheck-bench")),
+        wasm: !args.no_wasm,
     };
     if let Err(e) = std::fs::create_dir_all(&o.dir) {
         eprintln!("cannot create {}: {e}", o.dir.display());

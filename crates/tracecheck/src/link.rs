@@ -4,14 +4,13 @@
 //! a generated trace whose link fits 100,000 and 1,000,000 characters. With `--print`: only the
 //! link text of each trace, one per line, for `…/viewer#data=<text>` (and the fuzz seeds).
 
+use crate::cli::LinkArgs;
 use crate::gen;
 use std::process::ExitCode;
 use std::time::Instant;
 use trace_core::packed::{self, EncodeError, Packed};
 use trace_core::scope::Scope;
 use trace_core::Trace;
-
-const USAGE: &str = "usage: tracecheck link FILE... [--limit N] [--print]\n       tracecheck link --largest [--limit N]";
 
 /// The longest link the viewer makes when sharing (`viewer_core::share::MAX_TRACE_DATA_CHARS`).
 const VIEWER_LIMIT: usize = 1_000_000;
@@ -20,59 +19,7 @@ const LARGEST_LIMITS: [usize; 2] = [100_000, 1_000_000];
 /// No limit: the link is made whatever its length.
 const UNLIMITED: usize = usize::MAX / 2;
 
-#[derive(Debug, PartialEq)]
-struct Args {
-    files: Vec<String>,
-    limit: Option<usize>,
-    largest: bool,
-    /// Print the links themselves instead of their figures.
-    print: bool,
-}
-
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut a = Args {
-        files: Vec::new(),
-        limit: None,
-        largest: false,
-        print: false,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let limit = match arg.strip_prefix("--limit=") {
-            Some(v) => Some(v.to_string()),
-            None if arg == "--limit" => Some(it.next().cloned().ok_or("--limit needs a number")?),
-            None => None,
-        };
-        if let Some(v) = limit {
-            let n = v.replace('_', "").parse::<usize>().ok().filter(|&n| n > 0);
-            a.limit = Some(n.ok_or_else(|| format!("--limit needs a positive number, not {v:?}"))?);
-            continue;
-        }
-        match arg.as_str() {
-            "--largest" => a.largest = true,
-            "--print" => a.print = true,
-            _ if arg.starts_with('-') && arg.len() > 1 => {
-                return Err(format!("unknown option {arg}"))
-            }
-            _ => a.files.push(arg.clone()),
-        }
-    }
-    match (a.largest, a.files.is_empty()) {
-        (true, _) if a.print => Err("--print needs FILEs, not --largest".into()),
-        (true, false) => Err("--largest takes no FILE".into()),
-        (false, true) => Err("no FILE given".into()),
-        _ => Ok(a),
-    }
-}
-
-pub fn run(args: &[String]) -> ExitCode {
-    let a = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("tracecheck link: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+pub fn run(a: &LinkArgs) -> ExitCode {
     if a.largest {
         let limits = a.limit.map_or(LARGEST_LIMITS.to_vec(), |l| vec![l]);
         return largest(&limits);
@@ -422,27 +369,6 @@ fn find_largest(limits: &[usize]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(s: &[&str]) -> Vec<String> {
-        s.iter().map(|a| a.to_string()).collect()
-    }
-
-    #[test]
-    fn parses_files_limit_and_largest() {
-        let a = parse_args(&args(&["a.json", "--limit", "100_000", "b.json"])).unwrap();
-        assert_eq!(a.files, ["a.json", "b.json"]);
-        assert_eq!(a.limit, Some(100_000));
-        let a = parse_args(&args(&["--largest", "--limit=5000"])).unwrap();
-        assert!(a.largest && a.files.is_empty());
-        assert_eq!(a.limit, Some(5000));
-        assert!(parse_args(&args(&[])).is_err());
-        assert!(parse_args(&args(&["--largest", "a.json"])).is_err());
-        assert!(parse_args(&args(&["a.json", "--limit", "0"])).is_err());
-        assert!(parse_args(&args(&["a.json", "--limit"])).is_err());
-        assert!(parse_args(&args(&["a.json", "--frobnicate"])).is_err());
-        assert!(parse_args(&args(&["a.json", "--print"])).unwrap().print);
-        assert!(parse_args(&args(&["--largest", "--print"])).is_err());
-    }
 
     #[test]
     fn big_trace_prefixes_are_one_trace_with_one_root() {

@@ -48,13 +48,7 @@ pub fn summary_json(file: &str, imp: &Import) -> serde_json::Value {
     json!({"file": file, "format": imp.format.as_str(), "traces": traces, "warnings": warnings})
 }
 
-pub fn run(args: &[String]) -> ExitCode {
-    let as_json = args.iter().any(|a| a == "--json");
-    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    if files.is_empty() {
-        eprintln!("usage: tracecheck summary FILE... [--json]");
-        return ExitCode::from(2);
-    }
+pub fn run(files: &[String], as_json: bool) -> ExitCode {
     let mut failed = false;
     for f in files {
         match read(f) {
@@ -107,11 +101,7 @@ fn print_text(file: &str, imp: &Import) {
     }
 }
 
-pub fn dump(args: &[String]) -> ExitCode {
-    let Some(f) = args.first() else {
-        eprintln!("usage: tracecheck dump FILE");
-        return ExitCode::from(2);
-    };
+pub fn dump(f: &str) -> ExitCode {
     match read(f) {
         Ok(imp) => {
             print!("{}", trace_core::dump::dump(&imp));
