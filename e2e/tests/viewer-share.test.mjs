@@ -222,3 +222,28 @@ test('a bad link leaves the open trace open', async () => {
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('collapsing to a level is shared as depth=, and the link folds the same rows in a fresh browser', async () => {
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await page.goto(`${BASE_URL}/viewer#sample=shop-checkout.json`);
+  assert.equal(await viewer.settled(), 'idle');
+  const everything = await viewer.rows().count();
+  await page.getByTestId('depth-select').selectOption('1');
+  await page.waitForFunction(() => location.hash.includes('depth=1'));
+  assert.ok(!page.url().includes('fold='), `a level, not every folded span: ${page.url()}`);
+  const byLevel = await viewer.rows().count();
+  assert.ok(byLevel > 1 && byLevel < everything, `${byLevel} rows of ${everything}`);
+
+  const other = await freshPage(browser);
+  const reopened = new ViewerPage(other);
+  await other.goto(page.url());
+  assert.equal(await reopened.settled(), 'idle');
+  await other.waitForFunction((n) => document.querySelectorAll('[data-testid=span-row]').length === n, byLevel);
+  await other.close();
+
+  // Expanding one span makes the folds a list again.
+  await page.getByTestId('collapse-toggle').nth(1).click();
+  await page.waitForFunction(() => location.hash.includes('fold=') && !location.hash.includes('depth='));
+  await page.close();
+});

@@ -163,6 +163,7 @@ pub fn current_state(viewer: Viewer) -> Option<ViewState> {
         let window = viewer.window.get();
         let full = o.extent();
         let query = viewer.query.get();
+        let folds = viewer.collapsed.with(|c| c.in_link());
         let state = ViewState {
             trace: Some(o.data.trace_id.clone()),
             span: viewer
@@ -176,7 +177,8 @@ pub fn current_state(viewer: Viewer) -> Option<ViewState> {
             },
             skew: viewer.skew.get(),
             sample: viewer.sample.get(),
-            fold: viewer.collapsed.with(|c| c.spans().collect()),
+            collapsed_depth: folds.depth,
+            fold: folds.fold,
             data: viewer.origin.with(|o| match o {
                 Some(LinkedOrigin::Data(d)) => Some(d.clone()),
                 _ => None,

@@ -134,6 +134,18 @@ impl TreeRows {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Collapsed {
     bits: BitSet,
+    /// The level of the last [`Collapsed::collapse_to_depth`], while no fold changed since:
+    /// a link then says `depth=L` instead of listing every folded span.
+    level: Option<u16>,
+}
+
+/// How a link carries the collapse state (`viewer_core::share` keys `depth` and `fold`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FoldsInLink {
+    /// Collapsed to this level, and nothing else changed.
+    pub depth: Option<u16>,
+    /// Otherwise the folded spans, in index order.
+    pub fold: Vec<u32>,
 }
 
 impl Collapsed {
@@ -141,6 +153,7 @@ impl Collapsed {
     pub fn new(n_spans: usize) -> Self {
         Collapsed {
             bits: BitSet::new(n_spans),
+            level: None,
         }
     }
     /// Is `span` collapsed?
@@ -149,15 +162,20 @@ impl Collapsed {
     }
     /// Collapses or expands one span.
     pub fn set(&mut self, span: u32, collapsed: bool) {
-        self.bits.set(span, collapsed);
+        if self.bits.contains(span) != collapsed {
+            self.bits.set(span, collapsed);
+            self.level = None;
+        }
     }
     /// Flips one span; returns whether it is now collapsed.
     pub fn toggle(&mut self, span: u32) -> bool {
+        self.level = None;
         self.bits.toggle(span)
     }
     /// Expands everything.
     pub fn expand_all(&mut self) {
         self.bits.clear();
+        self.level = None;
     }
     /// Collapses every span that has children (only roots stay visible).
     pub fn collapse_all(&mut self, tree: &TreeRows) {
@@ -172,6 +190,7 @@ impl Collapsed {
                 self.bits.set(tree.order[pos], true);
             }
         }
+        self.level = Some(level);
     }
     /// Expands every ancestor of `span` so it becomes visible (selection from search, a link).
     /// O(depth).
@@ -184,7 +203,7 @@ impl Collapsed {
             if pp == NO_PARENT {
                 break;
             }
-            self.bits.set(tree.order[pp as usize], false);
+            self.set(tree.order[pp as usize], false);
             pos = pp;
         }
     }
@@ -195,6 +214,20 @@ impl Collapsed {
     /// The collapsed spans, in index order.
     pub fn spans(&self) -> impl Iterator<Item = u32> + '_ {
         self.bits.iter()
+    }
+    /// The shortest way a link says what is collapsed: the level when the folds are exactly a
+    /// "collapse to level", the folded spans otherwise.
+    pub fn in_link(&self) -> FoldsInLink {
+        match self.level {
+            Some(level) => FoldsInLink {
+                depth: Some(level),
+                fold: Vec::new(),
+            },
+            None => FoldsInLink {
+                depth: None,
+                fold: self.spans().collect(),
+            },
+        }
     }
 }
 
@@ -390,6 +423,29 @@ mod tests {
         c.collapse_to_depth(&t, 5);
         visible_rows(&t, &c, &mut rows);
         assert_eq!(rows.len(), 6);
+    }
+
+    #[test]
+    fn a_link_says_the_level_until_a_fold_changes() {
+        let t = sample();
+        let mut c = Collapsed::new(6);
+        assert_eq!(c.in_link(), FoldsInLink::default());
+        c.collapse_to_depth(&t, 1);
+        let by_level = FoldsInLink {
+            depth: Some(1),
+            fold: Vec::new(),
+        };
+        assert_eq!(c.in_link(), by_level);
+        c.reveal(&t, 2);
+        c.set(2, true);
+        assert_eq!(c.in_link(), by_level, "nothing changed");
+        c.reveal(&t, 4);
+        assert_eq!(c.in_link().depth, None, "revealing 4 expanded 2");
+        assert_eq!(c.in_link().fold, [1]);
+        c.collapse_all(&t);
+        assert_eq!(c.in_link().depth, Some(0));
+        c.toggle(0);
+        assert_eq!(c.in_link().fold, [1, 2]);
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub fn trace_link_state(view: ViewState, link: &ShareLinkView) -> Option<ViewSta
         sample: None,
         url: None,
         lib: None,
+        // The packed trace's folds are listed, renumbered: a level would count depths from
+        // roots a part may not have.
+        collapsed_depth: None,
         fold: link.fold.clone(),
         data: Some(data),
         ..view
@@ -210,6 +213,7 @@ mod tests {
             window: Some((10, 20)),
             sample: Some("shop-checkout.json".into()),
             fold: vec![7],
+            collapsed_depth: Some(2),
             url: Some("https://h.example/t.json".into()),
             lib: Some("0123456789abcdef0123456789abcdef".into()),
             ..ViewState::default()
@@ -218,8 +222,8 @@ mod tests {
             trace_link_state(view.clone(), &link(ShareScope::Whole, Some("AQx"))).expect("a link");
         assert_eq!(whole.data.as_deref(), Some("AQx"));
         assert_eq!(
-            (whole.fold.as_slice(), whole.window),
-            (&[1, 2][..], Some((10, 20)))
+            (whole.fold.as_slice(), whole.window, whole.collapsed_depth),
+            (&[1, 2][..], Some((10, 20)), None)
         );
         assert_eq!(
             (whole.sample, whole.url, whole.lib),
