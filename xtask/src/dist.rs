@@ -5,7 +5,7 @@
 use site::csp;
 use std::path::Path;
 
-use site::routes::{output_file, served_paths, Route};
+use site::routes::{self, output_file, served_paths, Route};
 
 use crate::run::{cmd, root, run, Result};
 
@@ -26,9 +26,6 @@ pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
         .map(|(_, v)| *v);
     write_pages_with(&root().join(dist), extra)
 }
-
-/// The trace worker's files (Trunk names them after the binary): they get the worker's policy.
-const WORKER_PATHS: &str = "/trace_worker*";
 
 pub fn write_pages(dir: &Path) -> Result {
     let extra = std::env::var(EXTRA_TALKS_ENV).ok();
@@ -65,7 +62,7 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
     let page_paths: Vec<String> = routes.iter().flat_map(served_paths).collect();
     std::fs::write(
         &headers,
-        csp::headers_file(&policy, &page_paths, WORKER_PATHS),
+        csp::headers_file(&policy, &page_paths, routes::WORKER_FILES),
     )
     .map_err(|e| format!("cannot write {}: {e}", headers.display()))?;
     println!(

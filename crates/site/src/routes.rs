@@ -8,6 +8,11 @@ pub const VIEWER: &str = "/viewer";
 /// Where the bundled sample traces are served (`public/samples`), and their list.
 pub const SAMPLES_DIR: &str = "/samples";
 pub const SAMPLES_INDEX: &str = "/samples/index.json";
+/// The parsing worker's script, which Trunk builds from `src/bin/trace_worker.rs`.
+pub const WORKER_SCRIPT: &str = "/trace_worker_loader.js";
+/// Every file of the worker (loader, its JS glue and wasm): the headers file gives them the
+/// worker's Content-Security-Policy.
+pub const WORKER_FILES: &str = "/trace_worker*";
 /// First segment of a talk page's path.
 pub const TALKS_SEGMENT: &str = "talks";
 /// The viewer's single path segment (`VIEWER` without the slash), for the router.

@@ -7,7 +7,8 @@ use crate::gen;
 use heap_meter::{peak_since, reset_peak, Counting};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use trace_core::time::wall_ms;
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -90,7 +91,7 @@ pub fn run(args: &BenchArgs) -> ExitCode {
 
 fn native(fmt: &str, path: &Path) -> Result<(), String> {
     let size = path.metadata().map_err(|e| e.to_string())?.len() as usize;
-    let mut best = f64::MAX;
+    let mut best = Duration::MAX;
     let mut peak = 0;
     let mut spans = 0;
     // Run 1 measures memory from an empty heap; runs 2-3 only time (best of three).
@@ -99,8 +100,7 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         let t0 = Instant::now();
         let imp = trace_core::import_owned(bytes, None).map_err(|e| e.to_string())?;
-        let dt = t0.elapsed().as_secs_f64();
-        best = best.min(dt);
+        best = best.min(t0.elapsed());
         if run == 0 {
             peak = peak_since(base);
             spans = imp.traces.iter().map(|t| t.len() as usize).sum::<usize>();
@@ -110,8 +110,8 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
     let mb = size as f64 / 1e6;
     println!(
         "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2}",
-        best * 1e3,
-        mb / best,
+        wall_ms(best),
+        mb / best.as_secs_f64(),
         peak as f64 / 1e6,
         peak as f64 / size as f64
     );

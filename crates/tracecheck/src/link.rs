@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use trace_core::packed::{self, EncodeError, Packed};
 use trace_core::scope::Scope;
+use trace_core::time::wall_ms;
 use trace_core::Trace;
 
 /// The longest link the viewer makes when sharing (`viewer_core::share::MAX_TRACE_DATA_CHARS`).
@@ -69,7 +70,7 @@ fn timed<T>(mut f: impl FnMut() -> T) -> (T, f64) {
     loop {
         let t0 = Instant::now();
         let out = f();
-        best = best.min(t0.elapsed().as_secs_f64() * 1e3);
+        best = best.min(wall_ms(t0.elapsed()));
         runs += 1;
         if runs == 3 || best > 200.0 {
             return (out, best);
@@ -284,7 +285,7 @@ fn link_chars(big: &mut BigTrace, n: usize, limit: usize) -> Result<(Option<usiz
     let t = big.trace(n)?;
     let t0 = Instant::now();
     let r = packed::encode(&t, &Scope::Whole, limit);
-    let ms = t0.elapsed().as_secs_f64() * 1e3;
+    let ms = wall_ms(t0.elapsed());
     match r {
         Ok(p) => Ok((Some(p.text.len()), ms)),
         Err(EncodeError::TooBig { .. }) => Ok((None, ms)),

@@ -194,6 +194,11 @@ pub fn us_to_ns(us: i64) -> Nanos {
     us.saturating_mul(MICROSECOND.ns as i64)
 }
 
+/// A measured wall-clock duration in (fractional) milliseconds, for benchmark reports.
+pub fn wall_ms(elapsed: std::time::Duration) -> f64 {
+    elapsed.as_nanos() as f64 / MILLISECOND.ns as f64
+}
+
 /// Nanoseconds to (fractional) milliseconds, the unit of JavaScript's `Date`.
 pub fn ns_to_ms_f64(ns: Nanos) -> f64 {
     ns as f64 / MILLISECOND.ns as f64
