@@ -16,7 +16,6 @@ use crate::worker_client::{WorkerClient, WorkerEvent};
 /// How long typing must pause before a search is sent to the worker.
 const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
-
 #[derive(Clone, Copy)]
 pub struct Controller {
     viewer: Viewer,
@@ -40,7 +39,9 @@ impl Controller {
             loading_kind: StoredValue::new(None),
             pending: StoredValue::new(Default::default()),
         };
-        let client = WorkerClient::new(site::routes::WORKER_SCRIPT, move |event| controller.handle(event));
+        let client = WorkerClient::new(site::routes::WORKER_SCRIPT, move |event| {
+            controller.handle(event)
+        });
         controller.client.set_value(Some(client));
         controller
     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use trace_core::time::format_duration;
 use viewer_core::charts::{
-    duration_histogram_buckets_themed, self_time_by_service_themed, Bucket, ChartTheme,
+    duration_histogram_buckets_themed, self_time_by_service_themed, Bucket, ChartTheme, ServiceTime,
 };
 use viewer_core::palette::PALETTE;
 use viewer_session::protocol::{StatRow, StatsView};
@@ -37,10 +37,14 @@ fn self_time_svg(
     width: u32,
     color_of: impl Fn(&str) -> [u8; 3],
 ) -> String {
-    let data: Vec<(String, u64, [u8; 3])> = stats
+    let data: Vec<ServiceTime> = stats
         .services
         .iter()
-        .map(|r| (r.service.clone(), r.self_ns, color_of(&r.service)))
+        .map(|r| ServiceTime {
+            service: r.service.clone(),
+            self_ns: r.self_ns,
+            colour: color_of(&r.service),
+        })
         .collect();
     let height = (60 + 22 * data.len().min(20)) as u32;
     let mut svg = String::new();

@@ -111,7 +111,10 @@ fn text_summary_and_usage() {
     assert!(out.contains("4 spans"), "{out}");
     let (code, _, err) = run(&["frobnicate"]);
     assert_eq!(code, 2);
-    assert!(err.contains("unrecognized subcommand 'frobnicate'"), "{err}");
+    assert!(
+        err.contains("unrecognized subcommand 'frobnicate'"),
+        "{err}"
+    );
     assert!(err.contains("Usage: tracecheck"), "{err}");
     let (code, out, _) = run(&["dump", &fixture("chrome/ok/24_simple.json")]);
     assert_eq!(code, 0);

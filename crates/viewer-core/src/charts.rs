@@ -24,6 +24,7 @@
 //! can hit-test hovers for tooltips without re-deriving the layout.
 
 use crate::palette::{text_color_on, Rgb};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -221,137 +222,192 @@ fn prepare<DB: DrawingBackend>(
 /// [`self_time_by_service_themed`] with the light theme.
 pub fn self_time_by_service<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
-    data: &[(String, u64, Rgb)],
+    data: &[ServiceTime],
 ) -> Result<Vec<BarBox>, ChartError<DB>> {
     self_time_by_service_themed(root, data, &ChartTheme::default())
 }
 
-/// Horizontal bars of self time per service, longest first: `data` is `(service, self_ns,
-/// colour)`. Services that do not fit at 10 px per bar are summed into a last "other (N)"
-/// bar (its `BarBox::index` is `usize::MAX`). Labels: service name left of the bar (truncated
-/// to the label column), duration right of the bar, or inside it when there is no room.
-/// Empty data or all-zero times draw "no data".
+/// One service's bar in the self-time chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTime {
+    pub service: String,
+    pub self_ns: u64,
+    /// The service's colour on the timeline.
+    pub colour: Rgb,
+}
+
+/// [`BarBox::index`] of the bar that sums the services that did not fit.
+pub const OTHER_BAR: usize = usize::MAX;
+
+/// Horizontal bars of self time per service, longest first. Services that do not fit at
+/// 10 px per bar are summed into a last "other (N)" bar (its `BarBox::index` is
+/// [`OTHER_BAR`]). Labels: service name left of the bar (truncated to the label column),
+/// duration right of the bar, or inside it when there is no room. Empty data or all-zero times
+/// draw "no data".
 pub fn self_time_by_service_themed<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
-    data: &[(String, u64, Rgb)],
+    data: &[ServiceTime],
     theme: &ChartTheme,
 ) -> Result<Vec<BarBox>, ChartError<DB>> {
     prepare(&root, theme)?;
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let fp = theme.font_px.max(1);
-    if data.iter().all(|d| d.1 == 0) {
+    if data.iter().all(|d| d.self_ns == 0) {
         no_data(&root, theme)?;
         root.present()?;
         return Ok(Vec::new());
     }
-    let mut order: Vec<usize> = (0..data.len()).filter(|&i| data[i].1 > 0).collect();
-    order.sort_by(|&a, &b| data[b].1.cmp(&data[a].1).then(data[a].0.cmp(&data[b].0)));
-
     let margin = 8;
-    let max_rows = (((h - 2 * margin) / 10).max(1)) as usize;
-    // Rows: (index, label, value, colour).
-    let mut rows: Vec<(usize, String, u64, Rgb)> = Vec::new();
-    if order.len() > max_rows {
-        let keep = max_rows.saturating_sub(1);
-        for &i in &order[..keep] {
-            rows.push((i, data[i].0.clone(), data[i].1, data[i].2));
-        }
-        let rest = &order[keep..];
-        let sum = rest
-            .iter()
-            .map(|&i| data[i].1)
-            .fold(0u64, u64::saturating_add);
-        rows.push((
-            usize::MAX,
-            format!("other ({})", rest.len()),
-            sum,
-            theme.axis,
-        ));
-    } else {
-        for &i in &order {
-            rows.push((i, data[i].0.clone(), data[i].1, data[i].2));
-        }
-    }
-    let max_v = rows.iter().map(|r| r.2).max().unwrap_or(1).max(1) as f64;
-
-    let longest = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+    let rows = bar_rows(data, (((h - 2 * margin) / 10).max(1)) as usize, theme);
+    let max_v = rows.iter().map(|r| r.value).max().unwrap_or(1).max(1) as f64;
+    let longest = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
     let label_w = (text_width_px(longest, fp) + 8).clamp(40, (w * 2 / 5).max(40));
-    let label_chars = ((label_w - 8) as f64 / (fp as f64 * 0.6)).floor() as usize;
     let value_w = text_width_px(8, fp) + 6; // "123.4 ms"
-                                            // At most ~28 px per row: few services stack from the top instead of becoming slabs.
-    let n = (rows.len() as f64).max(((h - 2 * margin) / 28) as f64);
-
+    let layout = BarLayout {
+        // At most ~28 px per row: few services stack from the top instead of becoming slabs.
+        rows: (rows.len() as f64).max(((h - 2 * margin) / 28) as f64),
+        label_chars: ((label_w - 8) as f64 / (fp as f64 * 0.6)).floor() as usize,
+        font_px: fp,
+        width: w,
+    };
     let chart = ChartBuilder::on(&root)
         .margin(margin)
         .margin_right(margin + value_w)
         .y_label_area_size(label_w)
         .x_label_area_size(fp as i32 + 8)
-        .build_cartesian_2d(0f64..max_v, 0f64..n)?;
-    let base = root.get_base_pixel();
-    let to_local = |p: (i32, i32)| (p.0 - base.0, p.1 - base.1);
-
+        .build_cartesian_2d(0f64..max_v, 0f64..layout.rows)?;
     let mut boxes = Vec::with_capacity(rows.len());
-    for (k, (index, label, value, colour)) in rows.iter().enumerate() {
-        // Row k from the top occupies y in [n-k-1, n-k]; 15% padding each side.
-        let y_top = n - k as f64 - 0.15;
-        let y_bot = n - k as f64 - 0.85;
-        let c = rgb(*colour);
-        chart.plotting_area().draw(&Rectangle::new(
-            [(0.0, y_bot), (*value as f64, y_top)],
-            c.filled(),
-        ))?;
-        let (l, t) = to_local(chart.backend_coord(&(0.0, y_top)));
-        let (r, b) = to_local(chart.backend_coord(&(*value as f64, y_bot)));
-        let (r, b) = (r.max(l + 1), b.max(t + 1));
-        boxes.push(BarBox {
-            index: *index,
-            rect: (l, t, r, b),
-        });
-        if k == 0 {
-            let (x0, bottom) = to_local(chart.backend_coord(&(0.0, 0.0)));
-            draw_text(
-                &root,
-                SELF_TIME_X_TITLE,
-                (x0, bottom + 4),
-                Pos::new(HPos::Left, VPos::Top),
-                theme.text,
-                fp,
-            )?;
-        }
-        let mid = (t + b) / 2;
-        draw_text(
-            &root,
-            &truncate(label, label_chars),
-            (l - 6, mid),
-            Pos::new(HPos::Right, VPos::Center),
-            theme.text,
-            fp,
-        )?;
-        let v = format_duration(*value);
-        let vw = text_width_px(v.chars().count(), fp);
-        if r - l > vw + 8 && r + 4 + vw > w {
-            draw_text(
-                &root,
-                &v,
-                (r - 4, mid),
-                Pos::new(HPos::Right, VPos::Center),
-                text_color_on(*colour),
-                fp,
-            )?;
-        } else {
-            draw_text(
-                &root,
-                &v,
-                (r + 4, mid),
-                Pos::new(HPos::Left, VPos::Center),
-                theme.text,
-                fp,
-            )?;
-        }
+    for (k, row) in rows.iter().enumerate() {
+        boxes.push(draw_bar_row(&root, &chart, k, row, &layout, theme)?);
     }
+    let (x0, bottom) = local(&root, chart.backend_coord(&(0.0, 0.0)));
+    draw_text(
+        &root,
+        SELF_TIME_X_TITLE,
+        (x0, bottom + 4),
+        Pos::new(HPos::Left, VPos::Top),
+        theme.text,
+        fp,
+    )?;
     root.present()?;
     Ok(boxes)
+}
+
+/// One bar of the self-time chart.
+struct BarRow {
+    /// Into the chart's data, or [`OTHER_BAR`].
+    index: usize,
+    label: String,
+    value: u64,
+    colour: Rgb,
+}
+
+/// How the self-time chart's rows are laid out.
+struct BarLayout {
+    /// Row slots on the y axis (at least the number of bars).
+    rows: f64,
+    label_chars: usize,
+    font_px: u32,
+    width: i32,
+}
+
+/// Services with time, longest first (ties by name); past `max_rows`, the rest become one
+/// "other (N)" bar.
+fn bar_rows(data: &[ServiceTime], max_rows: usize, theme: &ChartTheme) -> Vec<BarRow> {
+    let mut order: Vec<usize> = (0..data.len()).filter(|&i| data[i].self_ns > 0).collect();
+    order.sort_by(|&a, &b| {
+        (data[b].self_ns.cmp(&data[a].self_ns)).then(data[a].service.cmp(&data[b].service))
+    });
+    let keep = if order.len() > max_rows {
+        max_rows.saturating_sub(1)
+    } else {
+        order.len()
+    };
+    let mut rows: Vec<BarRow> = order[..keep]
+        .iter()
+        .map(|&i| BarRow {
+            index: i,
+            label: data[i].service.clone(),
+            value: data[i].self_ns,
+            colour: data[i].colour,
+        })
+        .collect();
+    let rest = &order[keep..];
+    if !rest.is_empty() {
+        rows.push(BarRow {
+            index: OTHER_BAR,
+            label: format!("other ({})", rest.len()),
+            value: rest
+                .iter()
+                .map(|&i| data[i].self_ns)
+                .fold(0u64, u64::saturating_add),
+            colour: theme.axis,
+        });
+    }
+    rows
+}
+
+/// A pixel of the chart relative to the drawing area (which may be a split of a larger one).
+fn local<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, p: (i32, i32)) -> (i32, i32) {
+    let base = root.get_base_pixel();
+    (p.0 - base.0, p.1 - base.1)
+}
+
+/// Draws bar `k` (from the top) with its label and duration; returns where it landed.
+fn draw_bar_row<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    k: usize,
+    row: &BarRow,
+    layout: &BarLayout,
+    theme: &ChartTheme,
+) -> Result<BarBox, ChartError<DB>> {
+    // Row k from the top occupies y in [rows-k-1, rows-k]; 15% padding each side.
+    let y_top = layout.rows - k as f64 - 0.15;
+    let y_bot = layout.rows - k as f64 - 0.85;
+    let value = row.value as f64;
+    chart.plotting_area().draw(&Rectangle::new(
+        [(0.0, y_bot), (value, y_top)],
+        rgb(row.colour).filled(),
+    ))?;
+    let (l, t) = local(root, chart.backend_coord(&(0.0, y_top)));
+    let (r, b) = local(root, chart.backend_coord(&(value, y_bot)));
+    let (r, b) = (r.max(l + 1), b.max(t + 1));
+    let (fp, mid) = (layout.font_px, (t + b) / 2);
+    draw_text(
+        root,
+        &truncate(&row.label, layout.label_chars),
+        (l - 6, mid),
+        Pos::new(HPos::Right, VPos::Center),
+        theme.text,
+        fp,
+    )?;
+    let v = format_duration(row.value);
+    let vw = text_width_px(v.chars().count(), fp);
+    // Inside the bar when the text would leave the chart on the right and the bar can hold it.
+    if r - l > vw + 8 && r + 4 + vw > layout.width {
+        let inside = Pos::new(HPos::Right, VPos::Center);
+        draw_text(
+            root,
+            &v,
+            (r - 4, mid),
+            inside,
+            text_color_on(row.colour),
+            fp,
+        )?;
+    } else {
+        let after = Pos::new(HPos::Left, VPos::Center);
+        draw_text(root, &v, (r + 4, mid), after, theme.text, fp)?;
+    }
+    Ok(BarBox {
+        index: row.index,
+        rect: (l, t, r, b),
+    })
 }
 
 /// [`duration_histogram_themed`] with the light theme.
@@ -525,7 +581,15 @@ mod tests {
         format!("#{:02X}{:02X}{:02X}", c[0], c[1], c[2])
     }
 
-    fn render_self_time(data: &[(String, u64, Rgb)], size: (u32, u32)) -> (String, Vec<BarBox>) {
+    fn st(service: &str, self_ns: u64, colour: Rgb) -> ServiceTime {
+        ServiceTime {
+            service: service.to_string(),
+            self_ns,
+            colour,
+        }
+    }
+
+    fn render_self_time(data: &[ServiceTime], size: (u32, u32)) -> (String, Vec<BarBox>) {
         let mut svg = String::new();
         let boxes = {
             let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -537,14 +601,14 @@ mod tests {
     #[test]
     fn self_time_one_bar_per_service_sorted_desc_with_labels() {
         let data = vec![
-            ("db".to_string(), 2_000_000, PALETTE[0]),
-            ("api".to_string(), 8_000_000, PALETTE[1]),
-            ("cache".to_string(), 500_000, PALETTE[2]),
+            st("db", 2_000_000, PALETTE[0]),
+            st("api", 8_000_000, PALETTE[1]),
+            st("cache", 500_000, PALETTE[2]),
         ];
         let (svg, boxes) = render_self_time(&data, (600, 200));
         let bars: Vec<_> = rects(&svg)
             .into_iter()
-            .filter(|r| data.iter().any(|d| hex(d.2) == r.4))
+            .filter(|r| data.iter().any(|d| hex(d.colour) == r.4))
             .collect();
         assert_eq!(bars.len(), 3, "{svg}");
         // Sorted by self time: api (PALETTE[1]) on top, then db, then cache; widths descend.
@@ -570,7 +634,7 @@ mod tests {
 
     #[test]
     fn self_time_empty_and_zero_draw_no_data() {
-        for data in [vec![], vec![("idle".to_string(), 0, PALETTE[3])]] {
+        for data in [vec![], vec![st("idle", 0, PALETTE[3])]] {
             let (svg, boxes) = render_self_time(&data, (300, 120));
             assert!(boxes.is_empty());
             assert_eq!(texts(&svg), [NO_DATA]);
@@ -579,10 +643,10 @@ mod tests {
 
     #[test]
     fn self_time_many_services_fold_into_other_and_long_names_truncate() {
-        let data: Vec<(String, u64, Rgb)> = (0..50)
+        let data: Vec<ServiceTime> = (0..50)
             .map(|i| {
-                (
-                    format!("service-with-a-very-long-name-{i:02}"),
+                st(
+                    &format!("service-with-a-very-long-name-{i:02}"),
                     1000 + i,
                     PALETTE[0],
                 )
@@ -590,7 +654,7 @@ mod tests {
             .collect();
         let (svg, boxes) = render_self_time(&data, (400, 100));
         assert!(boxes.len() < 50);
-        assert_eq!(boxes.last().map(|b| b.index), Some(usize::MAX));
+        assert_eq!(boxes.last().map(|b| b.index), Some(OTHER_BAR));
         let t = texts(&svg);
         assert!(t.iter().any(|s| s.starts_with("other (")), "{t:?}");
         assert!(t.iter().any(|s| s.ends_with('…')), "{t:?}");
@@ -609,7 +673,7 @@ mod tests {
                 background: None,
                 ..ChartTheme::dark()
             };
-            let data = [("api".to_string(), 10, PALETTE[4])];
+            let data = [st("api", 10, PALETTE[4])];
             self_time_by_service_themed(root, &data, &theme).expect("draws");
         }
         assert!(rects(&svg).iter().all(|r| r.4 != "#FFFFFF"));
@@ -716,7 +780,7 @@ mod tests {
         let boxes = {
             let root = SVGBackend::with_string(&mut svg, (800, 200)).into_drawing_area();
             let (_, right) = root.split_horizontally(400);
-            self_time_by_service(right, &[("a".to_string(), 5, PALETTE[7])]).expect("draws")
+            self_time_by_service(right, &[st("a", 5, PALETTE[7])]).expect("draws")
         };
         let bar = rects(&svg)
             .into_iter()
@@ -740,7 +804,7 @@ mod tests {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (480, 200)).into_drawing_area();
-            let data = vec![("<img src=x onerror=alert(1)>".to_string(), 10u64, [1, 2, 3])];
+            let data = vec![st("<img src=x onerror=alert(1)>", 10, [1, 2, 3])];
             self_time_by_service(root, &data).expect("draws");
         }
         assert!(!svg.contains("<img"), "{svg}");
@@ -778,7 +842,7 @@ mod tests {
 
     #[test]
     fn both_charts_title_their_axes_in_12_px_text() {
-        let data = vec![("api".to_string(), 5_000_000u64, PALETTE[0])];
+        let data = vec![st("api", 5_000_000, PALETTE[0])];
         let (svg, _) = render_self_time(&data, (640, 120));
         assert!(svg.contains(SELF_TIME_X_TITLE), "{svg}");
         let mut hist = String::new();

@@ -20,6 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 #[derive(Deserialize, Default)]
@@ -344,21 +345,10 @@ fn parse_doc(doc: &str, at: Pos, b: &mut ImportBuilder<'_>) -> Result<(), Import
 
 fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
     let Some(spans) = t.spans else { return };
-    let mut procs: FastMap<&str, (u32, String)> = FastMap::default();
-    if let Some(p) = &t.processes {
-        for (k, raw) in p {
-            let lite: ProcessLite = parse_or_default(raw.get());
-            let ctx = b.add_context(Context::Raw {
-                resource: Some(b.range(raw.get())),
-                scope: None,
-            });
-            let name = lite.service_name.text().into_owned();
-            procs.insert(&**k, (ctx, name));
-        }
-    }
+    let procs = processes(t.processes.as_ref(), b);
     let mut unknown_ctx = None;
     // Span ids of this trace object, built only when a span has several references to choose from.
-    let mut ids: Option<std::collections::HashSet<&str>> = None;
+    let mut ids: Option<HashSet<&str>> = None;
     let trace_id = t.trace_id.text();
     let mut refs: Vec<RefLite> = Vec::new();
     // Elements that are not span objects (a `null` where JavaScript had `undefined`) are skipped.
@@ -368,118 +358,18 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
             skipped += 1;
             continue;
         };
-        let span_trace = if s.trace_id.is_none() {
-            trace_id.clone()
-        } else {
-            s.trace_id.text()
-        };
-        let (ctx, service, unknown) = match procs.get(&*s.process_id.text()) {
-            Some((c, name)) => (*c, Cow::Borrowed(name.as_str()), None),
-            None => match s.process {
-                Some(raw) => {
-                    let lite: ProcessLite = parse_or_default(raw.get());
-                    let c = b.add_context(Context::Raw {
-                        resource: Some(b.range(raw.get())),
-                        scope: None,
-                    });
-                    (c, Cow::Owned(lite.service_name.text().into_owned()), None)
-                }
-                None => {
-                    let c = *unknown_ctx.get_or_insert_with(|| {
-                        b.add_context(Context::Raw {
-                            resource: None,
-                            scope: None,
-                        })
-                    });
-                    (
-                        c,
-                        Cow::Borrowed("unknown-service"),
-                        Some(s.process_id.text().into_owned()),
-                    )
-                }
-            },
-        };
+        let process = span_process(s, &procs, &mut unknown_ctx, b);
         match s.references {
             Some(r) => refs_of(r.get(), &mut refs),
             None => refs.clear(),
         }
-        let parent_ref = if refs.len() > 1 {
-            let set = ids.get_or_insert_with(|| {
-                spans
-                    .iter()
-                    .filter_map(|x| match x {
-                        Obj::Obj(x) => x.span_id.as_str(),
-                        Obj::Other => None,
-                    })
-                    .collect()
-            });
-            let in_trace = |r: &&RefLite| r.span_id.as_deref().is_some_and(|id| set.contains(id));
-            let child_of = |r: &&RefLite| {
-                r.ref_type
-                    .as_deref()
-                    .is_none_or(|t| t.eq_ignore_ascii_case("CHILD_OF"))
-            };
-            refs.iter()
-                .filter(in_trace)
-                .find(child_of)
-                .or_else(|| refs.iter().find(in_trace))
-                .or_else(|| refs.iter().find(child_of))
-                .or(refs.first())
+        let chosen = if refs.len() > 1 {
+            parent_among(&refs, ids.get_or_insert_with(|| span_ids(&spans)))
         } else {
             refs.first()
         };
-        let (parent, follows_from) = match parent_ref {
-            Some(r) => (
-                r.span_id.as_deref().map_or(ParentIn::None, ParentIn::Id),
-                r.ref_type
-                    .as_deref()
-                    .is_some_and(|t| t.eq_ignore_ascii_case("FOLLOWS_FROM")),
-            ),
-            None => (
-                s.parent_span_id
-                    .as_str()
-                    .filter(|p| !p.is_empty() && *p != "0")
-                    .map_or(ParentIn::None, ParentIn::Id),
-                false,
-            ),
-        };
-        let scan = s.tags.map(|raw| TagScan::of(raw.get())).unwrap_or_default();
-        let name = s.operation_name.text();
-        let span_id = s.span_id.text();
-        let (ti, si) = b.add_span(NewSpan {
-            trace_id: &span_trace,
-            span_id: &span_id,
-            parent,
-            name: &name,
-            service: &service,
-            kind: scan.kind.unwrap_or_default(),
-            status: scan.status,
-            start: s.start_time.us_to_ns().filter(|&t| t != 0),
-            duration: s.duration.us_to_ns(),
-            follows_from,
-            shared: false,
-            ctx,
-        });
-        if let Some(pid) = unknown {
-            b.trace_warn(
-                ti,
-                Warning::at(
-                    WarningKind::UnknownProcess,
-                    si,
-                    format!("span {name:?} refers to process {pid:?}, which the trace does not define; service set to \"unknown-service\""),
-                ),
-            );
-        }
-        for (field, raw) in [
-            (PartField::Tags, s.tags),
-            (PartField::Logs, s.logs),
-            (PartField::References, s.references),
-            (PartField::Warnings, s.warnings),
-        ] {
-            if let Some(raw) = raw {
-                b.add_part(ti, field, raw.get());
-            }
-        }
+        let parent = ParentChoice::of(chosen, s);
+        add_span(s, &trace_id, process, parent, b);
     }
     if skipped > 0 {
         b.warnings.push_with(WarningKind::Skipped, || {
@@ -491,6 +381,184 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
                 ),
             )
         });
+    }
+}
+
+/// A process of the trace's `processes` map, as its spans use it.
+struct Process {
+    ctx: u32,
+    service: String,
+}
+
+/// The trace's processes by id; each keeps its raw text as the spans' resource.
+fn processes<'m>(
+    raw: Option<&'m FastMap<Text<'_>, &RawValue>>,
+    b: &mut ImportBuilder<'_>,
+) -> FastMap<&'m str, Process> {
+    let mut procs = FastMap::default();
+    for (k, raw) in raw.into_iter().flatten() {
+        let lite: ProcessLite = parse_or_default(raw.get());
+        let ctx = b.add_context(Context::Raw {
+            resource: Some(b.range(raw.get())),
+            scope: None,
+        });
+        let service = lite.service_name.text().into_owned();
+        procs.insert(&**k, Process { ctx, service });
+    }
+    procs
+}
+
+/// The process a span runs in: named by `processID`, embedded (`process`), or missing.
+struct SpanProcess<'p> {
+    ctx: u32,
+    service: Cow<'p, str>,
+    /// The `processID` the trace does not define (the span gets a warning).
+    unknown_id: Option<String>,
+}
+
+fn span_process<'p>(
+    s: &WireSpan<'_>,
+    procs: &'p FastMap<&str, Process>,
+    unknown_ctx: &mut Option<u32>,
+    b: &mut ImportBuilder<'_>,
+) -> SpanProcess<'p> {
+    if let Some(p) = procs.get(&*s.process_id.text()) {
+        return SpanProcess {
+            ctx: p.ctx,
+            service: Cow::Borrowed(p.service.as_str()),
+            unknown_id: None,
+        };
+    }
+    if let Some(raw) = s.process {
+        let lite: ProcessLite = parse_or_default(raw.get());
+        let ctx = b.add_context(Context::Raw {
+            resource: Some(b.range(raw.get())),
+            scope: None,
+        });
+        return SpanProcess {
+            ctx,
+            service: Cow::Owned(lite.service_name.text().into_owned()),
+            unknown_id: None,
+        };
+    }
+    let ctx = *unknown_ctx.get_or_insert_with(|| {
+        b.add_context(Context::Raw {
+            resource: None,
+            scope: None,
+        })
+    });
+    SpanProcess {
+        ctx,
+        service: Cow::Borrowed("unknown-service"),
+        unknown_id: Some(s.process_id.text().into_owned()),
+    }
+}
+
+fn span_ids<'s>(spans: &'s [Obj<WireSpan<'_>>]) -> HashSet<&'s str> {
+    spans
+        .iter()
+        .filter_map(|x| match x {
+            Obj::Obj(x) => x.span_id.as_str(),
+            Obj::Other => None,
+        })
+        .collect()
+}
+
+/// A span's parent and whether it only follows from it.
+struct ParentChoice<'r> {
+    parent: ParentIn<'r>,
+    follows_from: bool,
+}
+
+impl<'r> ParentChoice<'r> {
+    /// From the chosen reference, or else the legacy `parentSpanID` field.
+    fn of(chosen: Option<&'r RefLite<'_>>, s: &'r WireSpan<'_>) -> Self {
+        match chosen {
+            Some(r) => ParentChoice {
+                parent: r.span_id.as_deref().map_or(ParentIn::None, ParentIn::Id),
+                follows_from: r
+                    .ref_type
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("FOLLOWS_FROM")),
+            },
+            None => ParentChoice {
+                parent: s
+                    .parent_span_id
+                    .as_str()
+                    .filter(|p| !p.is_empty() && *p != "0")
+                    .map_or(ParentIn::None, ParentIn::Id),
+                follows_from: false,
+            },
+        }
+    }
+}
+
+/// Of several references: a CHILD_OF to a span of this trace, else any reference into the
+/// trace, else any CHILD_OF, else the first.
+fn parent_among<'r, 'a>(refs: &'r [RefLite<'a>], ids: &HashSet<&str>) -> Option<&'r RefLite<'a>> {
+    let in_trace = |r: &&RefLite| r.span_id.as_deref().is_some_and(|id| ids.contains(id));
+    let child_of = |r: &&RefLite| {
+        r.ref_type
+            .as_deref()
+            .is_none_or(|t| t.eq_ignore_ascii_case("CHILD_OF"))
+    };
+    refs.iter()
+        .filter(in_trace)
+        .find(child_of)
+        .or_else(|| refs.iter().find(in_trace))
+        .or_else(|| refs.iter().find(child_of))
+        .or(refs.first())
+}
+
+/// Adds one span with its lazily decoded parts, and a warning for an undefined process.
+fn add_span(
+    s: &WireSpan<'_>,
+    trace_id: &str,
+    process: SpanProcess<'_>,
+    parent: ParentChoice<'_>,
+    b: &mut ImportBuilder<'_>,
+) {
+    let span_trace = if s.trace_id.is_none() {
+        Cow::Borrowed(trace_id)
+    } else {
+        s.trace_id.text()
+    };
+    let scan = s.tags.map(|raw| TagScan::of(raw.get())).unwrap_or_default();
+    let name = s.operation_name.text();
+    let span_id = s.span_id.text();
+    let (ti, si) = b.add_span(NewSpan {
+        trace_id: &span_trace,
+        span_id: &span_id,
+        parent: parent.parent,
+        name: &name,
+        service: &process.service,
+        kind: scan.kind.unwrap_or_default(),
+        status: scan.status,
+        start: s.start_time.us_to_ns().filter(|&t| t != 0),
+        duration: s.duration.us_to_ns(),
+        follows_from: parent.follows_from,
+        shared: false,
+        ctx: process.ctx,
+    });
+    if let Some(pid) = process.unknown_id {
+        b.trace_warn(
+            ti,
+            Warning::at(
+                WarningKind::UnknownProcess,
+                si,
+                format!("span {name:?} refers to process {pid:?}, which the trace does not define; service set to \"unknown-service\""),
+            ),
+        );
+    }
+    for (field, raw) in [
+        (PartField::Tags, s.tags),
+        (PartField::Logs, s.logs),
+        (PartField::References, s.references),
+        (PartField::Warnings, s.warnings),
+    ] {
+        if let Some(raw) = raw {
+            b.add_part(ti, field, raw.get());
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::model::*;
 use crate::time::{Nanos, WireNum};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 #[derive(Deserialize, Default)]
@@ -80,7 +81,16 @@ pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), 
 }
 
 /// Remembers the first span of each (trace, id) to pair shared client/server halves.
-type Seen = FastMap<(String, String), (u32, u32, SpanKind)>;
+/// Spans already added, by (normalised trace id, lowercase span id): a second half with the
+/// same id joins the first.
+type Seen = FastMap<(String, String), SeenSpan>;
+
+#[derive(Clone, Copy)]
+struct SeenSpan {
+    trace: u32,
+    index: u32,
+    kind: SpanKind,
+}
 
 fn parse_doc<'a>(
     doc: &'a str,
@@ -128,151 +138,203 @@ fn add_span(raw: &str, at: &mut PosCursor<'_>, b: &mut ImportBuilder<'_>, seen: 
             return;
         }
     };
-    let error = s
-        .tags
+    let v1 = s.binary_annotations.is_some() || s.annotations.0.iter().any(|a| a.endpoint.is_some());
+    let halves = if v1 {
+        V1::of(&s).halves(&s)
+    } else {
+        vec![v2_half(&s)]
+    };
+    for half in halves {
+        push(b, seen, &s, raw, half);
+    }
+}
+
+/// What one model span takes from a Zipkin span: a v1 span shared by client and server gives
+/// two.
+struct Half<'s> {
+    kind: SpanKind,
+    service: Option<Cow<'s, str>>,
+    start: Option<Nanos>,
+    duration: Option<Nanos>,
+    /// The server half of a span whose client half has the same id.
+    shared: bool,
+    error: bool,
+}
+
+/// An `error` tag that is not "false" marks the span failed.
+fn tagged_error(s: &ZSpan<'_>) -> bool {
+    s.tags
         .as_ref()
         .and_then(|t| t.get("error"))
-        .is_some_and(|v| v.as_str() != Some("false"));
-    let v1 = s.binary_annotations.is_some() || s.annotations.0.iter().any(|a| a.endpoint.is_some());
-    if !v1 {
-        let kind = s
+        .is_some_and(|v| v.as_str() != Some("false"))
+}
+
+fn v2_half<'s>(s: &'s ZSpan<'_>) -> Half<'s> {
+    Half {
+        kind: s
             .kind
             .as_str()
             .and_then(SpanKind::parse_name)
-            .unwrap_or(SpanKind::Internal);
-        let service = service_of(s.local_endpoint.as_ref());
-        let shared = s.shared.truthy();
-        push(
-            b,
-            seen,
-            &s,
-            raw,
-            kind,
-            service.as_deref(),
-            s.timestamp.us_to_ns(),
-            s.duration.us_to_ns(),
-            shared,
-            error,
-        );
-        return;
+            .unwrap_or(SpanKind::Internal),
+        service: service_of(s.local_endpoint.as_ref()),
+        start: s.timestamp.us_to_ns(),
+        duration: s.duration.us_to_ns(),
+        shared: s.shared.truthy(),
+        error: tagged_error(s),
     }
-    // v1: find the core annotations and their endpoints.
-    let ann = |v: &str| s.annotations.0.iter().find(|a| a.value.as_str() == Some(v));
-    let (cs, cr, sr, ss) = (ann("cs"), ann("cr"), ann("sr"), ann("ss"));
-    let bins = s
-        .binary_annotations
-        .as_ref()
-        .map(|v| v.0.as_slice())
-        .unwrap_or(&[]);
-    let lc = bins
-        .iter()
-        .find(|a| a.key.as_str() == Some("lc"))
-        .and_then(|a| a.endpoint.as_ref());
-    // The endpoints of address annotations (ca/sa/ma) are the remote side, not this service.
-    let any_ep = s
-        .annotations
-        .0
-        .iter()
-        .find_map(|a| a.endpoint.as_ref())
-        .or_else(|| {
-            bins.iter()
-                .filter(|a| !a.key.as_str().is_some_and(is_address))
-                .find_map(|a| a.endpoint.as_ref())
-        });
-    let ts = |a: Option<&Annotation>| a.and_then(|a| a.timestamp.us_to_ns());
-    let span_dur = |a: Option<Nanos>, z: Option<Nanos>| match (a, z) {
-        (Some(a), Some(z)) => Some(z.saturating_sub(a)),
-        _ => None,
-    };
-    let has_client = cs.is_some() || cr.is_some();
-    let has_server = sr.is_some() || ss.is_some();
-    // An `error` binary annotation marks the half whose service logged it (when split in two).
-    let error_of = |own: Option<&Endpoint>| {
-        error
-            || bins.iter().any(|a| {
+}
+
+/// A v1 span's core annotations (client send/receive, server receive/send) and endpoints.
+struct V1<'s> {
+    cs: Option<&'s Annotation<'s>>,
+    cr: Option<&'s Annotation<'s>>,
+    sr: Option<&'s Annotation<'s>>,
+    ss: Option<&'s Annotation<'s>>,
+    bins: &'s [BinaryAnnotation<'s>],
+    /// The local component's endpoint (`lc`), for a span that is neither client nor server.
+    lc: Option<&'s Endpoint<'s>>,
+    /// Any endpoint of this service: the endpoints of address annotations (ca/sa/ma) are the
+    /// remote side, not this service.
+    any_ep: Option<&'s Endpoint<'s>>,
+    error: bool,
+}
+
+impl<'s> V1<'s> {
+    fn of(s: &'s ZSpan<'s>) -> Self {
+        let ann = |v: &str| s.annotations.0.iter().find(|a| a.value.as_str() == Some(v));
+        let bins = s
+            .binary_annotations
+            .as_ref()
+            .map(|v| v.0.as_slice())
+            .unwrap_or(&[]);
+        let any_ep = s
+            .annotations
+            .0
+            .iter()
+            .find_map(|a| a.endpoint.as_ref())
+            .or_else(|| {
+                bins.iter()
+                    .filter(|a| !a.key.as_str().is_some_and(is_address))
+                    .find_map(|a| a.endpoint.as_ref())
+            });
+        V1 {
+            cs: ann("cs"),
+            cr: ann("cr"),
+            sr: ann("sr"),
+            ss: ann("ss"),
+            bins,
+            lc: bins
+                .iter()
+                .find(|a| a.key.as_str() == Some("lc"))
+                .and_then(|a| a.endpoint.as_ref()),
+            any_ep,
+            error: tagged_error(s),
+        }
+    }
+
+    fn has_client(&self) -> bool {
+        self.cs.is_some() || self.cr.is_some()
+    }
+
+    fn has_server(&self) -> bool {
+        self.sr.is_some() || self.ss.is_some()
+    }
+
+    /// Client half, server half, or one local span.
+    fn halves(&self, s: &'s ZSpan<'_>) -> Vec<Half<'s>> {
+        let mut halves = Vec::with_capacity(2);
+        if self.has_client() {
+            halves.push(self.client(s));
+        }
+        if self.has_server() {
+            halves.push(self.server(s));
+        }
+        if halves.is_empty() {
+            let ep = self.lc.or(self.any_ep);
+            halves.push(self.half(
+                SpanKind::Internal,
+                ep,
+                s.timestamp.us_to_ns(),
+                s.duration.us_to_ns(),
+            ));
+        }
+        halves
+    }
+
+    fn client(&self, s: &ZSpan<'_>) -> Half<'s> {
+        let start = at(self.cs).or(s.timestamp.us_to_ns());
+        let duration = between(at(self.cs), at(self.cr)).or(s.duration.us_to_ns());
+        let ep = self
+            .cs
+            .or(self.cr)
+            .and_then(|a| a.endpoint.as_ref())
+            .or(self.any_ep);
+        self.half(SpanKind::Client, ep, start, duration)
+    }
+
+    /// The server half; when a client half exists, the span's own timestamp and duration are
+    /// the client's, not the server's.
+    fn server(&self, s: &ZSpan<'_>) -> Half<'s> {
+        let alone = !self.has_client();
+        let start = at(self.sr).or(s.timestamp.us_to_ns().filter(|_| alone));
+        let duration =
+            between(at(self.sr), at(self.ss)).or(s.duration.us_to_ns().filter(|_| alone));
+        let ep = self
+            .sr
+            .or(self.ss)
+            .and_then(|a| a.endpoint.as_ref())
+            .or(self.any_ep);
+        Half {
+            shared: !alone,
+            ..self.half(SpanKind::Server, ep, start, duration)
+        }
+    }
+
+    fn half(
+        &self,
+        kind: SpanKind,
+        ep: Option<&'s Endpoint<'s>>,
+        start: Option<Nanos>,
+        duration: Option<Nanos>,
+    ) -> Half<'s> {
+        Half {
+            kind,
+            service: service_of(ep),
+            start,
+            duration,
+            shared: false,
+            error: self.error_of(ep),
+        }
+    }
+
+    /// An `error` binary annotation marks the half whose service logged it (when split in two).
+    fn error_of(&self, own: Option<&Endpoint<'_>>) -> bool {
+        let split = self.has_client() && self.has_server();
+        self.error
+            || self.bins.iter().any(|a| {
                 a.key.as_str() == Some("error")
-                    && (!(has_client && has_server)
+                    && (!split
                         || match (service_of(a.endpoint.as_ref()), service_of(own)) {
                             (Some(theirs), Some(own)) => theirs == own,
                             _ => true,
                         })
             })
-    };
-    if has_client {
-        let start = ts(cs).or(s.timestamp.us_to_ns());
-        let dur = span_dur(ts(cs), ts(cr)).or(s.duration.us_to_ns());
-        let ep = cs.or(cr).and_then(|a| a.endpoint.as_ref()).or(any_ep);
-        push(
-            b,
-            seen,
-            &s,
-            raw,
-            SpanKind::Client,
-            service_of(ep).as_deref(),
-            start,
-            dur,
-            false,
-            error_of(ep),
-        );
-    }
-    if has_server {
-        let start = ts(sr).or(if has_client {
-            None
-        } else {
-            s.timestamp.us_to_ns()
-        });
-        let dur = span_dur(ts(sr), ts(ss)).or(if has_client {
-            None
-        } else {
-            s.duration.us_to_ns()
-        });
-        let ep = sr.or(ss).and_then(|a| a.endpoint.as_ref()).or(any_ep);
-        push(
-            b,
-            seen,
-            &s,
-            raw,
-            SpanKind::Server,
-            service_of(ep).as_deref(),
-            start,
-            dur,
-            has_client,
-            error_of(ep),
-        );
-    }
-    if !has_client && !has_server {
-        let ep = lc.or(any_ep);
-        push(
-            b,
-            seen,
-            &s,
-            raw,
-            SpanKind::Internal,
-            service_of(ep).as_deref(),
-            s.timestamp.us_to_ns(),
-            s.duration.us_to_ns(),
-            false,
-            error_of(ep),
-        );
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push(
-    b: &mut ImportBuilder<'_>,
-    seen: &mut Seen,
-    s: &ZSpan,
-    raw: &str,
-    kind: SpanKind,
-    service: Option<&str>,
-    start: Option<Nanos>,
-    duration: Option<Nanos>,
-    shared: bool,
-    error: bool,
-) {
+fn at(a: Option<&Annotation<'_>>) -> Option<Nanos> {
+    a.and_then(|a| a.timestamp.us_to_ns())
+}
+
+fn between(from: Option<Nanos>, to: Option<Nanos>) -> Option<Nanos> {
+    Some(to?.saturating_sub(from?))
+}
+
+fn push(b: &mut ImportBuilder<'_>, seen: &mut Seen, s: &ZSpan, raw: &str, half: Half<'_>) {
     let trace_id = s.trace_id.text();
     let id = s.id.text();
     let name = s.name.text();
+    let kind = half.kind;
     let key = (
         crate::builder::normalize_trace_id(&trace_id, crate::builder::IdStyle::Hex).into_owned(),
         id.to_ascii_lowercase(),
@@ -280,9 +342,9 @@ fn push(
     let earlier = seen.get(&key).copied();
     // Shared span: a server half joins the client half that has the same id.
     let pair_with =
-        earlier.filter(|&(_, _, k)| (kind == SpanKind::Server || shared) && k != SpanKind::Server);
+        earlier.filter(|e| (kind == SpanKind::Server || half.shared) && e.kind != SpanKind::Server);
     let parent = match (pair_with, s.parent_id.as_str()) {
-        (Some((_, ci, _)), _) => ParentIn::Index(ci),
+        (Some(client), _) => ParentIn::Index(client.index),
         (None, Some(p)) if !p.is_empty() => ParentIn::Id(p),
         _ => ParentIn::None,
     };
@@ -299,21 +361,21 @@ fn push(
         span_id: &id,
         parent,
         name: &name,
-        service: service.unwrap_or("unknown"),
+        service: half.service.as_deref().unwrap_or("unknown"),
         kind,
-        status: if error {
+        status: if half.error {
             StatusCode::Error
         } else {
             StatusCode::Unset
         },
-        start: start.filter(|&t| t != 0),
-        duration,
+        start: half.start.filter(|&t| t != 0),
+        duration: half.duration,
         follows_from: false,
         shared: pair_with.is_some(),
         ctx,
     });
     b.add_part(t, PartField::Whole, raw);
-    if service.is_none() {
+    if half.service.is_none() {
         b.trace_warn(
             t,
             Warning::at(
@@ -323,16 +385,23 @@ fn push(
             ),
         );
     }
+    let this = SeenSpan {
+        trace: t,
+        index: i,
+        kind,
+    };
     match earlier {
         // A client half that arrives after its server half: re-parent the server half.
-        Some((et, ei, SpanKind::Server)) if et == t && kind != SpanKind::Server => {
-            b.set_parent_index(t, ei, Some(i));
-            b.set_shared(t, ei);
-            seen.insert(key, (t, i, kind));
+        Some(server)
+            if server.kind == SpanKind::Server && server.trace == t && kind != SpanKind::Server =>
+        {
+            b.set_parent_index(t, server.index, Some(i));
+            b.set_shared(t, server.index);
+            seen.insert(key, this);
         }
         Some(_) => {}
         None => {
-            seen.insert(key, (t, i, kind));
+            seen.insert(key, this);
         }
     }
 }
@@ -447,31 +516,11 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
         .tags
         .and_then(|r| json_entries(r.get(), "tag", "", &mut notes))
         .unwrap_or_default();
-    let mut resource_ep = endpoint(z.local_endpoint, &mut notes);
-    let mut remote_ep = endpoint(z.remote_endpoint, &mut notes);
-    // (name, time, endpoint) of each annotation.
-    let annotations: Vec<(String, WireNum, Option<EndpointKvs>)> = z
-        .annotations
-        .map(|r| {
-            parse_list(
-                r.get(),
-                |a: AnnFull| a,
-                |e, _| skip_element("annotation", e, &mut notes),
-            )
-        })
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| {
-            let name = match a.value {
-                Some(v) => match json_value(v.get(), "annotation", &mut notes) {
-                    Value::Str(s) => s,
-                    other => other.to_string(),
-                },
-                None => "null".to_string(),
-            };
-            (name, a.timestamp, endpoint(a.endpoint, &mut notes))
-        })
-        .collect();
+    let mut endpoints = Endpoints {
+        resource: endpoint(z.local_endpoint, &mut notes),
+        remote: endpoint(z.remote_endpoint, &mut notes),
+    };
+    let annotations = annotations_of(z.annotations, &mut notes);
     let bins: Vec<BinFull> = z
         .binary_annotations
         .map(|r| {
@@ -482,92 +531,170 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
             )
         })
         .unwrap_or_default();
-    // A v1 span with both client and server annotations was split in two: each half keeps the
-    // binary annotations logged by its own service (as V1SpanConverter does).
-    let core_service = |values: [&str; 2]| {
-        annotations
-            .iter()
-            .find(|(name, ..)| values.contains(&name.as_str()))
-            .map(|(.., ep)| endpoint_service(ep.as_ref()))
-    };
-    let client = core_service(["cs", "cr"]);
-    let server = core_service(["sr", "ss"]);
-    let own_service = match t.kind(i) {
-        SpanKind::Client if server.is_some() => client.flatten(),
-        SpanKind::Server if client.is_some() => server.flatten(),
-        _ => None,
-    };
+    let own = own_service(t.kind(i), &annotations);
     for bin in bins {
-        let key = bin.key.text().into_owned();
-        let ep = endpoint(bin.endpoint, &mut notes);
-        if is_address(&key) {
-            // sa belongs to the client half, ca to the server half of a split v1 span.
-            let mine = match t.kind(i) {
-                SpanKind::Client => key != "ca",
-                SpanKind::Server => key != "sa",
-                _ => true,
-            };
-            if mine && remote_ep.is_none() {
-                remote_ep = ep;
-            }
-            continue;
-        }
-        if let (Some(own), Some(theirs)) = (&own_service, endpoint_service(ep.as_ref())) {
-            if *own != theirs {
-                continue;
-            }
-        }
-        if resource_ep.is_none() {
-            resource_ep = ep;
-        }
-        let value = match bin.value {
-            Some(v) => json_value(v.get(), &format!("binary annotation {key:?}"), &mut notes),
-            None => Value::Null,
-        };
-        d.attributes.push(KeyValue {
-            value: typed_value(value, bin.ty.as_str()),
-            key,
-        });
+        add_binary_annotation(
+            t.kind(i),
+            bin,
+            own.as_deref(),
+            d,
+            &mut endpoints,
+            &mut notes,
+        );
     }
-    if let Some(rem) = remote_ep {
+    if let Some(rem) = endpoints.remote.take() {
         d.attributes.extend(endpoint_kvs("remoteEndpoint.", rem));
     }
     if z.debug == Scalar::Bool(true) {
         d.attributes.push(KeyValue::new("debug", Value::Bool(true)));
     }
-    for (name, timestamp, ep) in annotations {
-        // v1: the resource is the endpoint of this half's own core annotation.
-        let own = match t.kind(i) {
-            SpanKind::Client => name == "cs" || name == "cr",
-            SpanKind::Server => name == "sr" || name == "ss",
-            _ => false,
-        };
-        if (own || resource_ep.is_none()) && ep.is_some() {
-            resource_ep = ep;
-        }
-        d.events.push(Event {
-            time_ns: timestamp.us_to_ns().unwrap_or_else(|| t.start_ns(i)),
-            offset_ns: 0,
-            name,
-            attributes: Vec::new(),
-        });
+    for a in annotations {
+        add_annotation(t, i, a, d, &mut endpoints);
     }
-    if let Some(ep) = resource_ep {
+    if let Some(ep) = endpoints.resource {
         d.resource = endpoint_kvs("", ep);
     }
-    if let Some(msg) = d
-        .attributes
-        .iter()
-        .find(|kv| kv.key == "error")
-        .and_then(|kv| kv.value.as_str())
-    {
-        if !msg.is_empty() && msg != "true" {
-            d.status_message = Some(msg.to_string());
-        }
+    if let Some(message) = error_message(&d.attributes) {
+        d.status_message = Some(message);
     }
     d.warnings.extend(
         notes
             .into_iter()
             .map(|m| Warning::at(WarningKind::BadValue, i, m)),
     );
+}
+
+/// The endpoints a span's details show: its own (the resource) and the remote one.
+struct Endpoints {
+    resource: Option<EndpointKvs>,
+    remote: Option<EndpointKvs>,
+}
+
+/// One annotation of a span, decoded for its details.
+struct AnnotationFull {
+    name: String,
+    time: WireNum,
+    endpoint: Option<EndpointKvs>,
+}
+
+fn annotations_of(raw: Option<&RawValue>, notes: &mut Vec<String>) -> Vec<AnnotationFull> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    let wire: Vec<AnnFull> = parse_list(
+        raw.get(),
+        |a: AnnFull| a,
+        |e, _| skip_element("annotation", e, notes),
+    );
+    wire.into_iter()
+        .map(|a| {
+            let name = match a.value {
+                Some(v) => match json_value(v.get(), "annotation", notes) {
+                    Value::Str(s) => s,
+                    other => other.to_string(),
+                },
+                None => "null".to_string(),
+            };
+            AnnotationFull {
+                name,
+                time: a.timestamp,
+                endpoint: endpoint(a.endpoint, notes),
+            }
+        })
+        .collect()
+}
+
+/// A v1 span with both client and server annotations was split in two: each half keeps the
+/// binary annotations logged by its own service (as V1SpanConverter does). None when the span
+/// was not split.
+fn own_service(kind: SpanKind, annotations: &[AnnotationFull]) -> Option<String> {
+    let core_service = |values: [&str; 2]| {
+        annotations
+            .iter()
+            .find(|a| values.contains(&a.name.as_str()))
+            .map(|a| endpoint_service(a.endpoint.as_ref()))
+    };
+    let client = core_service(["cs", "cr"]);
+    let server = core_service(["sr", "ss"]);
+    match kind {
+        SpanKind::Client if server.is_some() => client.flatten(),
+        SpanKind::Server if client.is_some() => server.flatten(),
+        _ => None,
+    }
+}
+
+/// An address annotation names the remote endpoint; any other becomes an attribute of the half
+/// whose service logged it.
+fn add_binary_annotation(
+    kind: SpanKind,
+    bin: BinFull<'_>,
+    own_service: Option<&str>,
+    d: &mut SpanDetails,
+    endpoints: &mut Endpoints,
+    notes: &mut Vec<String>,
+) {
+    let key = bin.key.text().into_owned();
+    let ep = endpoint(bin.endpoint, notes);
+    if is_address(&key) {
+        // sa belongs to the client half, ca to the server half of a split v1 span.
+        let mine = match kind {
+            SpanKind::Client => key != "ca",
+            SpanKind::Server => key != "sa",
+            _ => true,
+        };
+        if mine && endpoints.remote.is_none() {
+            endpoints.remote = ep;
+        }
+        return;
+    }
+    if let (Some(own), Some(theirs)) = (own_service, endpoint_service(ep.as_ref())) {
+        if own != theirs {
+            return;
+        }
+    }
+    if endpoints.resource.is_none() {
+        endpoints.resource = ep;
+    }
+    let value = match bin.value {
+        Some(v) => json_value(v.get(), &format!("binary annotation {key:?}"), notes),
+        None => Value::Null,
+    };
+    d.attributes.push(KeyValue {
+        value: typed_value(value, bin.ty.as_str()),
+        key,
+    });
+}
+
+/// An annotation is an event; a v1 half's resource is the endpoint of its own core annotation.
+fn add_annotation(
+    t: &Trace,
+    i: u32,
+    a: AnnotationFull,
+    d: &mut SpanDetails,
+    endpoints: &mut Endpoints,
+) {
+    let own = match t.kind(i) {
+        SpanKind::Client => a.name == "cs" || a.name == "cr",
+        SpanKind::Server => a.name == "sr" || a.name == "ss",
+        _ => false,
+    };
+    if (own || endpoints.resource.is_none()) && a.endpoint.is_some() {
+        endpoints.resource = a.endpoint;
+    }
+    d.events.push(Event {
+        time_ns: a.time.us_to_ns().unwrap_or_else(|| t.start_ns(i)),
+        offset_ns: 0,
+        name: a.name,
+        attributes: Vec::new(),
+    });
+}
+
+/// The text of an `error` tag is the status message (not a bare "true").
+fn error_message(attributes: &[KeyValue]) -> Option<String> {
+    attributes
+        .iter()
+        .find(|kv| kv.key == "error")
+        .and_then(|kv| kv.value.as_str())
+        .filter(|msg| !msg.is_empty() && *msg != "true")
+        .map(str::to_string)
 }
