@@ -10,7 +10,7 @@ use viewer_core::lod::{
     lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
 };
 use viewer_core::palette::text_color_on;
-use viewer_core::rows::{row_of_span, row_range, scroll_to_row};
+use viewer_core::rows::{row_of_span, row_range, scroll_to_row, Collapsed};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
 use viewer_core::time_scale::TimeScale;
 use viewer_session::wire::flag;
@@ -61,7 +61,6 @@ pub fn pan(viewer: Viewer, fraction: f64) {
 #[component]
 pub fn Timeline() -> impl IntoView {
     let viewer = use_viewer();
-    let controller = use_controller();
     let scroll_ref = NodeRef::<html::Div>::new();
     let bars_ref = NodeRef::<html::Canvas>::new();
     let scroll_top = RwSignal::new(0.0f64);
@@ -69,12 +68,58 @@ pub fn Timeline() -> impl IntoView {
     // canvas's own observed size makes every change of layout redraw at the new size.
     let rows_box = observe_size(scroll_ref);
     let viewport_h = Memo::new(move |_| rows_box.get().1);
-    let bars_box = observe_size(bars_ref);
     let pointer = RwSignal::new((0.0f64, 0.0f64));
-    let theme = use_theme();
+    let range = Memo::new(move |_| {
+        let total = viewer.rows.with(|r| r.len());
+        row_range(scroll_top.get(), viewport_h.get(), ROW_H, total, 6)
+    });
+    keep_selected_row_in_sight(viewer, viewport_h);
+    scroll_requested_row_into_view(viewer, scroll_ref, viewport_h, scroll_top);
+    redraw_bars_on_change(viewer, bars_ref, range, scroll_top);
+    let label_w = RwSignal::new(None::<f64>);
+    let timeline_ref = NodeRef::<html::Div>::new();
+    let total_h = move || format!("{}px", viewer.rows.with(|r| r.len()) as f64 * ROW_H);
+    view! {
+        <div class="timeline" data-testid="timeline" node_ref=timeline_ref
+            style=("--label-w", move || label_w.get().map(|w| format!("{w}px")))>
+            <TimelineToolbar/>
+            <Legend/>
+            <TimelineTop label_w=label_w timeline_ref=timeline_ref/>
+            <div
+                class="tl-scroll"
+                node_ref=scroll_ref
+                data-testid="timeline-rows"
+                on:scroll=move |_| {
+                    if let Some(el) = scroll_ref.get_untracked() {
+                        scroll_top.set(el.scroll_top() as f64);
+                    }
+                }
+            >
+                <div class="tl-sticky">
+                    <BarsCanvas bars_ref=bars_ref viewport_h=viewport_h scroll_top=scroll_top pointer=pointer/>
+                </div>
+                <div class="tl-spacer" style:height=total_h role="tree" aria-label="Spans">
+                    <For
+                        each=move || {
+                            let r = range.get();
+                            // A new view of the trace (skew switched) can put other spans or
+                            // flags at the same position: its identity is part of the key.
+                            let view = viewer.open.with(|o| o.as_ref().map_or(0, |o| o.view_id));
+                            viewer.rows.with(|rows| r.filter_map(|i| rows.get(i).map(|p| (i, *p, view))).collect::<Vec<_>>())
+                        }
+                        key=|row| *row
+                        children=move |(row, pos, _)| view! { <SpanRow row=row pos=pos/> }
+                    />
+                </div>
+            </div>
+            <Tooltip pointer=pointer/>
+        </div>
+    }
+}
 
-    // When the rows' box changes height (a window resize, the details sheet opening on a
-    // phone), the selected row stays in sight.
+/// When the rows' box changes height (a window resize, the details sheet opening on a phone),
+/// the selected row stays in sight.
+fn keep_selected_row_in_sight(viewer: Viewer, viewport_h: Memo<f64>) {
     Effect::new(move |_| {
         viewport_h.track();
         let Some(span) = viewer.selected.get_untracked() else {
@@ -91,36 +136,92 @@ pub fn Timeline() -> impl IntoView {
             viewer.scroll_request.set(row);
         }
     });
+}
 
-    // Scroll a requested row into view.
+/// Scrolls a requested row into view (centred when it had to move).
+fn scroll_requested_row_into_view(
+    viewer: Viewer,
+    scroll_ref: NodeRef<html::Div>,
+    viewport_h: Memo<f64>,
+    scroll_top: RwSignal<f64>,
+) {
     Effect::new(move |_| {
-        if let Some(row) = viewer.scroll_request.get() {
-            if let Some(el) = scroll_ref.get_untracked() {
-                let top = scroll_to_row(
-                    row,
-                    el.scroll_top() as f64,
-                    viewport_h.get_untracked(),
-                    ROW_H,
-                );
-                el.set_scroll_top(top as i32);
-                scroll_top.set(top);
-            }
-            viewer.scroll_request.set(None);
+        let Some(row) = viewer.scroll_request.get() else {
+            return;
+        };
+        if let Some(el) = scroll_ref.get_untracked() {
+            let top = scroll_to_row(
+                row,
+                el.scroll_top() as f64,
+                viewport_h.get_untracked(),
+                ROW_H,
+            );
+            el.set_scroll_top(top as i32);
+            scroll_top.set(top);
         }
+        viewer.scroll_request.set(None);
     });
+}
 
-    // Collapsed rows draw their hidden descendants, aggregated per pixel. The intervals are
-    // built once per collapsed span (and per trace), so each frame costs O(width) per row.
-    type Collapsed = HashMap<u32, (Vec<(u64, u64)>, RowIndex)>;
-    let collapsed_cache: StoredValue<(u64, Collapsed), LocalStorage> =
-        StoredValue::new_local((0, HashMap::new()));
+/// Collapsed rows draw their hidden descendants, aggregated per pixel. The intervals are built
+/// once per collapsed span (and per view of the trace), so each frame costs O(width) per row.
+#[derive(Default)]
+struct HiddenCache {
+    view_id: u64,
+    by_span: HashMap<u32, (Vec<(u64, u64)>, RowIndex)>,
+}
 
-    let range = Memo::new(move |_| {
-        let total = viewer.rows.with(|r| r.len());
-        row_range(scroll_top.get(), viewport_h.get(), ROW_H, total, 6)
-    });
+impl HiddenCache {
+    /// Builds the hidden intervals of the collapsed rows in `range` not built yet.
+    fn fill(
+        &mut self,
+        open: &OpenTrace,
+        rows: &[u32],
+        collapsed: &Collapsed,
+        range: std::ops::Range<usize>,
+    ) {
+        // A new trace (or skew view) invalidates the cache.
+        if self.view_id != open.view_id {
+            self.view_id = open.view_id;
+            self.by_span.clear();
+        }
+        for row in range {
+            let Some(&pos) = rows.get(row) else { continue };
+            let Some(&span) = open.tree.order().get(pos as usize) else {
+                continue;
+            };
+            if collapsed.is_collapsed(span) && open.tree.has_children(pos) {
+                self.by_span.entry(span).or_insert_with(|| {
+                    let spans =
+                        subtree_intervals(&open.tree, pos, &open.data.start, &open.data.dur);
+                    let index = RowIndex::new(&spans);
+                    (spans, index)
+                });
+            }
+        }
+    }
 
-    // Draw the bars whenever anything they show changes.
+    fn hidden(&self, collapsed: &Collapsed, span: u32) -> Hidden<'_> {
+        if collapsed.is_collapsed(span) {
+            self.by_span.get(&span).map(|(s, i)| (s.as_slice(), i))
+        } else {
+            None
+        }
+    }
+}
+
+/// Draws the bars whenever anything they show changes, and says on the canvas what is on
+/// screen (tests wait on these attributes, not on pixels).
+fn redraw_bars_on_change(
+    viewer: Viewer,
+    bars_ref: NodeRef<html::Canvas>,
+    range: Memo<std::ops::Range<usize>>,
+    scroll_top: RwSignal<f64>,
+) {
+    let theme = use_theme();
+    let bars_box = observe_size(bars_ref);
+    let cache: StoredValue<HiddenCache, LocalStorage> =
+        StoredValue::new_local(HiddenCache::default());
     Effect::new(move |_| {
         theme.track();
         // Drawn at the canvas's laid-out size, so this runs again once layout changed it.
@@ -140,69 +241,47 @@ pub fn Timeline() -> impl IntoView {
         let Some(canvas) = bars_ref.get() else { return };
         viewer.open.with(|open| {
             let Some(open) = open else { return };
-            collapsed_cache.update_value(|(trace, cache)| {
-                // A new trace (or skew view) invalidates the cache.
-                let key = open.view_id;
-                if *trace != key {
-                    *trace = key;
-                    cache.clear();
-                }
-                viewer.collapsed.with(|collapsed| {
-                    viewer.rows.with(|rows| {
-                        viewer.matches.with(|m| {
-                            let frame = Frame {
-                                open,
-                                rows,
-                                window,
-                                scroll_top: top,
-                                selected,
-                                hovered,
-                                critical,
-                                matches: m.as_deref(),
-                                selected_events: &selected_events,
-                                size: bars_box.get_untracked(),
-                            };
-                            // Build the hidden intervals of collapsed rows in view first...
-                            for row in range.clone() {
-                                let Some(&pos) = rows.get(row) else { continue };
-                                let Some(&span) = open.tree.order().get(pos as usize) else {
-                                    continue;
-                                };
-                                if collapsed.is_collapsed(span) && open.tree.has_children(pos) {
-                                    cache.entry(span).or_insert_with(|| {
-                                        let spans = subtree_intervals(
-                                            &open.tree,
-                                            pos,
-                                            &open.data.start,
-                                            &open.data.dur,
-                                        );
-                                        let index = RowIndex::new(&spans);
-                                        (spans, index)
-                                    });
-                                }
-                            }
-                            // ...then draw, reading them.
-                            let hidden = |span: u32| {
-                                if collapsed.is_collapsed(span) {
-                                    cache.get(&span).map(|(s, i)| (s.as_slice(), i))
-                                } else {
-                                    None
-                                }
-                            };
-                            let drawn = draw_bars(&canvas, &frame, range.clone(), &hidden);
-                            // What is on screen: tests wait on these, not on pixels.
-                            let _ = canvas.set_attribute("data-bars", &drawn.bars.to_string());
-                            let _ = canvas
-                                .set_attribute("data-event-marks", &drawn.event_marks.to_string());
-                        })
+            viewer.collapsed.with(|collapsed| {
+                viewer.rows.with(|rows| {
+                    viewer.matches.with(|m| {
+                        let frame = Frame {
+                            open,
+                            rows,
+                            window,
+                            scroll_top: top,
+                            selected,
+                            hovered,
+                            critical,
+                            matches: m.as_deref(),
+                            selected_events: &selected_events,
+                            size: bars_box.get_untracked(),
+                        };
+                        cache.update_value(|c| c.fill(open, rows, collapsed, range.clone()));
+                        let drawn = cache.with_value(|c| {
+                            draw_bars(&canvas, &frame, range, &|span| c.hidden(collapsed, span))
+                        });
+                        let _ = canvas.set_attribute("data-bars", &drawn.bars.to_string());
+                        let _ = canvas
+                            .set_attribute("data-event-marks", &drawn.event_marks.to_string());
                     })
                 })
-            });
+            })
         });
     });
+}
 
-    let total_h = move || format!("{}px", viewer.rows.with(|r| r.len()) as f64 * ROW_H);
-
+/// The bars' canvas: hover shows a tooltip, a click selects, Ctrl+wheel zooms, Shift+wheel (or
+/// a sideways wheel) pans.
+#[component]
+fn BarsCanvas(
+    bars_ref: NodeRef<html::Canvas>,
+    viewport_h: Memo<f64>,
+    scroll_top: RwSignal<f64>,
+    pointer: RwSignal<(f64, f64)>,
+) -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    // The span under the pointer.
     let hit = move |ev: &web_sys::MouseEvent| -> Option<u32> {
         let y = ev.offset_y() as f64 + scroll_top.get_untracked();
         let row = (y / ROW_H).floor();
@@ -217,13 +296,47 @@ pub fn Timeline() -> impl IntoView {
                 .and_then(|o| o.tree.order().get(pos as usize).copied())
         })
     };
+    view! {
+        <canvas
+            class="tl-bars"
+            node_ref=bars_ref
+            data-testid="timeline-canvas"
+            aria-label="Span bars"
+            style:height=move || format!("{}px", viewport_h.get())
+            on:mousemove=move |ev| {
+                pointer.set((ev.client_x() as f64, ev.client_y() as f64));
+                viewer.hovered.set(hit(&ev));
+            }
+            on:mouseleave=move |_| viewer.hovered.set(None)
+            on:click=move |ev| {
+                if let (Some(c), Some(span)) = (controller, hit(&ev)) {
+                    c.select_span(Some(span));
+                }
+            }
+            on:wheel=move |ev| {
+                if ev.ctrl_key() || ev.meta_key() {
+                    ev.prevent_default();
+                    let w = bars_ref.get_untracked().map_or(1.0, |c| c.client_width() as f64);
+                    let factor = if ev.delta_y() < 0.0 { 1.25 } else { 0.8 };
+                    zoom(viewer, factor, ev.offset_x() as f64 / w.max(1.0));
+                } else if ev.shift_key() || ev.delta_x().abs() > ev.delta_y().abs() {
+                    ev.prevent_default();
+                    let d = if ev.delta_x() != 0.0 { ev.delta_x() } else { ev.delta_y() };
+                    pan(viewer, d.signum() * 0.1);
+                }
+            }
+        ></canvas>
+    }
+}
 
-    // The name column's width once the person dragged its divider (else the stylesheet's).
-    let label_w = RwSignal::new(None::<f64>);
+/// Above the rows: the name column's heading with its divider, the minimap and the ruler.
+/// `label_w` is the name column's width once the person dragged the divider (else the
+/// stylesheet's).
+#[component]
+fn TimelineTop(label_w: RwSignal<Option<f64>>, timeline_ref: NodeRef<html::Div>) -> impl IntoView {
     let label_w_at_drag = StoredValue::new(0.0f64);
     let label_ref = NodeRef::<html::Div>::new();
     let label_box = observe_size(label_ref);
-    let timeline_ref = NodeRef::<html::Div>::new();
     let resize_labels = move |dx: f64| {
         let total = timeline_ref
             .get_untracked()
@@ -235,78 +348,17 @@ pub fn Timeline() -> impl IntoView {
         label_w.set(Some(w.round()));
     };
     view! {
-        <div class="timeline" data-testid="timeline" node_ref=timeline_ref
-            style=("--label-w", move || label_w.get().map(|w| format!("{w}px")))>
-            <TimelineToolbar/>
-            <Legend/>
-            <div class="tl-top">
-                <div class="tl-top-label" node_ref=label_ref>"Service · operation"</div>
-                <Splitter label="Resize the name column" testid="label-splitter"
-                    value=Signal::derive(move || label_w.get().unwrap_or_else(|| label_box.get().0))
-                    min=MIN_LABEL_PX max=MAX_LABEL_PX
-                    on_start=move || label_w_at_drag.set_value(label_ref.get_untracked().map_or(300.0, |l| l.get_bounding_client_rect().width()))
-                    on_move=resize_labels/>
-                <div class="tl-top-right">
-                    <Minimap/>
-                    <Ruler/>
-                </div>
+        <div class="tl-top">
+            <div class="tl-top-label" node_ref=label_ref>"Service · operation"</div>
+            <Splitter label="Resize the name column" testid="label-splitter"
+                value=Signal::derive(move || label_w.get().unwrap_or_else(|| label_box.get().0))
+                min=MIN_LABEL_PX max=MAX_LABEL_PX
+                on_start=move || label_w_at_drag.set_value(label_ref.get_untracked().map_or(300.0, |l| l.get_bounding_client_rect().width()))
+                on_move=resize_labels/>
+            <div class="tl-top-right">
+                <Minimap/>
+                <Ruler/>
             </div>
-            <div
-                class="tl-scroll"
-                node_ref=scroll_ref
-                data-testid="timeline-rows"
-                on:scroll=move |_| {
-                    if let Some(el) = scroll_ref.get_untracked() {
-                        scroll_top.set(el.scroll_top() as f64);
-                    }
-                }
-            >
-                <div class="tl-sticky">
-                    <canvas
-                        class="tl-bars"
-                        node_ref=bars_ref
-                        data-testid="timeline-canvas"
-                        aria-label="Span bars"
-                        style:height=move || format!("{}px", viewport_h.get())
-                        on:mousemove=move |ev| {
-                            pointer.set((ev.client_x() as f64, ev.client_y() as f64));
-                            viewer.hovered.set(hit(&ev));
-                        }
-                        on:mouseleave=move |_| viewer.hovered.set(None)
-                        on:click=move |ev| {
-                            if let (Some(c), Some(span)) = (controller, hit(&ev)) {
-                                c.select_span(Some(span));
-                            }
-                        }
-                        on:wheel=move |ev| {
-                            if ev.ctrl_key() || ev.meta_key() {
-                                ev.prevent_default();
-                                let w = bars_ref.get_untracked().map_or(1.0, |c| c.client_width() as f64);
-                                let factor = if ev.delta_y() < 0.0 { 1.25 } else { 0.8 };
-                                zoom(viewer, factor, ev.offset_x() as f64 / w.max(1.0));
-                            } else if ev.shift_key() || ev.delta_x().abs() > ev.delta_y().abs() {
-                                ev.prevent_default();
-                                let d = if ev.delta_x() != 0.0 { ev.delta_x() } else { ev.delta_y() };
-                                pan(viewer, d.signum() * 0.1);
-                            }
-                        }
-                    ></canvas>
-                </div>
-                <div class="tl-spacer" style:height=total_h role="tree" aria-label="Spans">
-                    <For
-                        each=move || {
-                            let r = range.get();
-                            // A new view of the trace (skew switched) can put other spans or
-                            // flags at the same position: its identity is part of the key.
-                            let view = viewer.open.with(|o| o.as_ref().map_or(0, |o| o.view_id));
-                            viewer.rows.with(|rows| r.filter_map(|i| rows.get(i).map(|p| (i, *p, view))).collect::<Vec<_>>())
-                        }
-                        key=|row| *row
-                        children=move |(row, pos, _)| view! { <SpanRow row=row pos=pos/> }
-                    />
-                </div>
-            </div>
-            <Tooltip pointer=pointer/>
         </div>
     }
 }
@@ -434,145 +486,232 @@ fn draw_bars<'c>(
     range: std::ops::Range<usize>,
     hidden: &dyn Fn(u32) -> Hidden<'c>,
 ) -> Drawn {
-    let Frame {
-        open,
-        rows,
-        window,
-        scroll_top,
-        selected,
-        hovered,
-        critical,
-        matches,
-        selected_events,
-        size,
-    } = *frame;
-    let Some((ctx, w, h)) = prepare(canvas, size) else {
+    let Some((ctx, w, h)) = prepare(canvas, frame.size) else {
         return Drawn::default();
     };
-    let mut drawn = Drawn::default();
-    let scale = scale_for(open, window, w);
-    let text = css_var("--text", "#1a1f24");
-    let grid = css_var("--border", "#d0d7de");
-    let highlight = css_var("--match", "rgba(255, 200, 0, 0.35)");
-    let error = css_var("--error", "#b3261e");
-    let accent = css_var("--accent", "#005f86");
-    let warn = css_var("--warn", "#8a5a00");
-
-    ctx.set_stroke_style_str(&grid);
-    ctx.set_line_width(1.0);
-    for t in ticks(&scale, DEFAULT_MIN_SPACING_PX) {
-        let x = t.px.round() + 0.5;
-        ctx.begin_path();
-        ctx.move_to(x, 0.0);
-        ctx.line_to(x, h);
-        ctx.stroke();
-    }
+    let scale = scale_for(frame.open, frame.window, w);
+    let colours = Colours::from_css();
+    let pen = Pen {
+        ctx: &ctx,
+        scale: &scale,
+        width: w,
+        colours: &colours,
+    };
+    draw_grid(&pen, h);
     ctx.set_font("12px system-ui, sans-serif");
     ctx.set_text_baseline("middle");
-    let order = open.tree.order();
+    let order = frame.open.tree.order();
+    let mut drawn = Drawn::default();
     let mut rects: Vec<DrawRect> = Vec::new();
     for row in range {
-        let Some(&pos) = rows.get(row) else { continue };
-        let Some(&span) = order.get(pos as usize) else {
+        let Some(&span) = frame.rows.get(row).and_then(|&pos| order.get(pos as usize)) else {
             continue;
         };
-        let y = row as f64 * ROW_H - scroll_top;
+        let y = row as f64 * ROW_H - frame.scroll_top;
         if y + ROW_H < 0.0 || y > h {
             continue;
         }
-        let flags = open.flags(span);
-        if matches.is_some_and(|m| m.error.is_none() && m.set.contains(span)) {
-            ctx.set_fill_style_str(&highlight);
-            ctx.fill_rect(0.0, y, w, ROW_H);
-        }
-        if selected == Some(span) || hovered == Some(span) {
-            ctx.set_fill_style_str(if selected == Some(span) {
-                "rgba(0, 120, 200, 0.14)"
-            } else {
-                "rgba(127, 127, 127, 0.10)"
-            });
-            ctx.fill_rect(0.0, y, w, ROW_H);
-        }
+        draw_row_highlight(&pen, frame, span, y);
         if let Some((spans, index)) = hidden(span) {
-            // Aggregated: at most one rect per pixel column, in the row's own colour, faint.
-            let visible = index.visible_range(spans, scale.start_ns(), scale.end_ns());
-            lod_row_range(spans, visible, &scale, &mut rects);
-            ctx.set_fill_style_str(&rgb(open.color(span)));
-            ctx.set_global_alpha(0.35);
-            for r in &rects {
-                ctx.fill_rect(r.x0, y + 8.0, (r.x1 - r.x0).max(1.0), ROW_H - 16.0);
+            draw_hidden(&pen, frame.open.color(span), spans, index, y, &mut rects);
+        }
+        if draw_bar(&pen, frame, span, y) {
+            drawn.bars += 1;
+            if frame.selected == Some(span) {
+                drawn.event_marks = frame.selected_events.len();
             }
-            ctx.set_global_alpha(1.0);
-        }
-        let start = open.start(span);
-        let dur = open.dur(span);
-        if !scale.overlaps(start, dur) {
-            continue;
-        }
-        let x0 = scale.ns_to_px(start).max(-1.0);
-        let x1 = scale.ns_to_px(start.saturating_add(dur)).min(w + 1.0);
-        // Narrower than a pixel still shows as one pixel: a span never disappears.
-        let bw = (x1 - x0).max(1.0);
-        ctx.set_fill_style_str(&rgb(open.color(span)));
-        // With the critical path on, spans off the path step back.
-        let on_path = flags & flag::CRITICAL != 0;
-        if critical && !on_path {
-            ctx.set_global_alpha(0.3);
-        }
-        ctx.fill_rect(x0, y + 5.0, bw, ROW_H - 10.0);
-        ctx.set_global_alpha(1.0);
-        drawn.bars += 1;
-        if critical && on_path {
-            ctx.set_fill_style_str(&text);
-            ctx.fill_rect(x0, y + ROW_H - 7.0, bw, 3.0);
-        }
-        if flags & flag::ERROR != 0 {
-            ctx.set_stroke_style_str(&error);
-            ctx.set_line_width(2.0);
-            ctx.stroke_rect(x0, y + 5.0, bw, ROW_H - 10.0);
-        }
-        if flags & (flag::SKEW_ADJUSTED | flag::SKEW_DETECTED) != 0 {
-            ctx.set_stroke_style_str(if flags & flag::SKEW_DETECTED != 0 {
-                &warn
-            } else {
-                &accent
-            });
-            ctx.set_line_width(1.0);
-            let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.into(), &2.into()));
-            ctx.stroke_rect(x0 - 2.0, y + 3.0, bw + 4.0, ROW_H - 6.0);
-            let _ = ctx.set_line_dash(&js_sys::Array::new());
-        }
-        if selected == Some(span) {
-            ctx.set_stroke_style_str(&accent);
-            ctx.set_line_width(2.0);
-            ctx.stroke_rect(x0 - 1.0, y + 4.0, bw + 2.0, ROW_H - 8.0);
-            draw_event_marks(&ctx, &scale, start, selected_events, y, &text);
-            drawn.event_marks = selected_events.len();
-        }
-        // Duration label right of the bar; else left of it; else inside it, in a colour that
-        // reads on the service colour; a label is never cut.
-        let label = format_duration(dur);
-        let label_w = ctx
-            .measure_text(&label)
-            .map(|m| m.width())
-            .unwrap_or(f64::MAX);
-        let after = x0 + bw + 4.0;
-        let mid = y + ROW_H / 2.0;
-        ctx.set_fill_style_str(&text);
-        if after + label_w <= w {
-            let _ = ctx.fill_text(&label, after, mid);
-        } else if label_w + 4.0 <= x0 {
-            ctx.set_text_align("right");
-            let _ = ctx.fill_text(&label, x0 - 4.0, mid);
-            ctx.set_text_align("left");
-        } else if label_w + 8.0 <= bw.min(w - x0.max(0.0)) {
-            ctx.set_fill_style_str(&rgb(text_color_on(open.color(span))));
-            ctx.set_text_align("right");
-            let _ = ctx.fill_text(&label, (x0 + bw).min(w) - 4.0, mid);
-            ctx.set_text_align("left");
         }
     }
     drawn
+}
+
+/// The theme's colours, read once per frame.
+struct Colours {
+    text: String,
+    grid: String,
+    highlight: String,
+    error: String,
+    accent: String,
+    warn: String,
+}
+
+impl Colours {
+    fn from_css() -> Self {
+        Colours {
+            text: css_var("--text", "#1a1f24"),
+            grid: css_var("--border", "#d0d7de"),
+            highlight: css_var("--match", "rgba(255, 200, 0, 0.35)"),
+            error: css_var("--error", "#b3261e"),
+            accent: css_var("--accent", "#005f86"),
+            warn: css_var("--warn", "#8a5a00"),
+        }
+    }
+}
+
+/// What every row of one frame is drawn with.
+struct Pen<'a> {
+    ctx: &'a web_sys::CanvasRenderingContext2d,
+    scale: &'a TimeScale,
+    width: f64,
+    colours: &'a Colours,
+}
+
+/// A vertical line at every ruler tick.
+fn draw_grid(pen: &Pen, height: f64) {
+    let ctx = pen.ctx;
+    ctx.set_stroke_style_str(&pen.colours.grid);
+    ctx.set_line_width(1.0);
+    for t in ticks(pen.scale, DEFAULT_MIN_SPACING_PX) {
+        let x = t.px.round() + 0.5;
+        ctx.begin_path();
+        ctx.move_to(x, 0.0);
+        ctx.line_to(x, height);
+        ctx.stroke();
+    }
+}
+
+/// Search matches, the selected and the hovered row are tinted across the whole width.
+fn draw_row_highlight(pen: &Pen, frame: &Frame, span: u32, y: f64) {
+    let ctx = pen.ctx;
+    if frame
+        .matches
+        .is_some_and(|m| m.error.is_none() && m.set.contains(span))
+    {
+        ctx.set_fill_style_str(&pen.colours.highlight);
+        ctx.fill_rect(0.0, y, pen.width, ROW_H);
+    }
+    if frame.selected == Some(span) || frame.hovered == Some(span) {
+        ctx.set_fill_style_str(if frame.selected == Some(span) {
+            "rgba(0, 120, 200, 0.14)"
+        } else {
+            "rgba(127, 127, 127, 0.10)"
+        });
+        ctx.fill_rect(0.0, y, pen.width, ROW_H);
+    }
+}
+
+/// A collapsed row's hidden descendants: at most one rect per pixel column, in the row's own
+/// colour, faint.
+fn draw_hidden(
+    pen: &Pen,
+    colour: [u8; 3],
+    spans: &[(u64, u64)],
+    index: &RowIndex,
+    y: f64,
+    rects: &mut Vec<DrawRect>,
+) {
+    let visible = index.visible_range(spans, pen.scale.start_ns(), pen.scale.end_ns());
+    lod_row_range(spans, visible, pen.scale, rects);
+    let ctx = pen.ctx;
+    ctx.set_fill_style_str(&rgb(colour));
+    ctx.set_global_alpha(0.35);
+    for r in rects.iter() {
+        ctx.fill_rect(r.x0, y + 8.0, (r.x1 - r.x0).max(1.0), ROW_H - 16.0);
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+/// The span's bar with its marks and duration label; false when it is outside the window.
+fn draw_bar(pen: &Pen, frame: &Frame, span: u32, y: f64) -> bool {
+    let (open, scale, ctx) = (frame.open, pen.scale, pen.ctx);
+    let start = open.start(span);
+    let dur = open.dur(span);
+    if !scale.overlaps(start, dur) {
+        return false;
+    }
+    let x0 = scale.ns_to_px(start).max(-1.0);
+    let x1 = scale
+        .ns_to_px(start.saturating_add(dur))
+        .min(pen.width + 1.0);
+    // Narrower than a pixel still shows as one pixel: a span never disappears.
+    let bar = Bar {
+        x0,
+        width: (x1 - x0).max(1.0),
+        y,
+    };
+    let flags = open.flags(span);
+    ctx.set_fill_style_str(&rgb(open.color(span)));
+    // With the critical path on, spans off the path step back.
+    let on_path = flags & flag::CRITICAL != 0;
+    if frame.critical && !on_path {
+        ctx.set_global_alpha(0.3);
+    }
+    ctx.fill_rect(bar.x0, y + 5.0, bar.width, ROW_H - 10.0);
+    ctx.set_global_alpha(1.0);
+    if frame.critical && on_path {
+        ctx.set_fill_style_str(&pen.colours.text);
+        ctx.fill_rect(bar.x0, y + ROW_H - 7.0, bar.width, 3.0);
+    }
+    draw_flag_outlines(pen, flags, &bar);
+    if frame.selected == Some(span) {
+        ctx.set_stroke_style_str(&pen.colours.accent);
+        ctx.set_line_width(2.0);
+        ctx.stroke_rect(bar.x0 - 1.0, y + 4.0, bar.width + 2.0, ROW_H - 8.0);
+        draw_event_marks(
+            ctx,
+            scale,
+            start,
+            frame.selected_events,
+            y,
+            &pen.colours.text,
+        );
+    }
+    draw_duration_label(pen, open.color(span), dur, &bar);
+    true
+}
+
+/// Where a span's bar landed on the canvas.
+struct Bar {
+    x0: f64,
+    width: f64,
+    y: f64,
+}
+
+/// A failed span gets a red outline; a span moved (or to be moved) for clock skew a dashed one.
+fn draw_flag_outlines(pen: &Pen, flags: u8, bar: &Bar) {
+    let (ctx, y) = (pen.ctx, bar.y);
+    if flags & flag::ERROR != 0 {
+        ctx.set_stroke_style_str(&pen.colours.error);
+        ctx.set_line_width(2.0);
+        ctx.stroke_rect(bar.x0, y + 5.0, bar.width, ROW_H - 10.0);
+    }
+    if flags & (flag::SKEW_ADJUSTED | flag::SKEW_DETECTED) != 0 {
+        ctx.set_stroke_style_str(if flags & flag::SKEW_DETECTED != 0 {
+            &pen.colours.warn
+        } else {
+            &pen.colours.accent
+        });
+        ctx.set_line_width(1.0);
+        let _ = ctx.set_line_dash(&js_sys::Array::of2(&3.into(), &2.into()));
+        ctx.stroke_rect(bar.x0 - 2.0, y + 3.0, bar.width + 4.0, ROW_H - 6.0);
+        let _ = ctx.set_line_dash(&js_sys::Array::new());
+    }
+}
+
+/// Duration label right of the bar; else left of it; else inside it, in a colour that reads on
+/// the service colour; a label is never cut.
+fn draw_duration_label(pen: &Pen, colour: [u8; 3], dur: u64, bar: &Bar) {
+    let (ctx, w, x0, bw) = (pen.ctx, pen.width, bar.x0, bar.width);
+    let label = format_duration(dur);
+    let label_w = ctx
+        .measure_text(&label)
+        .map(|m| m.width())
+        .unwrap_or(f64::MAX);
+    let after = x0 + bw + 4.0;
+    let mid = bar.y + ROW_H / 2.0;
+    ctx.set_fill_style_str(&pen.colours.text);
+    if after + label_w <= w {
+        let _ = ctx.fill_text(&label, after, mid);
+    } else if label_w + 4.0 <= x0 {
+        ctx.set_text_align("right");
+        let _ = ctx.fill_text(&label, x0 - 4.0, mid);
+        ctx.set_text_align("left");
+    } else if label_w + 8.0 <= bw.min(w - x0.max(0.0)) {
+        ctx.set_fill_style_str(&rgb(text_color_on(colour)));
+        ctx.set_text_align("right");
+        let _ = ctx.fill_text(&label, (x0 + bw).min(w) - 4.0, mid);
+        ctx.set_text_align("left");
+    }
 }
 
 /// The selected span's events as small ticks across its bar (a span's log lines and

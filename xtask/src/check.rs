@@ -9,8 +9,9 @@ use crate::serve;
 const E2E_DIST: &str = "dist-e2e";
 const E2E_EXTRA_TALKS: &str = "e2e/fixtures/talks";
 
-const STEPS: [&str; 7] = [
+const STEPS: [&str; 8] = [
     "fmt",
+    "tidy",
     "clippy",
     "clippy-wasm",
     "native",
@@ -36,6 +37,10 @@ pub fn test_all(args: &[String]) -> Result {
             "cargo fmt --check",
             cmd("cargo", &["fmt", "--all", "--", "--check"]),
         )?;
+    }
+    if wanted("tidy") {
+        println!("==> tidy (ARCHITECTURE.md's invariants)");
+        crate::tidy::tidy()?;
     }
     if wanted("clippy") {
         run(

@@ -1,6 +1,6 @@
 //! `cargo xtask <command>`: the project's single entry point for set-up, serving, testing,
-//! building and benchmarking. Dependency-light on purpose (std plus the site crate) so it
-//! compiles in seconds on a fresh machine.
+//! building and benchmarking. Dependency-light on purpose (std, the site crate, and syn for
+//! `tidy`) so it compiles quickly on a fresh machine.
 
 mod bench;
 mod check;
@@ -9,6 +9,7 @@ mod fuzz;
 mod run;
 mod serve;
 mod setup;
+mod tidy;
 
 use std::process::ExitCode;
 
@@ -18,14 +19,15 @@ commands:
   setup        install what is missing (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt,
                chromium + chromedriver, e2e npm packages); skips what is present
   serve        setup, release build, then serve dist/ on http://127.0.0.1:8080
-  test [STEP]  setup, then every check, or only the named steps: fmt, clippy (native),
+  test [STEP]  setup, then every check, or only the named steps: fmt, tidy, clippy (native),
                clippy-wasm, native (tests), wasm (tests in headless Chromium),
                build (release), e2e (end-to-end tests in Chromium)
   dist         release build into dist/ with one HTML file per route
   pages DIR    write the per-route HTML files into an already built DIR
   bench [--quick]  parser bench (native + wasm), then viewer load bench in Chromium (figures only)
   fuzz [SECONDS] [TARGET...]  coverage-guided fuzzing (cargo-fuzz, nightly) of the importers,
-               gzip, share links and the filter language; SECONDS per target (default 60)";
+               gzip, share links and the filter language; SECONDS per target (default 60)
+  tidy         check ARCHITECTURE.md's invariants in the sources (also a step of test)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Some("test") => check::test_all(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("tidy") => tidy::tidy(),
         Some("dist") => {
             setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
         }
