@@ -348,6 +348,6 @@ impl Controller {
     }
 }
 
-pub fn use_controller() -> Option<Controller> {
-    use_context::<Controller>()
+pub fn use_controller() -> Controller {
+    expect_context::<Controller>()
 }

@@ -170,7 +170,7 @@ fn Details(d: DetailsView) -> impl IntoView {
                                         Some(t) => view! {
                                             <button type="button" class="linklike" data-testid="link-jump" on:click=move |_| {
                                                 viewer.reveal(t);
-                                                if let Some(c) = controller { c.select_span(Some(t)); }
+                                                controller.select_span(Some(t))
                                             }>{label.clone()}</button>
                                         }.into_any(),
                                         None => view! { <span>{label.clone()} <span class="muted">" (not in this file)"</span></span> }.into_any(),

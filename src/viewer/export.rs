@@ -27,9 +27,7 @@ pub fn ExportTrace() -> impl IntoView {
         let scope = viewer
             .chosen_share_scope()
             .unwrap_or(viewer_session::protocol::ShareScope::Whole);
-        if let Some(c) = controller {
-            c.export(scope, format.get_untracked().as_str());
-        }
+        controller.export(scope, format.get_untracked().as_str());
     };
     view! {
         <span class="export-trace">

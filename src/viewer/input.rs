@@ -31,9 +31,7 @@ pub fn DropTarget() -> impl IntoView {
         ev.prevent_default();
         dragging.set(false);
         let files = files_of(ev.data_transfer().and_then(|d| d.files()));
-        if let Some(c) = controller {
-            c.open_files(files);
-        }
+        controller.open_files(files);
     });
     let paste = window_event_listener(leptos::ev::paste, move |ev: web_sys::ClipboardEvent| {
         // Typing in a text field is not a trace.
@@ -48,15 +46,13 @@ pub fn DropTarget() -> impl IntoView {
             return;
         };
         let files = files_of(data.files());
-        if let Some(c) = controller {
-            if !files.is_empty() {
+        if !files.is_empty() {
+            ev.prevent_default();
+            controller.open_files(files);
+        } else if let Ok(text) = data.get_data("text") {
+            if !text.trim().is_empty() {
                 ev.prevent_default();
-                c.open_files(files);
-            } else if let Ok(text) = data.get_data("text") {
-                if !text.trim().is_empty() {
-                    ev.prevent_default();
-                    c.open_pasted(&text);
-                }
+                controller.open_pasted(&text);
             }
         }
     });
@@ -94,9 +90,7 @@ pub fn FilePicker() -> impl IntoView {
                 on:change=move |_| {
                     if let Some(el) = input.get_untracked() {
                         let files = files_of(el.files());
-                        if let Some(c) = controller {
-                            c.open_files(files);
-                        }
+                        controller.open_files(files);
                         // Picking the same file again must fire `change` again.
                         el.set_value("");
                     }
@@ -139,7 +133,7 @@ pub fn Samples() -> impl IntoView {
                             {list.into_iter().map(|s| {
                                 let file = s.file.clone();
                                 view! {
-                                    <li><button type="button" class="linklike" data-testid="sample" on:click=move |_| if let Some(c) = controller { c.open_sample(&file) }>
+                                    <li><button type="button" class="linklike" data-testid="sample" on:click=move |_| controller.open_sample(&file)>
                                         {s.label.clone()}
                                     </button> <span class="muted">{format!(" {} · {} spans", s.format, s.spans)}</span></li>
                                 }
@@ -172,7 +166,7 @@ pub fn Progress() -> impl IntoView {
             <div class="progress" data-testid="progress" role="status">
                 <progress max=max value=value></progress>
                 <span>{label}</span>
-                <button type="button" data-testid="cancel" on:click=move |_| if let Some(c) = controller { c.cancel() }>"Cancel"</button>
+                <button type="button" data-testid="cancel" on:click=move |_| controller.cancel()>"Cancel"</button>
             </div>
         }
     })

@@ -233,7 +233,7 @@ pub fn Library() -> impl IntoView {
 }
 
 #[component]
-fn LibraryRow(entry: LibraryEntry, controller: Option<Controller>) -> impl IntoView {
+fn LibraryRow(entry: LibraryEntry, controller: Controller) -> impl IntoView {
     let viewer = use_viewer();
     let opened = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(entry.opened_ms))
         .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
@@ -272,7 +272,7 @@ fn LibraryRow(entry: LibraryEntry, controller: Option<Controller>) -> impl IntoV
     view! {
         <li class="library-row">
             <button type="button" class="linklike library-open" data-library-entry=entry.id.clone()
-                on:click=move |_| if let Some(c) = controller { open(viewer, c, for_open.clone()) }>
+                on:click=move |_| open(viewer, controller, for_open.clone())>
                 {entry.pinned.then_some("📌 ")} {entry.name.clone()}
             </button>
             <span class="muted">" " {facts} " "</span>

@@ -142,7 +142,7 @@ fn Tabs() -> impl IntoView {
                 role="tab"
                 data-testid=format!("tab-{}", t.as_str())
                 aria-selected=move || (viewer.tab.get() == t).to_string()
-                on:click=move |_| if let Some(c) = controller { c.show_tab(t) }
+                on:click=move |_| controller.show_tab(t)
             >{label}</button>
         }
     };

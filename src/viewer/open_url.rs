@@ -19,9 +19,7 @@ pub fn OpenFromUrl() -> impl IntoView {
     let open = move |target: Result<String, String>| match target {
         Ok(u) if is_fetchable(&u) => {
             problem.set(None);
-            if let Some(c) = controller {
-                c.open_url(&u);
-            }
+            controller.open_url(&u);
         }
         Ok(u) => problem.set(Some(format!("{u:?} is not an http:// or https:// address"))),
         Err(e) => problem.set(Some(e)),

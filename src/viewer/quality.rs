@@ -42,7 +42,7 @@ pub fn QualityView() -> impl IntoView {
                 "Problems found while reading the file and how they were repaired. Clock skew is detected always; correcting it is up to you: "
                 <label class="check">
                     <input type="checkbox" prop:checked=move || viewer.skew.get()
-                        on:change=move |ev| if let Some(c) = controller { c.set_skew(event_target_checked(&ev)) }/>
+                        on:change=move |ev| controller.set_skew(event_target_checked(&ev))/>
                     " correct clock skew"
                 </label>
             </p>
@@ -123,7 +123,7 @@ fn WarningRow(w: WarningView, linked: bool) -> impl IntoView {
             <button type="button" class="linklike" on:click=move |_| {
                 viewer.tab.set(ViewTab::Timeline);
                 viewer.reveal(s);
-                if let Some(c) = controller { c.select_span(Some(s)); }
+                controller.select_span(Some(s))
             }>"Show span"</button>
         })}
     }

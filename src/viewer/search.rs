@@ -36,9 +36,7 @@ fn match_rows(viewer: crate::viewer::state::Viewer) -> Vec<usize> {
 /// Selects the next (or previous) match after the selected row.
 pub fn step_match(forward: bool) {
     let viewer = use_viewer();
-    let Some(controller) = use_controller() else {
-        return;
-    };
+    let controller = use_controller();
     let rows = match_rows(viewer);
     let current = viewer.selected.get_untracked().and_then(|s| {
         viewer.open.with_untracked(|o| {
@@ -185,7 +183,7 @@ fn match_summary(viewer: Viewer) -> String {
 #[derive(Clone, Copy)]
 struct SearchBoxState {
     viewer: Viewer,
-    controller: Option<Controller>,
+    controller: Controller,
     input: NodeRef<html::Input>,
     /// Where the caret is, in characters.
     caret: RwSignal<usize>,
@@ -198,9 +196,7 @@ struct SearchBoxState {
 
 impl SearchBoxState {
     fn run(&self, query: String) {
-        if let Some(c) = self.controller {
-            c.filter(query);
-        }
+        self.controller.filter(query);
     }
 
     fn track_caret(&self) {
@@ -330,7 +326,7 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
                     aria-describedby="search-status"
                     aria-invalid=move || error().is_some().to_string()
                     prop:value=move || viewer.query.get()
-                    on:focus=move |_| if let Some(c) = controller { c.request_vocabulary() }
+                    on:focus=move |_| controller.request_vocabulary()
                     on:input=move |ev| state.typed(event_target_value(&ev))
                     on:click=move |_| state.track_caret()
                     on:blur=move |_| listing.set(false)

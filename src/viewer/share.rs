@@ -43,10 +43,10 @@ pub fn ShareTrace() -> impl IntoView {
             .with(|o| o.as_ref().map(|o| (o.data.trace, o.data.trace_id.clone())))
     });
     Effect::new(move |_| {
-        let (Some(_), Ok(scope), Some(c)) = (trace_key.get(), scope.get(), controller) else {
+        let (Some(_), Ok(scope)) = (trace_key.get(), scope.get()) else {
             return;
         };
-        c.share_link(scope, folds.get());
+        controller.share_link(scope, folds.get());
     });
     // The link for the current answer, while it answers the current choice.
     let href = Memo::new(move |_| {

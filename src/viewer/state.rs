@@ -456,5 +456,5 @@ impl Default for Viewer {
 }
 
 pub fn use_viewer() -> Viewer {
-    use_context::<Viewer>().unwrap_or_default()
+    expect_context::<Viewer>()
 }

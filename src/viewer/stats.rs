@@ -164,10 +164,8 @@ fn StatTable(rows: Vec<StatRow>, testid: &'static str) -> impl IntoView {
     let controller = use_controller();
     // A row shows its spans: the timeline, filtered to them.
     let show_spans = move |query: String| {
-        if let Some(c) = controller {
-            c.filter(query);
-            c.show_tab(ViewTab::Timeline);
-        }
+        controller.filter(query);
+        controller.show_tab(ViewTab::Timeline);
     };
     let sort = RwSignal::new((Col::SelfTime, true));
     let header = move |label: &'static str, col: Col| {

@@ -309,8 +309,8 @@ fn BarsCanvas(
             }
             on:mouseleave=move |_| viewer.hovered.set(None)
             on:click=move |ev| {
-                if let (Some(c), Some(span)) = (controller, hit(&ev)) {
-                    c.select_span(Some(span));
+                if let Some(span) = hit(&ev) {
+                    controller.select_span(Some(span));
                 }
             }
             on:wheel=move |ev| {
@@ -399,9 +399,7 @@ fn SpanRow(row: usize, pos: u32) -> impl IntoView {
         })
     };
     let select = move |_| {
-        if let Some(c) = controller {
-            c.select_span(Some(span));
-        }
+        controller.select_span(Some(span));
     };
     view! {
         <div
@@ -1057,7 +1055,7 @@ fn TimelineToolbar() -> impl IntoView {
             <label class="check">
                 <input type="checkbox" data-testid="skew-toggle"
                     prop:checked=move || viewer.skew.get()
-                    on:change=move |ev| if let Some(c) = controller { c.set_skew(event_target_checked(&ev)) }/>
+                    on:change=move |ev| controller.set_skew(event_target_checked(&ev))/>
                 " Correct clock skew"
             </label>
         </div>
@@ -1090,7 +1088,7 @@ fn Legend() -> impl IntoView {
                     <li>
                         <button type="button" class="legend-item" title="Search this service's spans"
                             data-testid="legend-item" data-color=color.clone()
-                            on:click=move |_| if let Some(c) = controller { c.filter(query.clone()) }>
+                            on:click=move |_| controller.filter(query.clone())>
                             <span class="swatch" style:background=color.clone()></span>
                             {name.clone()}
                         </button>

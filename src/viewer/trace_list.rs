@@ -68,9 +68,7 @@ pub fn TraceList() -> impl IntoView {
             return;
         }
         asked.set_value(Some((key, descending, offset)));
-        if let Some(c) = controller {
-            c.trace_page(key, descending, offset, PAGE_ROWS);
-        }
+        controller.trace_page(key, descending, offset, PAGE_ROWS);
     });
     let row_at = move |i: usize| -> Option<TraceSummary> {
         let (key, descending) = sort.get_untracked();
@@ -138,10 +136,10 @@ fn TraceRowView(index: usize, row: Signal<Option<TraceSummary>>) -> impl IntoVie
                 <div class="trace-grid-row" role="row" aria-rowindex=index + 2 style:top=top.clone() style:height=height.clone() data-testid="trace-row"
                     class:current=current aria-current=move || current().then_some("true")>
                     <div role="rowheader" class="trace-root-cell">
-                        <button type="button" class="linklike" on:click=move |_| if let Some(c) = controller {
+                        <button type="button" class="linklike" on:click=move |_| {
                             // Back returns to what was shown before this trace.
                             push_history_entry();
-                            c.select_trace(trace)
+                            controller.select_trace(trace)
                         }>
                             {t.root_service.clone()} ": " {t.root_name.clone()}
                         </button>

@@ -37,7 +37,7 @@ pub fn Workspace() -> impl IntoView {
                         <button type="button" class="desktop-only" data-testid="details-hide"
                             aria-label="Hide span details" title="Hide span details" on:click=move |_| hidden.set(true)>"▸"</button>
                         <button type="button" class="phone-only" data-testid="details-close"
-                            aria-label="Close span details" on:click=move |_| if let Some(c) = controller { c.select_span(None) }>"×"</button>
+                            aria-label="Close span details" on:click=move |_| controller.select_span(None)>"×"</button>
                     </div>
                     <DetailPanel/>
                 </div>

@@ -152,8 +152,8 @@ struct State {
     thread_names: FastMap<u32, String>,
     tracks: Vec<Track>,
     track_ix: FastMap<(u32, Key), u32>,
-    /// Per span index: (track or u32::MAX for async spans, sequence number of its begin event).
-    aux: Vec<(u32, u32)>,
+    /// Per span index: where it came from.
+    aux: Vec<SpanOrigin>,
     be: Vec<BeEv>,
     points: Vec<Point>,
     asyncs: Vec<AsyncEv>,
@@ -197,18 +197,8 @@ impl State {
         t
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_span(
-        &mut self,
-        b: &mut ImportBuilder<'_>,
-        track: u32,
-        name: &str,
-        start: Nanos,
-        dur: Option<Nanos>,
-        seq: u32,
-        async_span: bool,
-    ) -> u32 {
-        let ctx = self.tracks.get(track as usize).map_or(0, |t| t.ctx);
+    fn add_span(&mut self, b: &mut ImportBuilder<'_>, slice: Slice<'_>) -> u32 {
+        let ctx = self.tracks.get(slice.track as usize).map_or(0, |t| t.ctx);
         let mut buf = String::new();
         use std::fmt::Write;
         let _ = write!(buf, "{:x}", self.aux.len() + 1);
@@ -216,20 +206,57 @@ impl State {
             trace_id: CHROME_TRACE_ID,
             span_id: &buf,
             parent: ParentIn::None,
-            name,
+            name: slice.name,
             service: "",
             kind: SpanKind::Internal,
             status: StatusCode::Unset,
-            start: Some(start),
-            duration: dur,
+            start: Some(slice.start),
+            duration: slice.duration,
             follows_from: false,
             shared: false,
             ctx,
         });
-        self.aux
-            .push((if async_span { u32::MAX } else { track }, seq));
+        self.aux.push(SpanOrigin {
+            // Async spans nest by id, not on a thread.
+            thread: (!slice.async_span).then_some(slice.track),
+            seq: slice.seq,
+        });
         i
     }
+}
+
+/// A span to add: a slice on a track (thread), or an async span begun on it.
+struct Slice<'n> {
+    track: u32,
+    name: &'n str,
+    start: Nanos,
+    duration: Option<Nanos>,
+    /// File order of the event that began it.
+    seq: u32,
+    async_span: bool,
+}
+
+impl<'n> Slice<'n> {
+    /// A zero-length span: an async begin or end alone, or an instant event.
+    fn instant(track: u32, name: &'n str, at: Nanos, seq: u32, async_span: bool) -> Self {
+        Slice {
+            track,
+            name,
+            start: at,
+            duration: Some(0),
+            seq,
+            async_span,
+        }
+    }
+}
+
+/// Where a span came from.
+#[derive(Clone, Copy)]
+struct SpanOrigin {
+    /// The track it nests on in time; None for async spans (they nest by id).
+    thread: Option<u32>,
+    /// File order of the event that began it.
+    seq: u32,
 }
 
 pub(crate) fn parse<'a>(text: &'a str, b: &mut ImportBuilder<'a>) -> Result<(), ImportError> {
@@ -412,7 +439,15 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
             let track = st.track(b, &ev.pid, &ev.tid);
             let dur = ev.dur.0;
             st.max_ts = st.max_ts.max(ts.saturating_add(dur.unwrap_or(0)));
-            let i = st.add_span(b, track, &name, ts, dur, seq, false);
+            let slice = Slice {
+                track,
+                name: &name,
+                start: ts,
+                duration: dur,
+                seq,
+                async_span: false,
+            };
+            let i = st.add_span(b, slice);
             b.add_part(t, PartField::Whole, raw);
             if !ev.bind_id.is_none() {
                 let key = st.key_id(format!("bind:{}", ev.bind_id.text()));
@@ -585,15 +620,15 @@ fn pair_begin_end(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos
                 open.name
             };
             let name_s = b_str(b, t, name);
-            let i = st.add_span(
-                b,
+            let slice = Slice {
                 track,
-                &name_s,
-                open.ts,
-                Some(e.ts.saturating_sub(open.ts)),
-                open.seq,
-                false,
-            );
+                name: &name_s,
+                start: open.ts,
+                duration: Some(e.ts.saturating_sub(open.ts)),
+                seq: open.seq,
+                async_span: false,
+            };
+            let i = st.add_span(b, slice);
             b.add_part_range(t, PartField::Whole, open.raw);
             b.add_part_range(t, PartField::EndArgs, e.raw);
             let end_name = b_str(b, t, e.name);
@@ -604,15 +639,15 @@ fn pair_begin_end(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos
         }
         for open in stack.drain(..).rev() {
             let name_s = b_str(b, t, open.name);
-            let i = st.add_span(
-                b,
+            let slice = Slice {
                 track,
-                &name_s,
-                open.ts,
-                Some(end_of_trace.saturating_sub(open.ts)),
-                open.seq,
-                false,
-            );
+                name: &name_s,
+                start: open.ts,
+                duration: Some(end_of_trace.saturating_sub(open.ts)),
+                seq: open.seq,
+                async_span: false,
+            };
+            let i = st.add_span(b, slice);
             b.add_part_range(t, PartField::Whole, open.raw);
             b.trace_warn(
                 t,
@@ -641,7 +676,7 @@ fn pair_async(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos) {
             b'b' | b'S' => {
                 let parent = stack.last().copied();
                 let name_s = b_str(b, t, e.name);
-                let i = st.add_span(b, e.track, &name_s, e.ts, Some(0), e.seq, true);
+                let i = st.add_span(b, Slice::instant(e.track, &name_s, e.ts, e.seq, true));
                 b.add_part_range(t, PartField::Whole, e.raw);
                 b.set_parent_index(t, i, parent);
                 if let Some(stack) = open.get_mut(&e.key) {
@@ -676,7 +711,7 @@ fn pair_async(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos) {
                 ),
                 None => {
                     let name_s = b_str(b, t, e.name);
-                    st.add_span(b, e.track, &name_s, e.ts, Some(0), e.seq, true);
+                    st.add_span(b, Slice::instant(e.track, &name_s, e.ts, e.seq, true));
                     b.add_part_range(t, PartField::Whole, e.raw);
                 }
             },
@@ -709,36 +744,34 @@ fn nest_on_threads(b: &mut ImportBuilder<'_>, st: &mut State) -> Nested {
         Span(u32),
         Point(u32),
     }
-    // Items are span indices, or point indices with the top bit set: 4 bytes each.
-    const POINT: u32 = 1 << 31;
-    let key = |b: &ImportBuilder<'_>, x: u32| -> (u32, Nanos, Reverse<Nanos>, u32) {
-        if x & POINT != 0 {
-            let p = st.points.get((x & !POINT) as usize);
-            p.map_or((u32::MAX, 0, Reverse(0), 0), |p| {
-                (p.track, p.ts, Reverse(p.ts), p.seq)
-            })
-        } else {
-            let (track, seq) = st.aux.get(x as usize).copied().unwrap_or((u32::MAX, 0));
-            let (s, e) = b.span_times(t, x);
-            (track, s, Reverse(e), seq)
+    let key = |b: &ImportBuilder<'_>, item: Item| -> (u32, Nanos, Reverse<Nanos>, u32) {
+        match item {
+            Item::Point(k) => st
+                .points
+                .get(k as usize)
+                .map_or((u32::MAX, 0, Reverse(0), 0), |p| {
+                    (p.track, p.ts, Reverse(p.ts), p.seq)
+                }),
+            Item::Span(i) => {
+                let origin = st.aux.get(i as usize);
+                let track = origin.and_then(|o| o.thread).unwrap_or(u32::MAX);
+                let (s, e) = b.span_times(t, i);
+                (track, s, Reverse(e), origin.map_or(0, |o| o.seq))
+            }
         }
     };
-    let mut items: Vec<u32> = (0..st.aux.len() as u32)
-        .filter(|&i| st.aux.get(i as usize).is_some_and(|a| a.0 != u32::MAX))
-        .collect();
-    items.extend((0..st.points.len() as u32).map(|k| k | POINT));
-    items.sort_unstable_by_key(|&x| key(b, x));
+    let spans_on_threads = (0..st.aux.len() as u32)
+        .filter(|&i| st.aux.get(i as usize).is_some_and(|o| o.thread.is_some()))
+        .map(Item::Span);
+    let points = (0..st.points.len() as u32).map(Item::Point);
+    let mut items: Vec<Item> = spans_on_threads.chain(points).collect();
+    items.sort_unstable_by_key(|&item| key(b, item));
     let mut stack: Vec<(u32, Nanos)> = Vec::new();
     let mut cur_track = u32::MAX;
     let mut loose_points = Vec::new();
     let mut flow_steps: Vec<FlowStep> = Vec::new();
-    for &x in &items {
-        let (track, start, Reverse(end), _) = key(b, x);
-        let item = if x & POINT != 0 {
-            Item::Point(x & !POINT)
-        } else {
-            Item::Span(x)
-        };
+    for &item in &items {
+        let (track, start, Reverse(end), _) = key(b, item);
         if track != cur_track {
             stack.clear();
             cur_track = track;
@@ -751,7 +784,10 @@ fn nest_on_threads(b: &mut ImportBuilder<'_>, st: &mut State) -> Nested {
                 if let Some(&(p, pend)) = stack.last() {
                     b.set_parent_index(t, i, Some(p));
                     if end > pend {
-                        let w = format!("span overlaps the end of its enclosing span by {}ns on the same thread", end - pend);
+                        let w = format!(
+                            "span overlaps the end of its enclosing span by {} on the same thread",
+                            format_duration_exact(end - pend)
+                        );
                         b.trace_warn(t, Warning::at(WarningKind::Overlap, i, w));
                     }
                 }
@@ -798,7 +834,7 @@ fn keep_loose_points(b: &mut ImportBuilder<'_>, st: &mut State, loose_points: Ve
     // Instants outside any slice become zero-length spans so they are not lost.
     for p in loose_points {
         let name_s = b_str(b, t, p.name);
-        st.add_span(b, p.track, &name_s, p.ts, Some(0), p.seq, false);
+        st.add_span(b, Slice::instant(p.track, &name_s, p.ts, p.seq, false));
         b.add_part_range(t, PartField::Whole, p.raw);
     }
 }
@@ -869,9 +905,9 @@ fn assign_services(b: &mut ImportBuilder<'_>, st: &State) {
             *c = Context::Decoded(kv);
         }
     }
-    for (i, &(track, _)) in st.aux.iter().enumerate() {
-        let track = if track == u32::MAX { None } else { Some(track) };
-        let pid = track
+    for (i, origin) in st.aux.iter().enumerate() {
+        let pid = origin
+            .thread
             .and_then(|tr| st.tracks.get(tr as usize))
             .map(|tr| tr.pid);
         let svc = pid.and_then(|p| svc_ids.get(p as usize).copied());
@@ -881,8 +917,8 @@ fn assign_services(b: &mut ImportBuilder<'_>, st: &State) {
     }
     // Async spans: service of the track of their begin event (tracked through ctx).
     let ctx_to_pid: FastMap<u32, u32> = st.tracks.iter().map(|tr| (tr.ctx, tr.pid)).collect();
-    for (i, &(track, _)) in st.aux.iter().enumerate() {
-        if track == u32::MAX {
+    for (i, origin) in st.aux.iter().enumerate() {
+        if origin.thread.is_none() {
             if let Some(svc) = b
                 .ctx_of(t, i as u32)
                 .and_then(|c| ctx_to_pid.get(&c))
