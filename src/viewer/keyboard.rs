@@ -36,7 +36,7 @@ fn select_row(
     });
     if let Some((row, span)) = target {
         controller.select_span(Some(span));
-        viewer.scroll_request.set(Some(row));
+        viewer.request_scroll(Some(row));
     }
 }
 
@@ -81,22 +81,17 @@ fn perform(viewer: Viewer, controller: Controller, search: NodeRef<html::Input>,
         Action::PanLeft => pan(viewer, -PAN_FRACTION),
         Action::PanRight => pan(viewer, PAN_FRACTION),
         Action::ResetZoom => {
-            if let Some(e) = viewer
-                .open
-                .with_untracked(|o| o.as_ref().map(|o| o.extent()))
-            {
-                viewer.window.set(e);
-            }
+            viewer.reset_zoom();
         }
         Action::FocusSearch => {
             if let Some(el) = search.get_untracked() {
                 let _ = el.focus();
             }
         }
-        Action::ShowHelp => viewer.help_open.set(true),
+        Action::ShowHelp => viewer.set_help_open(true),
         Action::Dismiss => {
             if viewer.help_open.get_untracked() {
-                viewer.help_open.set(false);
+                viewer.set_help_open(false);
             } else {
                 controller.select_span(None);
             }
@@ -129,14 +124,14 @@ pub fn HelpDialog() -> impl IntoView {
     let viewer = use_viewer();
     move || {
         viewer.help_open.get().then(|| view! {
-        <div class="modal-backdrop" on:click=move |_| viewer.help_open.set(false)>
+        <div class="modal-backdrop" on:click=move |_| viewer.set_help_open(false)>
             <div class="modal" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help" on:click=|ev| ev.stop_propagation()>
                 <h2 id="help-title">"Keyboard shortcuts"</h2>
                 <dl class="shortcuts" data-testid="shortcuts">
                     {BINDINGS.iter().map(|b| view! { <div class="kv"><dt><kbd>{b.label}</kbd></dt><dd>{b.help}</dd></div> }).collect_view()}
                     {GESTURES.iter().map(|(k, v)| view! { <div class="kv"><dt><kbd>{*k}</kbd></dt><dd>{*v}</dd></div> }).collect_view()}
                 </dl>
-                <button type="button" on:click=move |_| viewer.help_open.set(false)>"Close"</button>
+                <button type="button" on:click=move |_| viewer.set_help_open(false)>"Close"</button>
             </div>
         </div>
     })

@@ -14,7 +14,7 @@ use viewer_session::protocol::FileSummary;
 
 use crate::library_db;
 use crate::viewer::controller::{use_controller, Controller};
-use crate::viewer::state::{use_viewer, AppState, Viewer};
+use crate::viewer::state::{use_viewer, Viewer};
 
 /// Entries waiting for their bytes from the worker, by file index of the current load.
 pub type Pending = HashMap<u32, LibraryEntry>;
@@ -25,11 +25,7 @@ fn now_ms() -> f64 {
 
 /// Reports a library failure once per page: the trace itself is open regardless.
 fn report(viewer: Viewer, message: String) {
-    if viewer.library_problem.with_untracked(Option::is_none) {
-        viewer.library_problem.set(Some(format!(
-            "The library could not keep this trace: {message}"
-        )));
-    }
+    viewer.report_library_problem(format!("The library could not keep this trace: {message}"));
 }
 
 /// Reloads the list from IndexedDB.
@@ -38,7 +34,7 @@ pub fn refresh(viewer: Viewer) {
         match library_db::list().await {
             Ok(mut entries) => {
                 newest_first(&mut entries);
-                viewer.library.set(entries);
+                viewer.set_library(entries);
             }
             Err(e) => report(viewer, e),
         }
@@ -101,33 +97,27 @@ pub fn store(viewer: Viewer, mut entry: LibraryEntry, bytes: js_sys::Uint8Array)
 /// Opens a remembered trace from its stored bytes. The page says "loading" at once: reading
 /// IndexedDB comes before the worker's own progress.
 pub fn open(viewer: Viewer, controller: Controller, entry: LibraryEntry) {
-    viewer.state.set(AppState::Loading);
+    viewer.start_loading();
     wasm_bindgen_futures::spawn_local(async move {
         let blob = match library_db::blob(&entry.id).await {
             Ok(b) => b,
             Err(e) => {
-                viewer
-                    .error
-                    .set(Some(format!("{}: could not be read back: {e}", entry.name)));
-                viewer.state.set(AppState::Error);
+                viewer.show_error(format!("{}: could not be read back: {e}", entry.name));
                 return;
             }
         };
         if entry.kind == SourceKind::Link {
             match wasm_bindgen_futures::JsFuture::from(blob.text()).await {
                 Ok(text) => controller.open_link(&text.as_string().unwrap_or_default()),
-                Err(_) => viewer
-                    .error
-                    .set(Some(format!("{}: unreadable", entry.name))),
+                // Shown as a failure: the page would otherwise stay "loading".
+                Err(_) => viewer.show_error(format!("{}: unreadable", entry.name)),
             }
             return;
         }
         let parts = js_sys::Array::of1(&blob);
         match web_sys::File::new_with_blob_sequence(&parts, &entry.name) {
             Ok(file) => controller.open_remembered(file, entry.kind, entry.url.clone()),
-            Err(_) => viewer
-                .error
-                .set(Some(format!("{}: unreadable", entry.name))),
+            Err(_) => viewer.show_error(format!("{}: unreadable", entry.name)),
         }
     });
 }
@@ -135,17 +125,19 @@ pub fn open(viewer: Viewer, controller: Controller, entry: LibraryEntry) {
 /// Opens the library entry a link names; in another browser it is not there, and the person is
 /// told what to ask for instead.
 pub fn open_by_id(viewer: Viewer, controller: Controller, id: String) {
-    viewer.state.set(AppState::Loading);
+    viewer.start_loading();
     wasm_bindgen_futures::spawn_local(async move {
         match library_db::get(&id).await {
             Ok(Some(entry)) => open(viewer, controller, entry),
             _ => {
-                viewer.error.set(Some(
-                    "This link names a trace that was opened from a file in another browser, so                      it is not kept in this one. Ask its sender for \"Copy link with the trace\",                      which carries the trace itself, or open the same file here: the linked view                      then applies."
-                        .to_string(),
-                ));
                 // Nothing failed: the view waits for the file, as links to files always have.
-                viewer.state.set(AppState::Idle);
+                viewer.show_notice(
+                    "This link names a trace that was opened from a file in another browser, \
+                     so it is not kept in this one. Ask its sender for \"Copy link with the \
+                     trace\", which carries the trace itself, or open the same file here: the \
+                     linked view then applies."
+                        .to_string(),
+                );
             }
         }
     });
@@ -182,7 +174,7 @@ fn mb(bytes: u64) -> String {
 }
 
 fn set_settings(viewer: Viewer, settings: LibrarySettings) {
-    viewer.library_settings.set(settings);
+    viewer.set_library_settings(settings);
     crate::browser::store_library_settings(&settings);
 }
 

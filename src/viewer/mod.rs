@@ -30,7 +30,7 @@ use viewer_core::share::ViewTab;
 use wasm_bindgen::JsCast;
 
 use controller::Controller;
-use state::{use_viewer, AppState, Viewer};
+use state::{use_viewer, Viewer};
 
 #[component]
 pub fn TraceViewer() -> impl IntoView {
@@ -60,7 +60,7 @@ pub fn TraceViewer() -> impl IntoView {
                     <span class="muted intake-hint">"or drop files anywhere, or paste JSON (Ctrl/Cmd+V)."</span>
                     <open_url::OpenFromUrl/>
                     <button type="button" class="linklike" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
-                        on:click=move |_| viewer.help_open.set(true)><span class="wide-only">"Keyboard shortcuts "</span>"(?)"</button>
+                        on:click=move |_| viewer.set_help_open(true)><span class="wide-only">"Keyboard shortcuts "</span>"(?)"</button>
                 </div>
             </header>
             <section class="intake" aria-label="Loading">
@@ -69,7 +69,7 @@ pub fn TraceViewer() -> impl IntoView {
                     <div class="error-box" role="alert" data-testid="load-error">
                         <strong>"Could not open the file. "</strong>
                         <span>{e}</span>
-                        <button type="button" aria-label="Dismiss" on:click=move |_| { viewer.error.set(None); if viewer.state.get_untracked() == AppState::Error { viewer.state.set(AppState::Idle) } }>"×"</button>
+                        <button type="button" aria-label="Dismiss" on:click=move |_| viewer.dismiss_error()>"×"</button>
                     </div>
                 })}
             </section>

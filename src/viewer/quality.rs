@@ -121,7 +121,7 @@ fn WarningRow(w: WarningView, linked: bool) -> impl IntoView {
         <span class="warning-message" title=w.message.clone()>{w.message.clone()}</span>
         {span.map(|s| view! {
             <button type="button" class="linklike" on:click=move |_| {
-                viewer.tab.set(ViewTab::Timeline);
+                controller.show_tab(ViewTab::Timeline);
                 viewer.reveal(s);
                 controller.select_span(Some(s))
             }>"Show span"</button>

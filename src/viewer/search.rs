@@ -60,7 +60,7 @@ pub fn step_match(forward: bool) {
         });
         if let Some(span) = span {
             controller.select_span(Some(span));
-            viewer.scroll_request.set(Some(row));
+            viewer.request_scroll(Some(row));
         }
     }
 }
@@ -347,7 +347,7 @@ pub fn SearchBox(input_ref: NodeRef<html::Input>) -> impl IntoView {
             <label class="check">
                 <input type="checkbox" data-testid="only-matches"
                     prop:checked=move || viewer.only_matches.get()
-                    on:change=move |ev| viewer.only_matches.set(event_target_checked(&ev))/>
+                    on:change=move |ev| viewer.set_only_matches(event_target_checked(&ev))/>
                 " Only matches"
             </label>
             <span id="search-status" class="search-status" data-testid="match-count" aria-live="polite">{move || match_summary(viewer)}</span>

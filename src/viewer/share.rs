@@ -85,7 +85,7 @@ pub fn ShareTrace() -> impl IntoView {
                 <select data-testid="share-scope" aria-label="What the link with the trace carries"
                     on:change=move |ev| {
                         if let Some(c) = ShareChoice::parse(&event_target_value(&ev)) {
-                            viewer.share_choice.set(c);
+                            viewer.set_share_choice(c);
                         }
                     }>
                     {ShareChoice::ALL.into_iter().map(|c| view! {

@@ -333,6 +333,91 @@ impl Viewer {
         }
     }
 
+    // What the person and the page do to the view. With `Controller` (which talks to the
+    // worker) these methods are the only writers of the signals above (`cargo xtask tidy`
+    // checks it); components read the signals and call these.
+
+    /// Shows the time window `window` (ns from the trace start).
+    pub fn set_window(&self, window: (u64, u64)) {
+        self.window.set(window);
+    }
+
+    /// Shows the whole trace.
+    pub fn reset_zoom(&self) {
+        if let Some(extent) = self.open.with_untracked(|o| o.as_ref().map(|o| o.extent())) {
+            self.window.set(extent);
+        }
+    }
+
+    pub fn hover(&self, span: Option<u32>) {
+        self.hovered.set(span);
+    }
+
+    pub fn set_help_open(&self, open: bool) {
+        self.help_open.set(open);
+    }
+
+    /// Asks the timeline to bring `row` into view; it answers with `None` once done.
+    pub fn request_scroll(&self, row: Option<usize>) {
+        self.scroll_request.set(row);
+    }
+
+    pub fn set_only_matches(&self, on: bool) {
+        self.only_matches.set(on);
+    }
+
+    pub fn set_critical(&self, on: bool) {
+        self.critical.set(on);
+    }
+
+    pub fn set_share_choice(&self, choice: ShareChoice) {
+        self.share_choice.set(choice);
+    }
+
+    /// The page is busy before the worker reports progress (reading the library).
+    pub fn start_loading(&self) {
+        self.state.set(AppState::Loading);
+    }
+
+    /// A failure shown next to the drop target; whatever trace is open stays.
+    pub fn show_error(&self, message: String) {
+        self.error.set(Some(message));
+        self.state.set(AppState::Error);
+    }
+
+    /// A message that is not a failure: the view waits for the person.
+    pub fn show_notice(&self, message: String) {
+        self.error.set(Some(message));
+        self.state.set(AppState::Idle);
+    }
+
+    pub fn dismiss_error(&self) {
+        self.error.set(None);
+        if self.state.get_untracked() == AppState::Error {
+            self.state.set(AppState::Idle);
+        }
+    }
+
+    /// A shared link's view that waits for its trace (see `url_state`); None once applied.
+    pub fn await_link(&self, link: Option<ViewState>) {
+        self.link.set(link);
+    }
+
+    pub fn set_library(&self, entries: Vec<LibraryEntry>) {
+        self.library.set(entries);
+    }
+
+    pub fn set_library_settings(&self, settings: LibrarySettings) {
+        self.library_settings.set(settings);
+    }
+
+    /// The library's first failure, shown once: the trace itself is open regardless.
+    pub fn report_library_problem(&self, message: String) {
+        if self.library_problem.with_untracked(Option::is_none) {
+            self.library_problem.set(Some(message));
+        }
+    }
+
     /// Shows a freshly received trace view; keeps the window and collapse state when it is the
     /// same trace again (skew switched), resets them for a new one.
     pub fn show_view(&self, data: ViewData) {

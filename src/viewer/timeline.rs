@@ -42,7 +42,7 @@ pub fn zoom(viewer: Viewer, factor: f64, anchor: f64) {
         if let Some(o) = o {
             let mut s = scale_for(o, viewer.window.get_untracked(), 1000.0);
             s.zoom_at(anchor.clamp(0.0, 1.0) * 1000.0, factor);
-            viewer.window.set((s.start_ns(), s.end_ns()));
+            viewer.set_window((s.start_ns(), s.end_ns()));
         }
     });
 }
@@ -53,7 +53,7 @@ pub fn pan(viewer: Viewer, fraction: f64) {
         if let Some(o) = o {
             let mut s = scale_for(o, viewer.window.get_untracked(), 1000.0);
             s.pan_by_px(fraction * 1000.0);
-            viewer.window.set((s.start_ns(), s.end_ns()));
+            viewer.set_window((s.start_ns(), s.end_ns()));
         }
     });
 }
@@ -133,7 +133,7 @@ fn keep_selected_row_in_sight(viewer: Viewer, viewport_h: Memo<f64>) {
             })
         });
         if row.is_some() {
-            viewer.scroll_request.set(row);
+            viewer.request_scroll(row);
         }
     });
 }
@@ -159,7 +159,7 @@ fn scroll_requested_row_into_view(
             el.set_scroll_top(top as i32);
             scroll_top.set(top);
         }
-        viewer.scroll_request.set(None);
+        viewer.request_scroll(None);
     });
 }
 
@@ -305,9 +305,9 @@ fn BarsCanvas(
             style:height=move || format!("{}px", viewport_h.get())
             on:mousemove=move |ev| {
                 pointer.set((ev.client_x() as f64, ev.client_y() as f64));
-                viewer.hovered.set(hit(&ev));
+                viewer.hover(hit(&ev));
             }
-            on:mouseleave=move |_| viewer.hovered.set(None)
+            on:mouseleave=move |_| viewer.hover(None)
             on:click=move |ev| {
                 if let Some(span) = hit(&ev) {
                     controller.select_span(Some(span));
@@ -794,7 +794,7 @@ fn Ruler() -> impl IntoView {
                     if let Some(o) = o {
                         let s = scale_for(o, viewer.window.get_untracked(), w);
                         let (l, r) = (a.min(x), a.max(x));
-                        viewer.window.set((s.px_to_ns(l), s.px_to_ns(r)));
+                        viewer.set_window((s.px_to_ns(l), s.px_to_ns(r)));
                     }
                 });
             }
@@ -907,7 +907,7 @@ fn Minimap() -> impl IntoView {
             Drag::Left => (ns.min(b.saturating_sub(10)), b),
             Drag::Right => (a, ns.max(a + 10)),
         };
-        viewer.window.set(next);
+        viewer.set_window(next);
     };
     view! {
         <canvas
@@ -930,7 +930,7 @@ fn Minimap() -> impl IntoView {
                     // Outside the window: centre the window there, then drag it.
                     let len = b - a;
                     let start = ns.saturating_sub(len / 2);
-                    viewer.window.set((start, start + len));
+                    viewer.set_window((start, start + len));
                     Drag::Move { grab_ns: ns, window: viewer.window.get_untracked() }
                 };
                 drag.set(Some(d));
@@ -1038,12 +1038,12 @@ fn TimelineToolbar() -> impl IntoView {
             <button type="button" on:click=move |_| zoom(viewer, 1.5, 0.5)>"Zoom in"</button>
             <button type="button" on:click=move |_| zoom(viewer, 1.0 / 1.5, 0.5)>"Zoom out"</button>
             <button type="button" data-testid="zoom-reset" on:click=move |_| {
-                if let Some(e) = viewer.open.with_untracked(|o| o.as_ref().map(|o| o.extent())) { viewer.window.set(e) }
+                viewer.reset_zoom()
             }>"Reset zoom"</button>
             <label class="check">
                 <input type="checkbox" data-testid="critical-toggle"
                     prop:checked=move || viewer.critical.get()
-                    on:change=move |ev| viewer.critical.set(event_target_checked(&ev))/>
+                    on:change=move |ev| viewer.set_critical(event_target_checked(&ev))/>
                 " Critical path"
             </label>
             <Show when=move || viewer.critical.get()>

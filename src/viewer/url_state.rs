@@ -8,7 +8,7 @@ use viewer_core::share::{self, ShareWarning, ViewState, ViewTab};
 
 use crate::viewer::controller::Controller;
 use crate::viewer::library;
-use crate::viewer::state::{AppState, LinkedOrigin, Viewer};
+use crate::viewer::state::{LinkedOrigin, Viewer};
 
 fn location_hash() -> String {
     web_sys::window()
@@ -32,8 +32,7 @@ pub fn restore(viewer: Viewer, controller: Controller) {
         .iter()
         .find(|w| matches!(w, ShareWarning::InvalidValue { key, .. } if key == "data"));
     if let Some(w) = bad_data {
-        viewer.error.set(Some(format!("Shared link: {w}")));
-        viewer.state.set(AppState::Error);
+        viewer.show_error(format!("Shared link: {w}"));
     }
     // A link that carries its trace needs nothing else; one that names a sample fetches it.
     if let Some(data) = &state.data {
@@ -45,7 +44,7 @@ pub fn restore(viewer: Viewer, controller: Controller) {
     } else if let Some(id) = &state.lib {
         library::open_by_id(viewer, controller, id.clone());
     }
-    viewer.link.set(Some(state));
+    viewer.await_link(Some(state));
 }
 
 /// The fragment changes without a page load on Back and Forward (choosing a trace from the
@@ -88,11 +87,11 @@ fn follow(viewer: Viewer, controller: Controller) {
         Navigation::OpenSource => restore(viewer, controller),
         Navigation::ShowList => viewer.close_trace(),
         Navigation::ShowTrace(id) => {
-            viewer.link.set(Some(link));
+            viewer.await_link(Some(link));
             controller.select_trace_by_id(id);
         }
         Navigation::ApplyView => {
-            viewer.link.set(Some(link));
+            viewer.await_link(Some(link));
             apply_link(viewer, controller);
         }
     }
@@ -124,11 +123,11 @@ pub fn apply_link(viewer: Viewer, controller: Controller) {
     match apply_step(&link, &shown_id, extent_end, viewer.skew.get_untracked()) {
         LinkStep::Wait => {}
         LinkStep::CorrectSkewFirst { rest } => {
-            viewer.link.set(Some(rest));
+            viewer.await_link(Some(rest));
             controller.set_skew(true);
         }
         LinkStep::Apply(parts) => {
-            viewer.link.set(None);
+            viewer.await_link(None);
             if let Some(level) = parts.collapsed_depth {
                 viewer.collapse_to_depth(level);
             }
@@ -136,7 +135,7 @@ pub fn apply_link(viewer: Viewer, controller: Controller) {
                 viewer.fold(&parts.fold);
             }
             if let Some(window) = parts.window {
-                viewer.window.set(window);
+                viewer.set_window(window);
             }
             if let Some(q) = parts.filter {
                 controller.filter(q);

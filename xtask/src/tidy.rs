@@ -6,7 +6,8 @@
 //! - time units are converted only in `trace_core::time`;
 //! - no `unwrap`/`expect` outside tests;
 //! - ARCHITECTURE.md names every module file;
-//! - no function outside tests is longer than [`MAX_FUNCTION_LINES`].
+//! - no function outside tests is longer than [`MAX_FUNCTION_LINES`];
+//! - the viewer's state is written only by its own methods and the controller.
 //!
 //! Sources are parsed with syn, so "outside tests" means outside `#[cfg(test)]` items and
 //! `#[test]` functions, and function lengths come from the parser, not from counting braces.
@@ -43,6 +44,8 @@ const SOURCE_ROOTS: [&str; 3] = ["src", "crates", "xtask/src"];
 /// The one module allowed to spell our site's paths, and the one allowed to convert time units.
 const ROUTES_FILE: &str = "crates/site/src/routes.rs";
 const TIME_MODULE: &str = "crates/trace-core/src/time/";
+/// The only writers of the viewer's signals: `Viewer`'s methods and the `Controller`.
+const VIEWER_WRITERS: [&str; 2] = ["src/viewer/state.rs", "src/viewer/controller.rs"];
 /// This file spells the patterns it looks for.
 const TIDY_FILE: &str = "xtask/src/tidy.rs";
 
@@ -56,6 +59,7 @@ pub fn tidy() -> Result {
         problems.extend(no_unwrap_outside_tests(file));
         problems.extend(no_long_functions(file));
         problems.extend(named_in_architecture(file, &architecture));
+        problems.extend(viewer_written_through_methods(file));
     }
     if problems.is_empty() {
         println!("tidy: {} source files follow the invariants", files.len());
@@ -329,6 +333,36 @@ fn no_long_functions(file: &Source) -> Vec<String> {
         .collect()
 }
 
+/// `viewer.<signal>.set(…)` (or `update`/`write`) outside `Viewer`'s methods and the controller.
+fn viewer_written_through_methods(file: &Source) -> Vec<String> {
+    if !file.path.starts_with("src/") || VIEWER_WRITERS.contains(&file.path.as_str()) {
+        return Vec::new();
+    }
+    file.code_lines()
+        .filter(|(_, line)| writes_a_viewer_signal(line))
+        .map(|(n, _)| {
+            format!(
+                "{}: the viewer's state is written outside Viewer's methods and the controller",
+                file.at(n)
+            )
+        })
+        .collect()
+}
+
+fn writes_a_viewer_signal(line: &str) -> bool {
+    line.match_indices("viewer.").any(|(at, _)| {
+        let rest = &line[at + "viewer.".len()..];
+        let field_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let after = &rest[field_end..];
+        field_end > 0
+            && [".set(", ".update(", ".write("]
+                .iter()
+                .any(|w| after.starts_with(w))
+    })
+}
+
 /// A module file is named in ARCHITECTURE.md as `name.rs`, `` `name` ``, `` `name:: `` or
 /// `` crate::name` ``.
 fn named_in_architecture(file: &Source, architecture: &str) -> Vec<String> {
@@ -410,6 +444,16 @@ mod tests {
         );
         assert!(mentions_time("start_us"));
         assert!(!mentions_time("bytes status"));
+    }
+
+    #[test]
+    fn viewer_signal_writes_are_spotted() {
+        assert!(writes_a_viewer_signal("viewer.window.set((0, 1));"));
+        assert!(writes_a_viewer_signal(
+            "x(); viewer.rows.update(|r| r.clear())"
+        ));
+        assert!(!writes_a_viewer_signal("viewer.set_window((0, 1));"));
+        assert!(!writes_a_viewer_signal("viewer.window.get()"));
     }
 
     #[test]

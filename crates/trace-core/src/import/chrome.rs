@@ -435,30 +435,7 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
     let name = ev.name.text();
     let t = st.t;
     match ph {
-        b'X' => {
-            let track = st.track(b, &ev.pid, &ev.tid);
-            let dur = ev.dur.0;
-            st.max_ts = st.max_ts.max(ts.saturating_add(dur.unwrap_or(0)));
-            let slice = Slice {
-                track,
-                name: &name,
-                start: ts,
-                duration: dur,
-                seq,
-                async_span: false,
-            };
-            let i = st.add_span(b, slice);
-            b.add_part(t, PartField::Whole, raw);
-            if !ev.bind_id.is_none() {
-                let key = st.key_id(format!("bind:{}", ev.bind_id.text()));
-                if ev.flow_out.truthy() {
-                    st.binds.push((key, i, true));
-                }
-                if ev.flow_in.truthy() {
-                    st.binds.push((key, i, false));
-                }
-            }
-        }
+        b'X' => complete_event(&ev, &name, raw, ts, seq, b, st),
         b'B' | b'E' => {
             let track = st.track(b, &ev.pid, &ev.tid);
             let name = b.intern(t, &name);
@@ -504,14 +481,8 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
             });
         }
         b'b' | b'e' | b'n' | b'S' | b'F' | b'T' => {
+            let key = async_key(&ev, st);
             let track = st.track(b, &ev.pid, &ev.tid);
-            let local = ev.id2.as_ref().is_some_and(|i| !i.local.is_none());
-            let pid = if local {
-                Key::of(&ev.pid).text()
-            } else {
-                String::new()
-            };
-            let key = st.key_id(format!("async:{}:{}:{}", ev.cat.text(), id_of(&ev), pid));
             let name = b.intern(t, &name);
             st.asyncs.push(AsyncEv {
                 ts,
@@ -523,26 +494,75 @@ fn event(ev: Ev<'_>, raw: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
                 raw: b.range(raw),
             });
         }
-        b'M' => {
-            let track = st.track(b, &ev.pid, &ev.tid);
-            let arg: NameArg = ev
-                .args
-                .map(|a| parse_or_default(a.get()))
-                .unwrap_or_default();
-            if let (Some(tr), Some(n)) = (st.tracks.get(track as usize), arg.name) {
-                let pid = tr.pid;
-                match &*name {
-                    "process_name" => {
-                        st.process_names.insert(pid, n);
-                    }
-                    "thread_name" => {
-                        st.thread_names.insert(track, n);
-                    }
-                    _ => {}
-                }
-            }
-        }
+        b'M' => metadata_event(&ev, &name, b, st),
         _ => st.ignored += 1,
+    }
+}
+
+/// A complete event (`X`): a slice with its duration, and the flows it binds (`bind_id`).
+fn complete_event(
+    ev: &Ev<'_>,
+    name: &str,
+    raw: &str,
+    ts: Nanos,
+    seq: u32,
+    b: &mut ImportBuilder<'_>,
+    st: &mut State,
+) {
+    let track = st.track(b, &ev.pid, &ev.tid);
+    let dur = ev.dur.0;
+    st.max_ts = st.max_ts.max(ts.saturating_add(dur.unwrap_or(0)));
+    let slice = Slice {
+        track,
+        name,
+        start: ts,
+        duration: dur,
+        seq,
+        async_span: false,
+    };
+    let i = st.add_span(b, slice);
+    b.add_part(st.t, PartField::Whole, raw);
+    if !ev.bind_id.is_none() {
+        let key = st.key_id(format!("bind:{}", ev.bind_id.text()));
+        if ev.flow_out.truthy() {
+            st.binds.push((key, i, true));
+        }
+        if ev.flow_in.truthy() {
+            st.binds.push((key, i, false));
+        }
+    }
+}
+
+/// The id an async event's begin and end share: category, id, and the process when the id is
+/// local to it (`id2.local`).
+fn async_key(ev: &Ev<'_>, st: &mut State) -> u32 {
+    let local = ev.id2.as_ref().is_some_and(|i| !i.local.is_none());
+    let pid = if local {
+        Key::of(&ev.pid).text()
+    } else {
+        String::new()
+    };
+    st.key_id(format!("async:{}:{}:{}", ev.cat.text(), id_of(ev), pid))
+}
+
+/// A metadata event (`M`): process and thread names.
+fn metadata_event(ev: &Ev<'_>, name: &str, b: &mut ImportBuilder<'_>, st: &mut State) {
+    let track = st.track(b, &ev.pid, &ev.tid);
+    let arg: NameArg = ev
+        .args
+        .map(|a| parse_or_default(a.get()))
+        .unwrap_or_default();
+    if let (Some(tr), Some(n)) = (st.tracks.get(track as usize), arg.name) {
+        let pid = tr.pid;
+        match name {
+            "process_name" => {
+                st.process_names.insert(pid, n);
+            }
+            "thread_name" => {
+                st.thread_names.insert(track, n);
+            }
+            _ => {}
+        }
     }
 }
 
