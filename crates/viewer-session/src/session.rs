@@ -617,15 +617,16 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
         .map(|i| t.name_id(i).max(t.service_id(i)))
         .max()
         .unwrap_or(0) as usize;
-    let mut remap = vec![u32::MAX; max_id + 1];
+    let mut remap: Vec<Option<u32>> = vec![None; max_id + 1];
     let mut strings: Vec<String> = Vec::new();
     let mut intern = |id: u32| -> u32 {
         match remap.get_mut(id as usize) {
-            Some(slot) if *slot != u32::MAX => *slot,
+            Some(Some(dense)) => *dense,
             Some(slot) => {
-                *slot = strings.len() as u32;
+                let dense = strings.len() as u32;
                 strings.push(t.string(id).to_string());
-                *slot
+                *slot = Some(dense);
+                dense
             }
             None => 0,
         }

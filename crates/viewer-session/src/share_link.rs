@@ -118,8 +118,7 @@ impl CachedLink {
                 problem: None,
                 fold: collapsed
                     .iter()
-                    .filter_map(|&s| p.index_map.get(s as usize).copied())
-                    .filter(|&k| k != u32::MAX)
+                    .filter_map(|&s| p.index_map.get(s as usize).copied().flatten())
                     .collect(),
             },
             Err(e) => ShareLinkView {

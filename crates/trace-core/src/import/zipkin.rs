@@ -139,13 +139,12 @@ fn add_span(raw: &str, at: &mut PosCursor<'_>, b: &mut ImportBuilder<'_>, seen: 
         }
     };
     let v1 = s.binary_annotations.is_some() || s.annotations.0.iter().any(|a| a.endpoint.is_some());
-    let halves = if v1 {
-        V1::of(&s).halves(&s)
+    if v1 {
+        for half in V1::of(&s).halves(&s) {
+            push(b, seen, &s, raw, half);
+        }
     } else {
-        vec![v2_half(&s)]
-    };
-    for half in halves {
-        push(b, seen, &s, raw, half);
+        push(b, seen, &s, raw, v2_half(&s));
     }
 }
 
@@ -240,25 +239,20 @@ impl<'s> V1<'s> {
         self.sr.is_some() || self.ss.is_some()
     }
 
-    /// Client half, server half, or one local span.
-    fn halves(&self, s: &'s ZSpan<'_>) -> Vec<Half<'s>> {
-        let mut halves = Vec::with_capacity(2);
-        if self.has_client() {
-            halves.push(self.client(s));
-        }
-        if self.has_server() {
-            halves.push(self.server(s));
-        }
-        if halves.is_empty() {
+    /// Client half, server half, or one local span (no allocation: this runs per span).
+    fn halves(&self, s: &'s ZSpan<'_>) -> impl Iterator<Item = Half<'s>> {
+        let client = self.has_client().then(|| self.client(s));
+        let server = self.has_server().then(|| self.server(s));
+        let local = (client.is_none() && server.is_none()).then(|| {
             let ep = self.lc.or(self.any_ep);
-            halves.push(self.half(
+            self.half(
                 SpanKind::Internal,
                 ep,
                 s.timestamp.us_to_ns(),
                 s.duration.us_to_ns(),
-            ));
-        }
-        halves
+            )
+        });
+        [client, server, local].into_iter().flatten()
     }
 
     fn client(&self, s: &ZSpan<'_>) -> Half<'s> {

@@ -5,7 +5,7 @@
 use super::bytes::{zigzag, Out};
 use super::values::StrWriter;
 use super::{EncodeError, VERSION};
-use crate::model::{SpanDetails, Trace, NO_PARENT};
+use crate::model::{SpanDetails, Trace};
 use crate::scope::{self, Scope};
 use crate::time::Nanos;
 use base64::Engine;
@@ -21,8 +21,8 @@ pub struct Packed {
     pub text: String,
     /// Spans in the link.
     pub spans: u32,
-    /// Span index in the link of each span of the trace (`u32::MAX` when left out).
-    pub index_map: Vec<u32>,
+    /// Span index in the link of each span of the trace (None when left out).
+    pub index_map: Vec<Option<u32>>,
 }
 
 /// Body bytes collected before each hand-over to the compressor.
@@ -53,11 +53,11 @@ pub fn encode(t: &Trace, scope: &Scope, limit: usize) -> Result<Packed, EncodeEr
     })
 }
 
-fn index_map(n: u32, keep: &[u32]) -> Vec<u32> {
-    let mut map = vec![u32::MAX; n as usize];
+fn index_map(n: u32, keep: &[u32]) -> Vec<Option<u32>> {
+    let mut map = vec![None; n as usize];
     for (k, &i) in keep.iter().enumerate() {
         if let Some(slot) = map.get_mut(i as usize) {
-            *slot = k as u32;
+            *slot = Some(k as u32);
         }
     }
     map
@@ -148,12 +148,11 @@ fn trace_start(t: &Trace, keep: &[u32]) -> Nanos {
     keep.iter().map(|&i| t.start_ns(i)).min().unwrap_or(0)
 }
 
-fn columns(w: &mut Writer, t: &Trace, keep: &[u32], index_map: &[u32]) {
+fn columns(w: &mut Writer, t: &Trace, keep: &[u32], index_map: &[Option<u32>]) {
     for (k, &i) in keep.iter().enumerate() {
         let parent = t
             .parent(i)
-            .and_then(|p| index_map.get(p as usize).copied())
-            .filter(|&p| p != NO_PARENT);
+            .and_then(|p| index_map.get(p as usize).copied().flatten());
         w.out
             .uvarint(parent.map_or(0, |p| zigzag(k as i64 - i64::from(p))));
     }
@@ -284,7 +283,7 @@ fn context(w: &mut Writer, d: &SpanDetails) {
     }
 }
 
-fn warnings(w: &mut Writer, t: &Trace, index_map: &[u32]) {
+fn warnings(w: &mut Writer, t: &Trace, index_map: &[Option<u32>]) {
     let kept: Vec<(u64, &crate::Warning)> = t
         .warnings()
         .iter()
@@ -292,8 +291,9 @@ fn warnings(w: &mut Writer, t: &Trace, index_map: &[u32]) {
             None => Some((0, wa)),
             Some(s) => index_map
                 .get(s as usize)
-                .filter(|&&k| k != NO_PARENT)
-                .map(|&k| (u64::from(k) + 1, wa)),
+                .copied()
+                .flatten()
+                .map(|k| (u64::from(k) + 1, wa)),
         })
         .collect();
     w.out.uvarint(kept.len() as u64);
