@@ -754,18 +754,45 @@ fn pair_async(b: &mut ImportBuilder<'_>, st: &mut State, end_of_trace: Nanos) {
     }
 }
 
+/// What nests on a thread: a span or a point (instant or flow step).
+#[derive(Clone, Copy)]
+enum Item {
+    Span(u32),
+    Point(u32),
+}
+
+/// An [`Item`] in 4 bytes (the top bit says which), so that sorting a recording of millions of
+/// events costs half the memory of the enum.
+#[derive(Clone, Copy)]
+struct NestItem(u32);
+
+impl NestItem {
+    const POINT: u32 = 1 << 31;
+
+    fn span(i: u32) -> Self {
+        NestItem(i & !Self::POINT)
+    }
+
+    fn point(k: u32) -> Self {
+        NestItem(k | Self::POINT)
+    }
+
+    fn get(self) -> Item {
+        if self.0 & Self::POINT != 0 {
+            Item::Point(self.0 & !Self::POINT)
+        } else {
+            Item::Span(self.0)
+        }
+    }
+}
+
 /// Phase 3: parents on each thread from nesting in time, instants and flow steps attached to the
 /// slice around them.
 fn nest_on_threads(b: &mut ImportBuilder<'_>, st: &mut State) -> Nested {
     let t = st.t;
     // Nesting on each thread: sort by (track, start, longest first, file order), sweep with a stack.
-    #[derive(Clone, Copy)]
-    enum Item {
-        Span(u32),
-        Point(u32),
-    }
-    let key = |b: &ImportBuilder<'_>, item: Item| -> (u32, Nanos, Reverse<Nanos>, u32) {
-        match item {
+    let key = |b: &ImportBuilder<'_>, item: NestItem| -> (u32, Nanos, Reverse<Nanos>, u32) {
+        match item.get() {
             Item::Point(k) => st
                 .points
                 .get(k as usize)
@@ -782,9 +809,9 @@ fn nest_on_threads(b: &mut ImportBuilder<'_>, st: &mut State) -> Nested {
     };
     let spans_on_threads = (0..st.aux.len() as u32)
         .filter(|&i| st.aux.get(i as usize).is_some_and(|o| o.thread.is_some()))
-        .map(Item::Span);
-    let points = (0..st.points.len() as u32).map(Item::Point);
-    let mut items: Vec<Item> = spans_on_threads.chain(points).collect();
+        .map(NestItem::span);
+    let points = (0..st.points.len() as u32).map(NestItem::point);
+    let mut items: Vec<NestItem> = spans_on_threads.chain(points).collect();
     items.sort_unstable_by_key(|&item| key(b, item));
     let mut stack: Vec<(u32, Nanos)> = Vec::new();
     let mut cur_track = u32::MAX;
@@ -792,6 +819,7 @@ fn nest_on_threads(b: &mut ImportBuilder<'_>, st: &mut State) -> Nested {
     let mut flow_steps: Vec<FlowStep> = Vec::new();
     for &item in &items {
         let (track, start, Reverse(end), _) = key(b, item);
+        let item = item.get();
         if track != cur_track {
             stack.clear();
             cur_track = track;
