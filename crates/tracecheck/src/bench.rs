@@ -74,8 +74,8 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         }
     );
     println!(
-        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7}",
-        "format", "size MB", "spans", "parse ms", "MB/s", "peak MB", "peak/x"
+        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7} {:>8}",
+        "format", "size MB", "spans", "parse ms", "MB/s", "peak MB", "peak/x", "tree ms"
     );
     for (fmt, name) in files {
         if let Err(e) = native(fmt, &o.dir.join(name)) {
@@ -94,6 +94,7 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
     let mut best = Duration::MAX;
     let mut peak = 0;
     let mut spans = 0;
+    let mut tree = Duration::MAX;
     // Run 1 measures memory from an empty heap; runs 2-3 only time (best of three).
     for run in 0..3 {
         let base = reset_peak();
@@ -105,17 +106,29 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
             peak = peak_since(base);
             spans = imp.traces.iter().map(|t| t.len() as usize).sum::<usize>();
         }
+        tree = tree.min(tree_time(&imp));
         drop(imp);
     }
     let mb = size as f64 / 1e6;
     println!(
-        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2}",
+        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2} {:>8.1}",
         wall_ms(best),
         mb / best.as_secs_f64(),
         peak as f64 / 1e6,
-        peak as f64 / size as f64
+        peak as f64 / size as f64,
+        wall_ms(tree)
     );
     Ok(())
+}
+
+/// What the worker does to show every trace of the file once: the span tree and the preorder
+/// columns the page's rows are made of.
+fn tree_time(imp: &trace_core::Import) -> Duration {
+    let t0 = Instant::now();
+    for t in &imp.traces {
+        std::hint::black_box(trace_core::Tree::build(t).preorder_columns());
+    }
+    t0.elapsed()
 }
 
 /// Builds crates/tracecheck/wasm-bench for wasm32 and runs its Node script on the same files, twice:
