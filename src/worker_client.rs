@@ -6,6 +6,10 @@
 //! Messages from any worker that is neither loading nor current are ignored (a terminated
 //! worker may still have messages in flight).
 //!
+//! A load does not wait for a worker to start: a *spare* worker is started ahead of time
+//! ([`WorkerClient::prewarm`], when the page is idle and after each load), so its wasm is
+//! already compiled and instantiated when the person drops a file.
+//!
 //! The page never parses trace data: file bytes go from the `File` to the worker, pasted text
 //! goes as UTF-8 bytes, and the large answers (`View`, `Matches`) arrive as bytes that
 //! `viewer_session::wire` decodes with bulk copies.
@@ -56,6 +60,8 @@ struct Inner {
     current: Option<Slot>,
     /// The worker running a load, until it answers `Loaded` or `Failed`.
     loading: Option<Slot>,
+    /// A started worker waiting for the next load.
+    spare: Option<Slot>,
     next_id: u64,
 }
 
@@ -103,11 +109,12 @@ impl Slot {
 enum Role {
     Loading,
     Current,
+    Spare,
 }
 
 impl WorkerClient {
     /// `worker_url` is the worker script Trunk emits (`trace_worker_loader.js` next to the
-    /// page). No worker starts until the first load.
+    /// page). No worker starts until the first load or [`WorkerClient::prewarm`].
     pub fn new(worker_url: &str, on_event: impl Fn(WorkerEvent) + 'static) -> Self {
         WorkerClient {
             inner: Rc::new(RefCell::new(Inner {
@@ -115,6 +122,7 @@ impl WorkerClient {
                 on_event: Rc::new(on_event),
                 current: None,
                 loading: None,
+                spare: None,
                 next_id: 0,
             })),
         }
@@ -184,6 +192,7 @@ impl WorkerClient {
         let slot = self.inner.borrow_mut().loading.take();
         if let Some(s) = slot {
             s.terminate();
+            self.prewarm_when_idle();
         }
     }
 
@@ -207,24 +216,74 @@ impl WorkerClient {
         }
     }
 
+    /// Starts the spare worker once the page is idle (drawing a trace or the start page comes
+    /// first).
+    pub fn prewarm_when_idle(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let start = Closure::once_into_js(move || {
+            if let Some(inner) = weak.upgrade() {
+                WorkerClient { inner }.prewarm();
+            }
+        });
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let callback: &js_sys::Function = start.unchecked_ref();
+        // Browsers without requestIdleCallback wait a moment instead.
+        if window.request_idle_callback(callback).is_err() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 200);
+        }
+    }
+
+    /// Starts the spare worker for the next load, unless there is one (or a load runs: it
+    /// needs the CPU more). Its wasm loads and compiles meanwhile.
+    pub fn prewarm(&self) {
+        let wanted = {
+            let inner = self.inner.borrow();
+            inner.spare.is_none() && inner.loading.is_none()
+        };
+        if !wanted {
+            return;
+        }
+        // A worker that cannot start now will be reported by the load that needs it.
+        if let Ok(slot) = self.spawn() {
+            self.inner.borrow_mut().spare = Some(slot);
+        }
+    }
+
     fn start_load(&self, req: &Request, extra: Option<(&str, JsValue)>, transfer: Option<Array>) {
         // A new load supersedes a running one.
         self.cancel();
-        let (url, id, on_event) = {
-            let mut inner = self.inner.borrow_mut();
-            inner.next_id += 1;
-            (inner.url.clone(), inner.next_id, inner.on_event.clone())
-        };
-        let worker = match Worker::new(&url) {
-            Ok(w) => w,
+        let spare = self.inner.borrow_mut().spare.take();
+        let mut slot = match spare.map_or_else(|| self.spawn(), Ok) {
+            Ok(slot) => slot,
             Err(e) => {
-                on_event(WorkerEvent::Crashed(format!(
-                    "could not start the worker {url}: {}",
-                    js_text(&e)
-                )));
+                let on_event = self.inner.borrow().on_event.clone();
+                on_event(WorkerEvent::Crashed(e));
                 return;
             }
         };
+        let id = slot.id;
+        let queued = message(req, extra).and_then(|m| slot.deliver(m, transfer));
+        self.inner.borrow_mut().loading = Some(slot);
+        if let Err(e) = queued {
+            fail(
+                &Rc::downgrade(&self.inner),
+                id,
+                format!("could not send to the worker: {e}"),
+            );
+        }
+    }
+
+    /// A new worker with its handlers attached; it says `ready` once it takes messages.
+    fn spawn(&self) -> Result<Slot, String> {
+        let (url, id) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next_id += 1;
+            (inner.url.clone(), inner.next_id)
+        };
+        let worker = Worker::new(&url)
+            .map_err(|e| format!("could not start the worker {url}: {}", js_text(&e)))?;
         let weak = Rc::downgrade(&self.inner);
         let on_message = {
             let weak = weak.clone();
@@ -245,32 +304,26 @@ impl WorkerClient {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        let mut slot = Slot {
+        Ok(Slot {
             id,
             worker,
             ready: false,
             pending: Vec::new(),
             _on_message: on_message,
             _on_error: on_error,
-        };
-        let queued = message(req, extra).and_then(|m| slot.deliver(m, transfer));
-        self.inner.borrow_mut().loading = Some(slot);
-        if let Err(e) = queued {
-            fail(
-                &Rc::downgrade(&self.inner),
-                id,
-                format!("could not send to the worker: {e}"),
-            );
-        }
+        })
     }
 }
 
 /// Which role worker `id` has now, if any (none: stale, ignore it).
 fn role(inner: &Inner, id: u64) -> Option<Role> {
-    if inner.loading.as_ref().is_some_and(|s| s.id == id) {
+    let is = |slot: &Option<Slot>| slot.as_ref().is_some_and(|s| s.id == id);
+    if is(&inner.loading) {
         Some(Role::Loading)
-    } else if inner.current.as_ref().is_some_and(|s| s.id == id) {
+    } else if is(&inner.current) {
         Some(Role::Current)
+    } else if is(&inner.spare) {
+        Some(Role::Spare)
     } else {
         None
     }
@@ -292,6 +345,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
             let slot = match role {
                 Role::Loading => inner.loading.as_mut(),
                 Role::Current => inner.current.as_mut(),
+                Role::Spare => inner.spare.as_mut(),
             };
             slot.map_or(Ok(()), Slot::set_ready)
         };
@@ -307,6 +361,10 @@ fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
     if let WorkerEvent::Crashed(what) = event {
         return fail(weak, id, what);
     }
+    if role == Role::Spare {
+        // A spare only says `ready`; anything else is from a different build.
+        return;
+    }
     if role == Role::Loading {
         match &event {
             WorkerEvent::Response(Response::Loaded { .. }) => {
@@ -321,12 +379,14 @@ fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
                 if let Some(old) = old {
                     old.terminate();
                 }
+                WorkerClient { inner: rc.clone() }.prewarm_when_idle();
             }
             WorkerEvent::Response(Response::Failed { .. }) => {
                 let slot = rc.borrow_mut().loading.take();
                 if let Some(s) = slot {
                     s.terminate();
                 }
+                WorkerClient { inner: rc.clone() }.prewarm_when_idle();
             }
             _ => {}
         }
@@ -342,6 +402,13 @@ fn fail(weak: &Weak<RefCell<Inner>>, id: u64, what: String) {
         let slot = match role(&inner, id) {
             Some(Role::Loading) => inner.loading.take(),
             Some(Role::Current) => inner.current.take(),
+            // A spare held nothing of the person's: drop it quietly; a load starts its own.
+            Some(Role::Spare) => {
+                if let Some(spare) = inner.spare.take() {
+                    spare.terminate();
+                }
+                None
+            }
             None => None,
         };
         (slot, inner.on_event.clone())

@@ -167,3 +167,25 @@ test('clock skew is badged before correction; the toggle moves the spans and mar
   assert.equal(await detected.count(), 1);
   await page.context().close();
 });
+
+/** Waits (up to 10 s) until the page has `n` workers; returns how many it has. */
+async function workersReach(page, n) {
+  for (let i = 0; i < 100 && page.workers().length < n; i++) await page.waitForTimeout(100);
+  return page.workers().length;
+}
+
+test('the first file is parsed by a worker started before the drop, and a spare waits for the next', async () => {
+  const file = fixture('jaeger/ok/02_graph-testTrace.json');
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  // The spare worker starts once the page is idle.
+  assert.equal(await workersReach(page, 1), 1, 'one worker waits before any file');
+  const dropAt = await page.evaluate(() => performance.timeOrigin + performance.now());
+  assert.equal(await viewer.pick(file), 'idle');
+  const born = await Promise.all(page.workers().map((w) => w.evaluate(() => performance.timeOrigin)));
+  assert.ok(Math.min(...born) < dropAt, 'the worker holding the trace existed before the drop');
+  // After the load, another spare is started for the next file.
+  assert.equal(await workersReach(page, 2), 2, "the trace's worker and a spare");
+  await page.close();
+});

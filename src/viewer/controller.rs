@@ -42,6 +42,8 @@ impl Controller {
         let client = WorkerClient::new(site::routes::WORKER_SCRIPT, move |event| {
             controller.handle(event)
         });
+        // The first drop finds a worker whose wasm is already compiled.
+        client.prewarm_when_idle();
         controller.client.set_value(Some(client));
         controller
     }
