@@ -5,7 +5,8 @@
 
 use leptos::prelude::*;
 use viewer_core::share;
-use viewer_session::share_link::{trace_link_state, ShareChoice};
+use viewer_session::protocol::ShareScope;
+use viewer_session::share_link::{folds_to_send, trace_link_state, ShareChoice};
 
 use crate::viewer::controller::use_controller;
 use crate::viewer::state::use_viewer;
@@ -36,7 +37,10 @@ pub fn ShareTrace() -> impl IntoView {
     let controller = use_controller();
     // The request's scope, or what the person must do first.
     let scope = Memo::new(move |_| viewer.chosen_share_scope());
-    let folds = Memo::new(move |_| viewer.collapsed.with(|c| c.spans().collect::<Vec<u32>>()));
+    let folds = Memo::new(move |_| {
+        let scope = scope.get().unwrap_or(ShareScope::Whole);
+        viewer.collapsed.with(|c| folds_to_send(&scope, c))
+    });
     let trace_key = Memo::new(move |_| {
         viewer
             .open

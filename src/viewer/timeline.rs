@@ -6,9 +6,8 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 use trace_core::time::format_duration;
-use viewer_core::lod::{
-    lod_row_range, minimap_density_iter, subtree_intervals, DrawRect, RowIndex,
-};
+use viewer_core::hidden::HiddenSpans;
+use viewer_core::lod::{minimap_density_iter, DrawRect};
 use viewer_core::palette::text_color_on;
 use viewer_core::rows::{row_of_span, row_range, scroll_to_row, Collapsed};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
@@ -163,12 +162,13 @@ fn scroll_requested_row_into_view(
     });
 }
 
-/// Collapsed rows draw their hidden descendants, aggregated per pixel. The intervals are built
-/// once per collapsed span (and per view of the trace), so each frame costs O(width) per row.
+/// Collapsed rows draw their hidden descendants, aggregated per pixel (`viewer_core::hidden`).
+/// They are built once per collapsed span (and per view of the trace), so each frame costs
+/// O(width) per row.
 #[derive(Default)]
 struct HiddenCache {
     view_id: u64,
-    by_span: HashMap<u32, (Vec<(u64, u64)>, RowIndex)>,
+    by_span: HashMap<u32, HiddenSpans>,
 }
 
 impl HiddenCache {
@@ -192,10 +192,7 @@ impl HiddenCache {
             };
             if collapsed.is_collapsed(span) && open.tree.has_children(pos) {
                 self.by_span.entry(span).or_insert_with(|| {
-                    let spans =
-                        subtree_intervals(&open.tree, pos, &open.data.start, &open.data.dur);
-                    let index = RowIndex::new(&spans);
-                    (spans, index)
+                    HiddenSpans::of_subtree(&open.tree, pos, &open.data.start, &open.data.dur)
                 });
             }
         }
@@ -203,7 +200,7 @@ impl HiddenCache {
 
     fn hidden(&self, collapsed: &Collapsed, span: u32) -> Hidden<'_> {
         if collapsed.is_collapsed(span) {
-            self.by_span.get(&span).map(|(s, i)| (s.as_slice(), i))
+            self.by_span.get(&span)
         } else {
             None
         }
@@ -467,8 +464,8 @@ struct Frame<'a> {
     size: (f64, f64),
 }
 
-/// A collapsed row's hidden descendants (intervals sorted by start, and their index).
-type Hidden<'a> = Option<(&'a [(u64, u64)], &'a RowIndex)>;
+/// A collapsed row's hidden descendants.
+type Hidden<'a> = Option<&'a HiddenSpans>;
 
 /// What one frame drew.
 #[derive(Default)]
@@ -500,7 +497,7 @@ fn draw_bars<'c>(
     ctx.set_text_baseline("middle");
     let order = frame.open.tree.order();
     let mut drawn = Drawn::default();
-    let mut rects: Vec<DrawRect> = Vec::new();
+    let mut scratch = Scratch::default();
     for row in range {
         let Some(&span) = frame.rows.get(row).and_then(|&pos| order.get(pos as usize)) else {
             continue;
@@ -510,8 +507,8 @@ fn draw_bars<'c>(
             continue;
         }
         draw_row_highlight(&pen, frame, span, y);
-        if let Some((spans, index)) = hidden(span) {
-            draw_hidden(&pen, frame.open.color(span), spans, index, y, &mut rects);
+        if let Some(spans) = hidden(span) {
+            draw_hidden(&pen, frame.open.color(span), spans, y, &mut scratch);
         }
         if draw_bar(&pen, frame, span, y) {
             drawn.bars += 1;
@@ -590,23 +587,22 @@ fn draw_row_highlight(pen: &Pen, frame: &Frame, span: u32, y: f64) {
 
 /// A collapsed row's hidden descendants: at most one rect per pixel column, in the row's own
 /// colour, faint.
-fn draw_hidden(
-    pen: &Pen,
-    colour: [u8; 3],
-    spans: &[(u64, u64)],
-    index: &RowIndex,
-    y: f64,
-    rects: &mut Vec<DrawRect>,
-) {
-    let visible = index.visible_range(spans, pen.scale.start_ns(), pen.scale.end_ns());
-    lod_row_range(spans, visible, pen.scale, rects);
+fn draw_hidden(pen: &Pen, colour: [u8; 3], spans: &HiddenSpans, y: f64, scratch: &mut Scratch) {
+    spans.ranges(pen.scale, &mut scratch.rects, &mut scratch.ranges);
     let ctx = pen.ctx;
     ctx.set_fill_style_str(&rgb(colour));
     ctx.set_global_alpha(0.35);
-    for r in rects.iter() {
-        ctx.fill_rect(r.x0, y + 8.0, (r.x1 - r.x0).max(1.0), ROW_H - 16.0);
+    for &(x0, x1) in &scratch.ranges {
+        ctx.fill_rect(x0, y + 8.0, (x1 - x0).max(1.0), ROW_H - 16.0);
     }
     ctx.set_global_alpha(1.0);
+}
+
+/// Buffers reused by every row of a frame.
+#[derive(Default)]
+struct Scratch {
+    rects: Vec<DrawRect>,
+    ranges: Vec<(f64, f64)>,
 }
 
 /// The span's bar with its marks and duration label; false when it is outside the window.

@@ -5,6 +5,7 @@ use crate::protocol::{ShareLinkView, ShareScope};
 use trace_core::packed::{self, EncodeError, Packed};
 use trace_core::scope::Scope;
 use trace_core::Trace;
+use viewer_core::rows::Collapsed;
 use viewer_core::share::{ViewState, MAX_TRACE_DATA_CHARS};
 
 /// What the person chose to share, before it is tied to a span or a filter.
@@ -63,6 +64,18 @@ impl ShareChoice {
     }
 }
 
+/// The folded spans the worker must renumber for a link of `scope`: none when the whole trace
+/// is shared while the folds are exactly a level (the link then says `depth=`; listing a
+/// million-span trace's folds would cost the page and the link megabytes).
+pub fn folds_to_send(scope: &ShareScope, collapsed: &Collapsed) -> Vec<u32> {
+    let folds = collapsed.in_link();
+    if *scope == ShareScope::Whole && folds.depth.is_some() {
+        Vec::new()
+    } else {
+        collapsed.spans().collect()
+    }
+}
+
 /// The view state of a self-contained link: the current view with the trace data and the
 /// folded spans renumbered for the link's trace. Times are relative to the trace's start,
 /// which moves when only part of the trace is shared, so a part keeps no time window.
@@ -75,9 +88,9 @@ pub fn trace_link_state(view: ViewState, link: &ShareLinkView) -> Option<ViewSta
         sample: None,
         url: None,
         lib: None,
-        // The packed trace's folds are listed, renumbered: a level would count depths from
-        // roots a part may not have.
-        collapsed_depth: None,
+        // A part's folds are listed, renumbered: a level would count depths from roots the
+        // part may not have. The whole trace keeps its depths, so a level stays a level.
+        collapsed_depth: view.collapsed_depth.filter(|_| whole),
         fold: link.fold.clone(),
         data: Some(data),
         ..view
@@ -169,6 +182,23 @@ pub(crate) fn open(data: &str) -> Result<Trace, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use viewer_core::rows::TreeRows;
+
+    #[test]
+    fn a_level_goes_as_depth_only_for_the_whole_trace() {
+        let cols = trace_core::Tree::from_parents(&[None, Some(0), Some(1)], &[0, 1, 2])
+            .preorder_columns();
+        let tree = TreeRows::from_preorder(cols.order, cols.depth, cols.subtree_len)
+            .expect("a consistent preorder");
+        let mut c = Collapsed::new(3);
+        c.collapse_to_depth(&tree, 1);
+        assert!(folds_to_send(&ShareScope::Whole, &c).is_empty());
+        assert_eq!(folds_to_send(&ShareScope::Subtree { span: 0 }, &c), [1]);
+        // Folded again by hand: the same spans, but no longer "a level".
+        c.toggle(1);
+        c.toggle(1);
+        assert_eq!(folds_to_send(&ShareScope::Whole, &c), [1]);
+    }
 
     #[test]
     fn choices_need_their_span_or_filter() {
@@ -222,7 +252,7 @@ mod tests {
         assert_eq!(whole.data.as_deref(), Some("AQx"));
         assert_eq!(
             (whole.fold.as_slice(), whole.window, whole.collapsed_depth),
-            (&[1, 2][..], Some((10, 20)), None)
+            (&[1, 2][..], Some((10, 20)), Some(2))
         );
         assert_eq!(
             (whole.sample, whole.url, whole.lib),
@@ -236,6 +266,10 @@ mod tests {
         )
         .expect("a link");
         assert_eq!(part.window, None, "a part starts at another time");
+        assert_eq!(
+            part.collapsed_depth, None,
+            "a part's depths start elsewhere"
+        );
         assert_eq!(trace_link_state(view, &link(ShareScope::Whole, None)), None);
     }
 }

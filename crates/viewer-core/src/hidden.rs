@@ -1,0 +1,231 @@
+//! What a collapsed row draws in place of the spans it hides: where its descendants are busy,
+//! faintly, aggregated per pixel column.
+//!
+//! A small subtree keeps its exact intervals, sorted, behind a [`RowIndex`]. A large one (a
+//! collapsed root of a million spans) becomes a coverage bitmap over fine time buckets: built in
+//! one pass without sorting, drawn in O(pixel columns + buckets in view), so neither cost grows
+//! with the number of hidden spans. Past the bucket resolution (deep zoom into a huge collapsed
+//! subtree) the faint bars are at most one bucket wider than the spans they stand for.
+
+use crate::lod::{lod_row_range, subtree_intervals, DrawRect, RowIndex};
+use crate::rows::TreeRows;
+use crate::time_scale::TimeScale;
+use std::ops::Range;
+
+/// Subtrees up to this many descendants keep exact intervals (sorting them takes well under a
+/// millisecond); larger ones become a [`Coverage`].
+pub const EXACT_UP_TO: usize = 20_000;
+
+/// Buckets of a coverage bitmap: 128 KB, about 1 µs per bucket over a one-second subtree.
+pub const COVERAGE_BUCKETS: u64 = 1 << 20;
+
+/// A collapsed row's hidden descendants, as the row draws them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HiddenSpans {
+    Exact {
+        /// Sorted by start.
+        spans: Vec<(u64, u64)>,
+        index: RowIndex,
+    },
+    Coverage(Coverage),
+}
+
+impl HiddenSpans {
+    /// The descendants of the span at preorder position `pos` (not the span itself).
+    pub fn of_subtree(tree: &TreeRows, pos: u32, start: &[u64], dur: &[u64]) -> Self {
+        let descendants = descendant_positions(tree, pos);
+        if descendants.len() <= EXACT_UP_TO {
+            let spans = subtree_intervals(tree, pos, start, dur);
+            let index = RowIndex::new(&spans);
+            return HiddenSpans::Exact { spans, index };
+        }
+        let order = tree.order();
+        let intervals = descendants.map(|p| {
+            let s = order[p] as usize;
+            (
+                start.get(s).copied().unwrap_or(0),
+                dur.get(s).copied().unwrap_or(0),
+            )
+        });
+        HiddenSpans::Coverage(Coverage::build(intervals))
+    }
+
+    /// The pixel ranges `[x0, x1)` that hold hidden spans under `scale`, left to right. `out`
+    /// is cleared and reused; `rects` is scratch space for the exact path.
+    pub fn ranges(&self, scale: &TimeScale, rects: &mut Vec<DrawRect>, out: &mut Vec<(f64, f64)>) {
+        out.clear();
+        match self {
+            HiddenSpans::Exact { spans, index } => {
+                let visible = index.visible_range(spans, scale.start_ns(), scale.end_ns());
+                lod_row_range(spans, visible, scale, rects);
+                out.extend(rects.iter().map(|r| (r.x0, r.x1.max(r.x0 + 1.0))));
+            }
+            HiddenSpans::Coverage(c) => c.ranges(scale, out),
+        }
+    }
+}
+
+/// Preorder positions of the descendants of `pos`: a contiguous run after it.
+fn descendant_positions(tree: &TreeRows, pos: u32) -> Range<usize> {
+    let pos = pos as usize;
+    let len = tree.subtree_len().get(pos).copied().unwrap_or(1) as usize;
+    let end = (pos + len).min(tree.len());
+    (pos + 1).min(end)..end
+}
+
+/// Which time buckets at least one span covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// Time of bucket 0's start.
+    start: u64,
+    /// Length of a bucket (at least 1 ns).
+    bucket_ns: u64,
+    buckets: u64,
+    /// One bit per bucket.
+    busy: Vec<u64>,
+}
+
+impl Coverage {
+    /// O(spans + buckets): a difference array marks each span's buckets, no sorting. Spans of
+    /// zero length cover their one bucket.
+    pub fn build(spans: impl Iterator<Item = (u64, u64)> + Clone) -> Self {
+        let start = spans.clone().map(|(s, _)| s).min().unwrap_or(0);
+        let end = spans
+            .clone()
+            .map(|(s, d)| s.saturating_add(d))
+            .max()
+            .unwrap_or(start);
+        let extent = end.saturating_sub(start).saturating_add(1);
+        let bucket_ns = extent.div_ceil(COVERAGE_BUCKETS).max(1);
+        let buckets = extent.div_ceil(bucket_ns);
+        let mut depth = vec![0i32; buckets as usize + 1];
+        for (s, d) in spans {
+            let first = (s - start) / bucket_ns;
+            let last = (s.saturating_add(d) - start) / bucket_ns;
+            depth[first as usize] += 1;
+            depth[last as usize + 1] -= 1;
+        }
+        let mut busy = vec![0u64; (buckets as usize).div_ceil(64)];
+        let mut running = 0i32;
+        for (b, step) in depth.iter().take(buckets as usize).enumerate() {
+            running += step;
+            if running > 0 {
+                busy[b / 64] |= 1 << (b % 64);
+            }
+        }
+        Coverage {
+            start,
+            bucket_ns,
+            buckets,
+            busy,
+        }
+    }
+
+    /// Whether any bucket in `first..=last` is busy (word at a time).
+    fn any_busy(&self, first: u64, last: u64) -> bool {
+        let last = last.min(self.buckets.saturating_sub(1));
+        let mut b = first;
+        while b <= last {
+            let word = self.busy[(b / 64) as usize];
+            let from = b % 64;
+            let to = if b / 64 == last / 64 { last % 64 } else { 63 };
+            let mask = (u64::MAX >> (63 - to)) & (u64::MAX << from);
+            if word & mask != 0 {
+                return true;
+            }
+            b = (b / 64 + 1) * 64;
+        }
+        false
+    }
+
+    /// Busy pixel columns under `scale`, merged into ranges.
+    fn ranges(&self, scale: &TimeScale, out: &mut Vec<(f64, f64)>) {
+        let end = self.start + self.buckets * self.bucket_ns;
+        let columns = scale.width_px().ceil() as usize;
+        for col in 0..columns {
+            let from = scale.px_to_ns(col as f64);
+            let to = scale.px_to_ns(col as f64 + 1.0);
+            if to < self.start || from >= end {
+                continue;
+            }
+            // The column holds [from, to): its last nanosecond is to - 1.
+            let first = from.saturating_sub(self.start) / self.bucket_ns;
+            let last =
+                (to.saturating_sub(1).saturating_sub(self.start) / self.bucket_ns).max(first);
+            if !self.any_busy(first, last) {
+                continue;
+            }
+            let x0 = col as f64;
+            match out.last_mut() {
+                Some(range) if range.1 >= x0 => range.1 = x0 + 1.0,
+                _ => out.push((x0, x0 + 1.0)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale(extent: u64, width: f64) -> TimeScale {
+        TimeScale::new((0, extent), width)
+    }
+
+    #[test]
+    fn coverage_marks_the_buckets_spans_cover() {
+        // 0..=99 busy, 100..=199 idle, 200..=300 busy, over 1000 ns drawn on 10 px.
+        let c = Coverage::build([(0, 99), (50, 10), (200, 100)].into_iter());
+        let mut out = Vec::new();
+        c.ranges(&scale(1000, 10.0), &mut out);
+        assert_eq!(out, [(0.0, 1.0), (2.0, 4.0)]);
+    }
+
+    #[test]
+    fn busy_words_are_checked_across_their_edges() {
+        let c = Coverage::build([(0, 0), (130, 0), (4000, 0)].into_iter());
+        assert!(c.any_busy(0, 0));
+        assert!(!c.any_busy(1, 129));
+        assert!(c.any_busy(64, 200));
+        assert!(!c.any_busy(131, 3999));
+        assert!(
+            c.any_busy(131, 10_000),
+            "the last bucket, past which nothing is"
+        );
+    }
+
+    #[test]
+    fn small_subtrees_stay_exact_large_ones_become_coverage() {
+        // A root with n children in a row, each 10 ns long, one every 100 ns.
+        let tree_of = |n: u32| {
+            let parent: Vec<Option<u32>> = (0..=n).map(|i| (i > 0).then_some(0)).collect();
+            let start: Vec<i64> = (0..=n as i64).map(|i| i * 100).collect();
+            crate::rows::tree_of(&parent, &start)
+        };
+        let columns = |n: u32| {
+            let start: Vec<u64> = (0..=n as u64).map(|i| i * 100).collect();
+            let dur: Vec<u64> = (0..=n)
+                .map(|i| if i == 0 { n as u64 * 100 } else { 10 })
+                .collect();
+            (start, dur)
+        };
+        let small = EXACT_UP_TO as u32;
+        let (start, dur) = columns(small);
+        let hidden = HiddenSpans::of_subtree(&tree_of(small), 0, &start, &dur);
+        assert!(
+            matches!(hidden, HiddenSpans::Exact { ref spans, .. } if spans.len() == small as usize)
+        );
+        let large = small + 1;
+        let (start, dur) = columns(large);
+        let hidden = HiddenSpans::of_subtree(&tree_of(large), 0, &start, &dur);
+        assert!(matches!(hidden, HiddenSpans::Coverage(_)));
+        // Zoomed out, every column is busy; zoomed into one gap, nothing is.
+        let (mut rects, mut out) = (Vec::new(), Vec::new());
+        hidden.ranges(&scale(large as u64 * 100, 100.0), &mut rects, &mut out);
+        assert_eq!(out, [(0.0, 100.0)]);
+        let mut gap = TimeScale::new((0, large as u64 * 100), 100.0).with_min_window(1);
+        gap.set_window(140, 180);
+        hidden.ranges(&gap, &mut rects, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+}
