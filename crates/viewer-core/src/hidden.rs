@@ -89,12 +89,14 @@ impl Coverage {
     /// O(spans + buckets): a difference array marks each span's buckets, no sorting. Spans of
     /// zero length cover their one bucket.
     pub fn build(spans: impl Iterator<Item = (u64, u64)> + Clone) -> Self {
-        let start = spans.clone().map(|(s, _)| s).min().unwrap_or(0);
-        let end = spans
+        // One pass for both ends: each pass reads every hidden span's columns.
+        let (start, end) = spans
             .clone()
-            .map(|(s, d)| s.saturating_add(d))
-            .max()
-            .unwrap_or(start);
+            .fold(None, |ends: Option<(u64, u64)>, (s, d)| {
+                let e = s.saturating_add(d);
+                Some(ends.map_or((s, e), |(lo, hi)| (lo.min(s), hi.max(e))))
+            })
+            .unwrap_or((0, 0));
         let extent = end.saturating_sub(start).saturating_add(1);
         let bucket_ns = extent.div_ceil(COVERAGE_BUCKETS).max(1);
         let buckets = extent.div_ceil(bucket_ns);
