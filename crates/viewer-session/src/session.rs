@@ -503,7 +503,7 @@ impl Session {
             Ok(x) => x,
             Err(message) => return Response::Error { message },
         };
-        let s = trace_core::stats::compute(t, &open.tree);
+        let s = trace_core::stats::compute_with_self_time(t, &open.self_time);
         let durations: Vec<u64> = t.spans().map(|i| nonneg(t.duration_ns(i))).collect();
         let histogram = viewer_core::charts::histogram_buckets(&durations, HISTOGRAM_BUCKETS)
             .into_iter()
