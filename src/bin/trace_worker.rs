@@ -28,6 +28,7 @@ fn main() {
 mod worker {
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use std::cell::RefCell;
+    use viewer_session::library::{self, SourceKind};
     use viewer_session::protocol::{envelope, Phase, Request, Response};
     use viewer_session::remote::{self, FetchFailure};
     use viewer_session::{Outgoing, Session};
@@ -35,8 +36,8 @@ mod worker {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent,
-        ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode,
+        DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, ReadableStream,
+        ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode, WritableStream,
     };
 
     /// Read files in slices of this size: large enough that per-call overhead is negligible,
@@ -130,6 +131,7 @@ mod worker {
                     }
                 });
             }
+            Request::Remember { file, kind } => remember(file, kind),
             other => {
                 let out = SESSION.with(|s| match s.try_borrow_mut() {
                     Ok(mut s) => s.handle(other),
@@ -337,6 +339,88 @@ mod worker {
             progress(Phase::Indexing, total, total);
         }
         post_json(&resp);
+    }
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// The Compression Streams API (in every current browser; web-sys still marks its
+        /// binding unstable, so it is declared here).
+        type CompressionStream;
+        #[wasm_bindgen(constructor, catch)]
+        fn new(format: &str) -> Result<CompressionStream, JsValue>;
+        #[wasm_bindgen(method, getter)]
+        fn readable(this: &CompressionStream) -> ReadableStream;
+        #[wasm_bindgen(method, getter)]
+        fn writable(this: &CompressionStream) -> WritableStream;
+    }
+
+    /// Compress a library copy this many bytes at a time: between chunks the worker answers
+    /// whatever the page asked meanwhile.
+    const REMEMBER_CHUNK: usize = 4 << 20;
+
+    /// A library copy of `file`: its content id at once, its gzip through the browser's own
+    /// `CompressionStream` a chunk at a time (native zlib, and no request waits behind a
+    /// gigabyte's compression).
+    fn remember(file: u32, kind: SourceKind) {
+        let plan = SESSION.with(|s| {
+            let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
+            let bytes = s.remembered_source(file, kind)?;
+            let as_is = library::stored_as_is(bytes, kind).then(|| bytes.to_vec());
+            Ok::<_, String>((library::content_id(bytes), as_is, bytes.len()))
+        });
+        match plan {
+            Err(message) => reply_error(message),
+            Ok((id, Some(bytes), _)) => post_remember(file, &id, &bytes),
+            Ok((id, None, len)) => wasm_bindgen_futures::spawn_local(async move {
+                match gzip_in_chunks(file, kind, len).await {
+                    Ok(gz) => post_remember_js(file, &id, &gz),
+                    Err(e) => {
+                        reply_error(format!("the library copy failed: {}", js_text("gzip", &e)))
+                    }
+                }
+            }),
+        }
+    }
+
+    async fn gzip_in_chunks(
+        file: u32,
+        kind: SourceKind,
+        len: usize,
+    ) -> Result<Uint8Array, JsValue> {
+        let gzip = CompressionStream::new("gzip")?;
+        // Reading the output must run alongside the writes, or they would wait forever.
+        let output = web_sys::Response::new_with_opt_readable_stream(Some(&gzip.readable()))?;
+        let compressed = JsFuture::from(output.array_buffer()?);
+        let writer = gzip.writable().get_writer()?;
+        for start in (0..len).step_by(REMEMBER_CHUNK) {
+            let chunk = SESSION.with(|s| {
+                let s = s.try_borrow().ok()?;
+                let bytes = s.remembered_source(file, kind).ok()?;
+                bytes
+                    .get(start..(start + REMEMBER_CHUNK).min(len))
+                    .map(Uint8Array::from)
+            });
+            let chunk = chunk.ok_or_else(|| JsValue::from_str("the file is no longer open"))?;
+            JsFuture::from(writer.write_with_chunk(&chunk)).await?;
+        }
+        JsFuture::from(writer.close()).await?;
+        Ok(Uint8Array::new(&compressed.await?))
+    }
+
+    /// [`post_remember`] for bytes already in a JS buffer (transferred, not copied).
+    fn post_remember_js(file: u32, id: &str, bytes: &Uint8Array) {
+        let msg = Object::new();
+        let fields = [
+            (envelope::REMEMBER, JsValue::from(bytes)),
+            (envelope::ID, JsValue::from_str(id)),
+            (envelope::FILE, JsValue::from(file)),
+        ];
+        if fields
+            .iter()
+            .all(|(k, v)| Reflect::set(&msg, &JsValue::from_str(k), v).is_ok())
+        {
+            let _ = scope().post_message_with_transfer(&msg, &Array::of1(&bytes.buffer()));
+        }
     }
 
     fn progress(phase: Phase, done: u64, total: u64) {

@@ -74,10 +74,15 @@ pub fn content_id(bytes: &[u8]) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
+/// True when the bytes are stored as they are: already gzip, or a link's compressed data.
+pub fn stored_as_is(bytes: &[u8], kind: SourceKind) -> bool {
+    kind == SourceKind::Link || bytes.starts_with(&[0x1f, 0x8b])
+}
+
 /// The bytes to store: gzip at a fast level (reopening detects gzip by its magic bytes), or
 /// the bytes as they are when they are already gzip or a link's compressed data.
 pub fn stored_form(bytes: &[u8], kind: SourceKind) -> Vec<u8> {
-    if kind == SourceKind::Link || bytes.starts_with(&[0x1f, 0x8b]) {
+    if stored_as_is(bytes, kind) {
         return bytes.to_vec();
     }
     let mut z = flate2::write::GzEncoder::new(

@@ -205,20 +205,27 @@ impl Session {
     /// File `file` of the list in the form the library stores, with its content id. A link is
     /// kept as its text (already compressed); a file as gzip of what was read.
     pub fn remember(&self, file: u32, kind: SourceKind) -> Result<(String, Vec<u8>), String> {
-        let source: &[u8] = match (&self.opened_link, kind) {
-            (Some(text), SourceKind::Link) => text.as_bytes(),
+        let source = self.remembered_source(file, kind)?;
+        Ok((
+            library::content_id(source),
+            library::stored_form(source, kind),
+        ))
+    }
+
+    /// The bytes a library copy of `file` is made of: the file as loaded, or the link's text.
+    /// The worker shell compresses them in chunks itself (see `trace_worker.rs`), so a big
+    /// file's copy does not hold up the requests behind it.
+    pub fn remembered_source(&self, file: u32, kind: SourceKind) -> Result<&[u8], String> {
+        match (&self.opened_link, kind) {
+            (Some(text), SourceKind::Link) => Ok(text.as_bytes()),
             _ => self
                 .trace_file
                 .iter()
                 .position(|&f| f == file)
                 .and_then(|t| self.traces.get(t))
                 .map(Trace::source_bytes)
-                .ok_or_else(|| format!("file {file} has no trace to remember"))?,
-        };
-        Ok((
-            library::content_id(source),
-            library::stored_form(source, kind),
-        ))
+                .ok_or_else(|| format!("file {file} has no trace to remember")),
+        }
     }
 
     /// Imports a file fetched from `url`: errors name the URL, the list names the file and the

@@ -37,7 +37,7 @@ pub fn encode(t: &Trace, scope: &Scope, limit: usize) -> Result<Packed, EncodeEr
     let index_map = index_map(t.len(), &keep);
     let mut w = Writer::new(limit, keep.len() as u32);
     header(&mut w, t, &keep);
-    columns(&mut w, t, &keep, &index_map);
+    columns(&mut w, t, &keep, &index_map)?;
     let own_warnings = own_warning_counts(t);
     for &i in &keep {
         let own = own_warnings.get(i as usize).copied().unwrap_or(0);
@@ -148,37 +148,50 @@ fn trace_start(t: &Trace, keep: &[u32]) -> Nanos {
     keep.iter().map(|&i| t.start_ns(i)).min().unwrap_or(0)
 }
 
-fn columns(w: &mut Writer, t: &Trace, keep: &[u32], index_map: &[Option<u32>]) {
+/// The per-span columns. Compressed as they are written, so a trace far too big for a link is
+/// given up on once the budget is spent, not after a million spans were written out.
+fn columns(
+    w: &mut Writer,
+    t: &Trace,
+    keep: &[u32],
+    index_map: &[Option<u32>],
+) -> Result<(), EncodeError> {
     for (k, &i) in keep.iter().enumerate() {
         let parent = t
             .parent(i)
             .and_then(|p| index_map.get(p as usize).copied().flatten());
         w.out
             .uvarint(parent.map_or(0, |p| zigzag(k as i64 - i64::from(p))));
+        w.flush_if_full()?;
     }
     let start = trace_start(t, keep);
     for &i in keep {
         w.out
             .uvarint(t.start_ns(i).saturating_sub(start).max(0) as u64);
+        w.flush_if_full()?;
     }
     for &i in keep {
         w.out.uvarint(t.duration_ns(i).max(0) as u64);
+        w.flush_if_full()?;
     }
     for &i in keep {
         w.str(t.name(i));
+        w.flush_if_full()?;
     }
     for &i in keep {
         w.str(t.service(i));
+        w.flush_if_full()?;
     }
     for &i in keep {
         w.out
             .u8(t.flags.get(i as usize).copied().unwrap_or(0) & 0x7f);
+        w.flush_if_full()?;
     }
-    span_ids(w, t, keep);
+    span_ids(w, t, keep)
 }
 
 /// Numeric ids as 8 bytes each (random ids do not compress), then the few others as text.
-fn span_ids(w: &mut Writer, t: &Trace, keep: &[u32]) {
+fn span_ids(w: &mut Writer, t: &Trace, keep: &[u32]) -> Result<(), EncodeError> {
     let is_odd = |i: u32| t.odd_ids.binary_search_by_key(&i, |&(s, _)| s).is_ok();
     for &i in keep {
         let id = if is_odd(i) {
@@ -187,6 +200,7 @@ fn span_ids(w: &mut Writer, t: &Trace, keep: &[u32]) {
             t.span_id.get(i as usize).copied().unwrap_or(0)
         };
         w.out.bytes.extend_from_slice(&id.to_be_bytes());
+        w.flush_if_full()?;
     }
     let odd: Vec<(usize, u32)> = keep
         .iter()
@@ -201,7 +215,9 @@ fn span_ids(w: &mut Writer, t: &Trace, keep: &[u32]) {
         previous = k;
         let id = t.span_id(i);
         w.str(&id);
+        w.flush_if_full()?;
     }
+    Ok(())
 }
 
 /// How many of the trace's own warnings (not the file's) each span has: `span_details` lists
