@@ -193,9 +193,20 @@ test('keyboard: arrows select, left collapses, ? shows the shortcuts', async () 
   const viewer = new ViewerPage(page);
   await viewer.open();
   await viewer.pick(fixture('zipkin/ok/08_smartthings-oauth-authorization.json'));
-  const total = await viewer.rows().count();
   await page.keyboard.press('ArrowDown');
   await page.getByTestId('details-name').waitFor();
+  // The rows in view, once the layout has settled (the details pane and the library copy
+  // arriving can resize the rows' box): ArrowRight must bring back exactly these.
+  const total = await page.evaluate(async () => {
+    const count = () => document.querySelectorAll('[data-testid=span-row]').length;
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    let last = -1;
+    while (last !== count()) {
+      last = count();
+      for (let i = 0; i < 5; i++) await frame();
+    }
+    return last;
+  });
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row]').length === 1);
   await page.keyboard.press('ArrowRight');
