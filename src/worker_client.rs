@@ -23,6 +23,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
+/// How long after a load the next spare worker starts (then when the page is idle).
+const SPARE_AFTER_LOAD_MS: i32 = 1_000;
+
 /// What the worker tells the page.
 #[derive(Debug, Clone)]
 pub enum WorkerEvent {
@@ -235,6 +238,23 @@ impl WorkerClient {
         }
     }
 
+    /// Starts the spare worker a while after a load: compiling its wasm takes a core for a
+    /// moment, which the first draw of the new trace needs more (this machine has two).
+    fn prewarm_after_first_draw(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let later = Closure::once_into_js(move || {
+            if let Some(inner) = weak.upgrade() {
+                WorkerClient { inner }.prewarm_when_idle();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                later.unchecked_ref(),
+                SPARE_AFTER_LOAD_MS,
+            );
+        }
+    }
+
     /// Starts the spare worker for the next load, unless there is one (or a load runs: it
     /// needs the CPU more). Its wasm loads and compiles meanwhile.
     pub fn prewarm(&self) {
@@ -379,7 +399,7 @@ fn on_message(weak: &Weak<RefCell<Inner>>, id: u64, data: &JsValue) {
                 if let Some(old) = old {
                     old.terminate();
                 }
-                WorkerClient { inner: rc.clone() }.prewarm_when_idle();
+                WorkerClient { inner: rc.clone() }.prewarm_after_first_draw();
             }
             WorkerEvent::Response(Response::Failed { .. }) => {
                 let slot = rc.borrow_mut().loading.take();

@@ -67,6 +67,8 @@ mod worker {
         scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The handler lives as long as the worker.
         on_message.forget();
+        // Compile the code a load runs now, while nobody waits (the wasm is compiled lazily).
+        viewer_session::warm_up::warm_up();
         // Messages that arrive while the wasm is still being fetched and compiled find no
         // handler and are dropped by the browser, so the page waits for this before sending.
         post_field(envelope::READY, &JsValue::TRUE, None);

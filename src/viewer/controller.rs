@@ -254,7 +254,6 @@ impl Controller {
                     .with_untracked(|l| l.as_ref().and_then(|l| l.trace.clone()));
                 viewer.origin.set(self.loading_origin.get_value());
                 viewer.library_id.set(None);
-                self.remember(&files);
                 viewer.files.set(files);
                 viewer.trace_count.set(count);
                 viewer.trace_page.set(Some(Arc::new(list)));
@@ -266,6 +265,9 @@ impl Controller {
                     _ if count == 1 => self.select_trace(0),
                     _ => viewer.state.set(AppState::Idle),
                 }
+                // After the trace is asked for: the worker answers in order, and the library
+                // copy's content id (a hash of the whole file) must not delay the first view.
+                viewer.files.with_untracked(|files| self.remember(files));
             }
             WorkerEvent::Response(Response::TracePage(page)) => {
                 viewer.trace_page.set(Some(Arc::new(*page)));

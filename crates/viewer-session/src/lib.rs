@@ -6,11 +6,13 @@
 pub mod library;
 pub mod protocol;
 pub mod remote;
+pub mod search_index;
 pub mod session;
 pub mod share_link;
 pub mod stat_table;
 pub mod trace_pages;
 pub mod vocabulary;
+pub mod warm_up;
 pub mod warning_groups;
 pub mod wire;
 

@@ -8,20 +8,18 @@ use crate::protocol::{
     ShareScope, StatRow, StatsView, TraceSummary, ValueView, WarningView,
 };
 use crate::remote;
+use crate::search_index::{Search, SearchIndex};
 use crate::share_link::{self, CachedLink};
 use crate::trace_pages::{TraceList, PAGE_ROWS};
 use crate::warning_groups::{WarningGroup, WarningGroups};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use trace_core::export::ExportFormat;
 use trace_core::skew::SkewAdjustment;
 use trace_core::stats::Stat;
 use trace_core::time::Nanos;
-use trace_core::{
-    Format, KeyValue, LinkKind, SpanDetails, Trace, Tree, Value, Warning, WarningKind, Warnings,
-};
-use viewer_core::filter::{contains_ci, Filter, SpanFields};
+use trace_core::{Format, KeyValue, LinkKind, Trace, Tree, Value, Warning, WarningKind, Warnings};
+use viewer_core::filter::Filter;
 use viewer_core::trace_list::SortKey;
 
 /// How many log-scale buckets the duration histogram gets: enough to show the shape of a
@@ -76,6 +74,8 @@ struct Open {
     self_time: Vec<Nanos>,
     /// Skew found in the trace as imported, while correction is off (shown, not applied).
     detected_skew: Vec<SkewAdjustment>,
+    /// What attribute and free-text searches read, built by the first of them.
+    search: OnceCell<SearchIndex>,
 }
 
 struct Skewed {
@@ -491,16 +491,14 @@ impl Session {
             out.spans = open.tree.preorder().to_vec();
             return out;
         }
-        for &i in open.tree.preorder() {
-            let span = SpanRef {
-                t,
-                i,
-                details: OnceCell::new(),
-            };
-            if f.matches(&span) {
-                out.spans.push(i);
-            }
-        }
+        let search = Search::new(t, &open.search);
+        out.spans = open
+            .tree
+            .preorder()
+            .iter()
+            .copied()
+            .filter(|&i| f.matches(&search.span(i)))
+            .collect();
         out
     }
 
@@ -609,6 +607,7 @@ impl Open {
             tree,
             self_time,
             detected_skew,
+            search: OnceCell::new(),
         }
     }
 }
@@ -717,85 +716,6 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
         start_unix_ns: start_unix(t),
         warnings,
         skew_corrected: open.skewed.is_some(),
-    }
-}
-
-/// A span of the shown trace as the filter sees it. Details (attributes) are decoded at most
-/// once and only when a term asks for them, so `service=x` or `duration>1s` over a million
-/// spans never touches the raw JSON.
-struct SpanRef<'a> {
-    t: &'a Trace,
-    i: u32,
-    details: OnceCell<SpanDetails>,
-}
-
-impl SpanRef<'_> {
-    fn details(&self) -> &SpanDetails {
-        self.details.get_or_init(|| self.t.span_details(self.i))
-    }
-}
-
-impl SpanFields for SpanRef<'_> {
-    fn name(&self) -> &str {
-        self.t.name(self.i)
-    }
-    fn service(&self) -> &str {
-        self.t.service(self.i)
-    }
-    fn duration_ns(&self) -> u64 {
-        nonneg(self.t.duration_ns(self.i))
-    }
-    fn is_error(&self) -> bool {
-        self.t.is_error(self.i)
-    }
-    fn status(&self) -> &str {
-        self.t.status(self.i).as_str()
-    }
-    fn kind(&self) -> &str {
-        self.t.kind(self.i).as_str()
-    }
-    /// Span attributes first, then resource (Jaeger process tags, OTLP resource), so
-    /// `host.name=x` works whichever side the exporter put it on.
-    fn attr(&self, key: &str) -> Option<Cow<'_, str>> {
-        let d = self.details();
-        d.attributes
-            .iter()
-            .chain(&d.resource)
-            .find(|kv| kv.key == key)
-            .map(|kv| value_text(&kv.value))
-    }
-    /// Also searches event (log) names and fields: an error message often lives only there.
-    fn any_attr_value_contains(&self, needle_lowercase: &str) -> bool {
-        let d = self.details();
-        let hit = |kvs: &[KeyValue]| {
-            kvs.iter()
-                .any(|kv| value_contains(&kv.value, needle_lowercase))
-        };
-        hit(&d.attributes)
-            || hit(&d.resource)
-            || d.events
-                .iter()
-                .any(|e| contains_ci(&e.name, needle_lowercase) || hit(&e.attributes))
-            || d.status_message
-                .as_deref()
-                .is_some_and(|m| contains_ci(m, needle_lowercase))
-    }
-}
-
-/// An attribute value as filter text: strings bare (not quoted, unlike `Display`).
-fn value_text(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::Str(s) => Cow::Borrowed(s),
-        other => Cow::Owned(other.to_string()),
-    }
-}
-
-fn value_contains(v: &Value, needle: &str) -> bool {
-    match v {
-        Value::Str(s) => contains_ci(s, needle),
-        Value::Array(a) => a.iter().any(|x| value_contains(x, needle)),
-        Value::Map(m) => m.iter().any(|kv| value_contains(&kv.value, needle)),
-        other => contains_ci(&other.to_string(), needle),
     }
 }
 
@@ -920,7 +840,7 @@ fn start_unix(t: &Trace) -> i64 {
     }
 }
 
-fn nonneg(x: Nanos) -> u64 {
+pub(crate) fn nonneg(x: Nanos) -> u64 {
     u64::try_from(x).unwrap_or(0)
 }
 
