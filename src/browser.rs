@@ -3,6 +3,7 @@
 
 use site::meta::PageMeta;
 use site::theme::{Theme, STORAGE_KEY};
+use wasm_bindgen::JsCast;
 
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
@@ -123,4 +124,25 @@ pub fn download(name: &str, bytes: &js_sys::Uint8Array) -> Result<(), String> {
         std::time::Duration::from_secs(60),
     );
     Ok(())
+}
+
+/// Runs `f` once the page is idle (browsers without `requestIdleCallback` wait 200 ms).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let callback: &js_sys::Function = callback.unchecked_ref();
+    if window.request_idle_callback(callback).is_err() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 200);
+    }
+}
+
+/// Runs `f` once, `ms` milliseconds from now.
+pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    }
 }

@@ -223,36 +223,22 @@ impl WorkerClient {
     /// first).
     pub fn prewarm_when_idle(&self) {
         let weak = Rc::downgrade(&self.inner);
-        let start = Closure::once_into_js(move || {
+        crate::browser::when_idle(move || {
             if let Some(inner) = weak.upgrade() {
                 WorkerClient { inner }.prewarm();
             }
         });
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let callback: &js_sys::Function = start.unchecked_ref();
-        // Browsers without requestIdleCallback wait a moment instead.
-        if window.request_idle_callback(callback).is_err() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 200);
-        }
     }
 
     /// Starts the spare worker a while after a load: compiling its wasm takes a core for a
     /// moment, which the first draw of the new trace needs more (this machine has two).
     fn prewarm_after_first_draw(&self) {
         let weak = Rc::downgrade(&self.inner);
-        let later = Closure::once_into_js(move || {
+        crate::browser::after_ms(SPARE_AFTER_LOAD_MS, move || {
             if let Some(inner) = weak.upgrade() {
                 WorkerClient { inner }.prewarm_when_idle();
             }
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                later.unchecked_ref(),
-                SPARE_AFTER_LOAD_MS,
-            );
-        }
     }
 
     /// Starts the spare worker for the next load, unless there is one (or a load runs: it

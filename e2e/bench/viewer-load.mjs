@@ -398,6 +398,12 @@ async function benchViewer(browser, browserPid, file) {
     `document.querySelector('[data-testid=expand-all]').click();`,
     `return ${spacerH} === arg * ${ROW_H}
        && document.querySelectorAll('[data-testid=span-row]').length > 1;`, file.spans);
+  const shownSpanId = () => page.evaluate(() => document.querySelector('[data-testid=span-id]')?.textContent ?? '');
+  await step('details',
+    `const rows = document.querySelectorAll('[data-testid=span-row]');
+     rows[Math.min(3, rows.length - 1)].click();`,
+    `const id = document.querySelector('[data-testid=span-id]')?.textContent ?? '';
+     return id !== '' && id !== arg;`, await shownSpanId());
   await step('stats',
     `document.querySelector('[data-testid=tab-stats]').click();`,
     `return document.querySelectorAll('[data-testid=chart-self-time] svg rect').length >= 2
@@ -555,11 +561,11 @@ async function main() {
       const s = v.steps;
       return [mb(v.file.bytes), v.file.spans, f(s.attrFirst), f(s.attrNext), f(s.text), [s.attrFirst, s.attrNext, s.text].map((x) => x.shown ?? '-').join(' / ')];
     }));
-  table(['file MB', 'spans', 'scroll 5000px', 'search status=error', 'matches shown / errors in file', 'collapse all', 'expand all', 'statistics'],
+  table(['file MB', 'spans', 'scroll 5000px', 'search status=error', 'matches shown / errors in file', 'collapse all', 'expand all', 'span details', 'statistics'],
     ok.map((v) => {
       const s = v.steps;
       const scroll = `${f(s.scroll)}${s.scroll.scrolled !== undefined && s.scroll.scrolled !== 5000 ? ` [scrolled ${s.scroll.scrolled}px]` : ''}`;
-      return [mb(v.file.bytes), v.file.spans, scroll, f(s.search), `${s.search.shown} / ${v.file.errors}`, f(s.collapse), f(s.expand), f(s.stats)];
+      return [mb(v.file.bytes), v.file.spans, scroll, f(s.search), `${s.search.shown} / ${v.file.errors}`, f(s.collapse), f(s.expand), f(s.details), f(s.stats)];
     }));
   console.log('');
   console.log('Peer: File.text() + JSON.parse on the page main thread (what Jaeger UI does); heap = the parsed document');

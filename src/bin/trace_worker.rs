@@ -404,9 +404,22 @@ mod worker {
             });
             let chunk = chunk.ok_or_else(|| JsValue::from_str("the file is no longer open"))?;
             JsFuture::from(writer.write_with_chunk(&chunk)).await?;
+            // Streams settle their promises as microtasks, which run before any message: without
+            // a task boundary here a search would wait for the whole file's compression.
+            next_task().await?;
         }
         JsFuture::from(writer.close()).await?;
         Ok(Uint8Array::new(&compressed.await?))
+    }
+
+    /// Resolves in a later task of the worker's event loop, after the messages already queued.
+    async fn next_task() -> Result<(), JsValue> {
+        let mut schedule = Ok(0);
+        let later = js_sys::Promise::new(&mut |resolve, _reject| {
+            schedule = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        });
+        schedule?;
+        JsFuture::from(later).await.map(|_| ())
     }
 
     /// [`post_remember`] for bytes already in a JS buffer (transferred, not copied).

@@ -165,7 +165,8 @@ fn visible_rows_of(
         let Some(open) = open else {
             return Vec::new();
         };
-        let mut out = Vec::with_capacity(open.span_count());
+        // Grown as needed: collapsed, a million-span trace shows a handful of rows.
+        let mut out = Vec::new();
         collapsed.with(|collapsed| {
             matches.with(|m| match m {
                 Some(m) if only_matches && m.error.is_none() && !m.query.trim().is_empty() => {

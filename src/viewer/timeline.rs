@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 use trace_core::time::format_duration;
-use viewer_core::hidden::HiddenSpans;
+use viewer_core::hidden::{self, HiddenSpans};
 use viewer_core::lod::{minimap_density_iter, DrawRect};
 use viewer_core::palette::text_color_on;
 use viewer_core::rows::{row_of_span, row_range, scroll_to_row, Collapsed};
@@ -162,6 +162,10 @@ fn scroll_requested_row_into_view(
     });
 }
 
+/// How many large roots get their hidden spans built ahead (a file of orphans can have
+/// thousands of roots; the first few are what a person collapses).
+const LARGE_ROOTS_PREPARED: usize = 8;
+
 /// Collapsed rows draw their hidden descendants, aggregated per pixel (`viewer_core::hidden`).
 /// They are built once per collapsed span (and per view of the trace), so each frame costs
 /// O(width) per row.
@@ -198,6 +202,22 @@ impl HiddenCache {
         }
     }
 
+    /// Builds ahead what the large roots hide, so "collapse all" on a big trace only flips
+    /// bits (a million-span root's coverage takes ~20 ms, better spent while idle).
+    fn prepare_large_roots(&mut self, open: &OpenTrace) {
+        if self.view_id != open.view_id {
+            self.view_id = open.view_id;
+            self.by_span.clear();
+        }
+        let tree = &open.tree;
+        for pos in hidden::large_roots(tree, LARGE_ROOTS_PREPARED) {
+            let span = tree.order()[pos as usize];
+            self.by_span.entry(span).or_insert_with(|| {
+                HiddenSpans::of_subtree(tree, pos, &open.data.start, &open.data.dur)
+            });
+        }
+    }
+
     fn hidden(&self, collapsed: &Collapsed, span: u32) -> Hidden<'_> {
         if collapsed.is_collapsed(span) {
             self.by_span.get(&span)
@@ -219,6 +239,16 @@ fn redraw_bars_on_change(
     let bars_box = observe_size(bars_ref);
     let cache: StoredValue<HiddenCache, LocalStorage> =
         StoredValue::new_local(HiddenCache::default());
+    Effect::new(move |_| {
+        viewer.open.track();
+        crate::browser::when_idle(move || {
+            viewer.open.with_untracked(|open| {
+                if let Some(open) = open {
+                    cache.try_update_value(|c| c.prepare_large_roots(open));
+                }
+            });
+        });
+    });
     Effect::new(move |_| {
         theme.track();
         // Drawn at the canvas's laid-out size, so this runs again once layout changed it.
