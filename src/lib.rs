@@ -5,6 +5,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod content;
+pub mod js_wire;
 pub mod library_db;
 pub mod pages;
 pub mod viewer;

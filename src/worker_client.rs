@@ -12,8 +12,9 @@
 //!
 //! The page never parses trace data: file bytes go from the `File` to the worker, pasted text
 //! goes as UTF-8 bytes, and the large answers (`View`, `Matches`) arrive as bytes that
-//! `viewer_session::wire` decodes with bulk copies.
+//! `viewer_session::wire` decodes a column at a time from the transferred buffer (`js_wire`).
 
+use crate::js_wire::JsBytes;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -435,12 +436,12 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
             .map_err(|e| format!("unreadable worker reply: {e}"));
     }
     if let Some(bytes) = field(envelope::VIEW).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
-        return ViewData::decode(&bytes.to_vec())
+        return ViewData::decode_from(&JsBytes(bytes))
             .map(|v| WorkerEvent::View(Box::new(v)))
             .map_err(|e| format!("unreadable trace view: {e}"));
     }
     if let Some(bytes) = field(envelope::MATCHES).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
-        return MatchData::decode(&bytes.to_vec())
+        return MatchData::decode_from(&JsBytes(bytes))
             .map(WorkerEvent::Matches)
             .map_err(|e| format!("unreadable filter matches: {e}"));
     }

@@ -186,3 +186,44 @@ fn viewer_state_collapses_expands_and_reveals() {
     viewer.show_view(other);
     assert_eq!(rows(), 5);
 }
+
+/// A view made by the worker decodes the same from a JS buffer as from wasm memory: at the
+/// buffer's start (typed-array copies) and at an odd offset inside a larger buffer (the
+/// byte-by-byte fallback).
+#[wasm_bindgen_test]
+fn views_decode_from_the_transferred_buffer() {
+    use gosf_site::js_wire::JsBytes;
+    use viewer_session::wire::{MatchData, ViewData};
+    let view = ViewData {
+        trace_id: "abc".into(),
+        strings: vec!["GET /".into(), "frontend".into()],
+        start: vec![0, 7, 1 << 40],
+        dur: vec![9, 2, u64::MAX],
+        self_time: vec![1, 2, 3],
+        parent: vec![u32::MAX, 0, 1],
+        name: vec![0, 0, 0],
+        service: vec![1, 1, 1],
+        kind: vec![2, 3, 0],
+        flags: vec![1, 0, 8],
+        order: vec![0, 1, 2],
+        depth: vec![0, 1, 2],
+        subtree_len: vec![3, 2, 1],
+        services: vec![1],
+        duration_ns: 9,
+        ..ViewData::default()
+    };
+    let bytes = view.encode();
+    let aligned = js_sys::Uint8Array::from(bytes.as_slice());
+    assert_eq!(ViewData::decode_from(&JsBytes(aligned)), Ok(view.clone()));
+    let shifted = js_sys::Uint8Array::new_with_length(bytes.len() as u32 + 1);
+    shifted.subarray(1, bytes.len() as u32 + 1).copy_from(&bytes);
+    let odd = shifted.subarray(1, bytes.len() as u32 + 1);
+    assert_eq!(ViewData::decode_from(&JsBytes(odd)), Ok(view));
+    let matches = MatchData {
+        query: "x".into(),
+        spans: vec![2, 0],
+        error: None,
+    };
+    let js = js_sys::Uint8Array::from(matches.encode().as_slice());
+    assert_eq!(MatchData::decode_from(&JsBytes(js)), Ok(matches));
+}

@@ -96,8 +96,9 @@ const VIEW_MAGIC: &[u8; 4] = b"TVVD";
 const MATCH_MAGIC: &[u8; 4] = b"TVMD";
 /// Bumped on any layout change: page and worker are built together, but a cached old worker
 /// must fail loudly rather than misread columns.
-// 2: warnings grouped by kind.
-const VERSION: u16 = 2;
+// 2: warnings grouped by kind. 3: every u16/u32/u64 column starts at a multiple of its
+// element size (zero padding), so the page copies each straight out of the transferred buffer.
+const VERSION: u16 = 3;
 
 /// A span count or string count larger than this is corrupt whatever the buffer holds: it keeps
 /// `usize` arithmetic far from overflow on wasm32.
@@ -144,22 +145,30 @@ impl Writer {
             }
         }
     }
+    /// Zero bytes up to the next multiple of `size`.
+    fn align(&mut self, size: usize) {
+        let to = self.out.len().next_multiple_of(size);
+        self.out.resize(to, 0);
+    }
     fn col_u8(&mut self, v: &[u8]) {
         self.out.extend_from_slice(v);
     }
     fn col_u16(&mut self, v: &[u16]) {
+        self.align(2);
         self.out.reserve(v.len() * 2);
         for x in v {
             self.out.extend_from_slice(&x.to_le_bytes());
         }
     }
     fn col_u32(&mut self, v: &[u32]) {
+        self.align(4);
         self.out.reserve(v.len() * 4);
         for x in v {
             self.out.extend_from_slice(&x.to_le_bytes());
         }
     }
     fn col_u64(&mut self, v: &[u64]) {
+        self.align(8);
         self.out.reserve(v.len() * 8);
         for x in v {
             self.out.extend_from_slice(&x.to_le_bytes());
@@ -167,18 +176,63 @@ impl Writer {
     }
 }
 
+/// A buffer the decoders read: bytes in this memory (`[u8]`), or, on the page, the buffer the
+/// worker transferred, from which each column is copied straight into its `Vec` (no copy of
+/// the whole buffer first). Positions are checked by the reader before any call.
+pub trait WireSource {
+    /// Bytes in the buffer.
+    fn byte_len(&self) -> usize;
+    /// Copies the bytes at `at..at + out.len()` into `out`.
+    fn read(&self, at: usize, out: &mut [u8]);
+    /// `n` little-endian values at `at` (a multiple of 2).
+    fn u16s(&self, at: usize, n: usize) -> Vec<u16> {
+        let mut b = vec![0; n * 2];
+        self.read(at, &mut b);
+        b.chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect()
+    }
+    /// `n` little-endian values at `at` (a multiple of 4).
+    fn u32s(&self, at: usize, n: usize) -> Vec<u32> {
+        let mut b = vec![0; n * 4];
+        self.read(at, &mut b);
+        b.chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    }
+    /// `n` little-endian values at `at` (a multiple of 8).
+    fn u64s(&self, at: usize, n: usize) -> Vec<u64> {
+        let mut b = vec![0; n * 8];
+        self.read(at, &mut b);
+        b.chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect()
+    }
+}
+
+impl WireSource for [u8] {
+    fn byte_len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn read(&self, at: usize, out: &mut [u8]) {
+        if let Some(from) = self.get(at..at + out.len()) {
+            out.copy_from_slice(from);
+        }
+    }
+}
+
 /// Reads little-endian values, checking every length against the bytes left before
 /// allocating, so a corrupt count can never ask for gigabytes.
-struct Reader<'a> {
-    buf: &'a [u8],
+struct Reader<'a, S: WireSource + ?Sized> {
+    src: &'a S,
     pos: usize,
 }
 
-impl<'a> Reader<'a> {
-    fn header(buf: &'a [u8], magic: &[u8; 4]) -> Result<Reader<'a>, WireError> {
-        let mut r = Reader { buf, pos: 0 };
-        let m = r.take(4, "header")?;
-        if m != magic {
+impl<'a, S: WireSource + ?Sized> Reader<'a, S> {
+    fn header(src: &'a S, magic: &[u8; 4]) -> Result<Reader<'a, S>, WireError> {
+        let mut r = Reader { src, pos: 0 };
+        let m: [u8; 4] = r.array("header")?;
+        if &m != magic {
             return Err(WireError::BadMagic);
         }
         let v = r.u16("header")?;
@@ -188,22 +242,27 @@ impl<'a> Reader<'a> {
         r.u16("header")?;
         Ok(r)
     }
-    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], WireError> {
-        let end = self.pos.checked_add(n).ok_or(WireError::Corrupt {
-            what,
-            offset: self.pos,
-        })?;
-        let s = self.buf.get(self.pos..end).ok_or(WireError::Truncated {
-            what,
-            offset: self.pos,
-        })?;
+    /// Claims `n` bytes from the current position; returns where they start.
+    fn take(&mut self, n: usize, what: &'static str) -> Result<usize, WireError> {
+        let at = self.pos;
+        let end = at
+            .checked_add(n)
+            .ok_or(WireError::Corrupt { what, offset: at })?;
+        if end > self.src.byte_len() {
+            return Err(WireError::Truncated { what, offset: at });
+        }
         self.pos = end;
-        Ok(s)
+        Ok(at)
+    }
+    /// Skips the padding before a column of `size`-byte values.
+    fn align(&mut self, size: usize, what: &'static str) -> Result<(), WireError> {
+        let to = self.pos.next_multiple_of(size);
+        self.take(to - self.pos, what).map(|_| ())
     }
     fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], WireError> {
-        let s = self.take(N, what)?;
+        let at = self.take(N, what)?;
         let mut a = [0u8; N];
-        a.copy_from_slice(s);
+        self.src.read(at, &mut a);
         Ok(a)
     }
     fn u8(&mut self, what: &'static str) -> Result<u8, WireError> {
@@ -231,7 +290,7 @@ impl<'a> Reader<'a> {
     fn count(&mut self, min_size: usize, what: &'static str) -> Result<usize, WireError> {
         let at = self.pos;
         let n = self.u32(what)? as usize;
-        let left = self.buf.len() - self.pos;
+        let left = self.src.byte_len() - self.pos;
         if n as u64 > MAX_COUNT || n.saturating_mul(min_size.max(1)) > left {
             return Err(WireError::Corrupt { what, offset: at });
         }
@@ -239,11 +298,9 @@ impl<'a> Reader<'a> {
     }
     fn str(&mut self, what: &'static str) -> Result<String, WireError> {
         let n = self.count(1, what)?;
-        let at = self.pos;
-        let b = self.take(n, what)?;
-        std::str::from_utf8(b)
-            .map(str::to_owned)
-            .map_err(|_| WireError::Corrupt { what, offset: at })
+        let offset = self.pos;
+        let bytes = self.col_u8(n, what)?;
+        String::from_utf8(bytes).map_err(|_| WireError::Corrupt { what, offset })
     }
     fn opt_str(&mut self, what: &'static str) -> Result<Option<String>, WireError> {
         Ok(if self.bool(what)? {
@@ -253,28 +310,28 @@ impl<'a> Reader<'a> {
         })
     }
     fn col_u8(&mut self, n: usize, what: &'static str) -> Result<Vec<u8>, WireError> {
-        Ok(self.take(n, what)?.to_vec())
+        let at = self.take(n, what)?;
+        let mut out = vec![0; n];
+        self.src.read(at, &mut out);
+        Ok(out)
     }
     fn col_u16(&mut self, n: usize, what: &'static str) -> Result<Vec<u16>, WireError> {
-        let b = self.take(n.saturating_mul(2), what)?;
-        Ok(b.chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect())
+        self.align(2, what)?;
+        let at = self.take(n.saturating_mul(2), what)?;
+        Ok(self.src.u16s(at, n))
     }
     fn col_u32(&mut self, n: usize, what: &'static str) -> Result<Vec<u32>, WireError> {
-        let b = self.take(n.saturating_mul(4), what)?;
-        Ok(b.chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.align(4, what)?;
+        let at = self.take(n.saturating_mul(4), what)?;
+        Ok(self.src.u32s(at, n))
     }
     fn col_u64(&mut self, n: usize, what: &'static str) -> Result<Vec<u64>, WireError> {
-        let b = self.take(n.saturating_mul(8), what)?;
-        Ok(b.chunks_exact(8)
-            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-            .collect())
+        self.align(8, what)?;
+        let at = self.take(n.saturating_mul(8), what)?;
+        Ok(self.src.u64s(at, n))
     }
     fn finish(self) -> Result<(), WireError> {
-        if self.pos == self.buf.len() {
+        if self.pos == self.src.byte_len() {
             Ok(())
         } else {
             Err(WireError::Trailing { offset: self.pos })
@@ -364,6 +421,11 @@ impl ViewData {
     /// Decodes a buffer made by [`ViewData::encode`]. Never panics; any truncation, bad magic,
     /// other version, impossible length or trailing byte is an error.
     pub fn decode(buf: &[u8]) -> Result<ViewData, WireError> {
+        Self::decode_from(buf)
+    }
+
+    /// [`ViewData::decode`] from any [`WireSource`] (the page reads the transferred buffer).
+    pub fn decode_from<S: WireSource + ?Sized>(buf: &S) -> Result<ViewData, WireError> {
         let mut r = Reader::header(buf, VIEW_MAGIC)?;
         let trace = r.u32("trace index")?;
         let trace_id = r.str("trace id")?;
@@ -500,6 +562,11 @@ impl MatchData {
 
     /// Decodes a buffer made by [`MatchData::encode`]; never panics.
     pub fn decode(buf: &[u8]) -> Result<MatchData, WireError> {
+        Self::decode_from(buf)
+    }
+
+    /// [`MatchData::decode`] from any [`WireSource`] (the page reads the transferred buffer).
+    pub fn decode_from<S: WireSource + ?Sized>(buf: &S) -> Result<MatchData, WireError> {
         let mut r = Reader::header(buf, MATCH_MAGIC)?;
         let query = r.str("query")?;
         let error = r.opt_str("error")?;
@@ -647,6 +714,60 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A source that insists on what the page's typed-array copies need: every column of
+    /// `size`-byte values starts at a multiple of `size`.
+    struct Aligned<'a>(&'a [u8], std::cell::Cell<usize>);
+
+    impl WireSource for Aligned<'_> {
+        fn byte_len(&self) -> usize {
+            self.0.len()
+        }
+        fn read(&self, at: usize, out: &mut [u8]) {
+            self.0.read(at, out)
+        }
+        fn u16s(&self, at: usize, n: usize) -> Vec<u16> {
+            assert_eq!(at % 2, 0, "u16 column at {at}");
+            self.1.set(self.1.get() + 1);
+            self.0.u16s(at, n)
+        }
+        fn u32s(&self, at: usize, n: usize) -> Vec<u32> {
+            assert_eq!(at % 4, 0, "u32 column at {at}");
+            self.1.set(self.1.get() + 1);
+            self.0.u32s(at, n)
+        }
+        fn u64s(&self, at: usize, n: usize) -> Vec<u64> {
+            assert_eq!(at % 8, 0, "u64 column at {at}");
+            self.1.set(self.1.get() + 1);
+            self.0.u64s(at, n)
+        }
+    }
+
+    #[test]
+    fn columns_are_aligned_for_typed_array_copies() {
+        for id in ["", "a", "abc", "abcdefg"] {
+            let mut v = sample();
+            v.trace_id = id.into();
+            let b = v.encode();
+            let src = Aligned(&b, std::cell::Cell::new(0));
+            assert_eq!(ViewData::decode_from(&src), Ok(v));
+            assert_eq!(
+                src.1.get(),
+                10,
+                "every wide column went through a typed copy"
+            );
+            let m = MatchData {
+                query: id.into(),
+                spans: vec![3, 1],
+                error: None,
+            };
+            let b = m.encode();
+            assert_eq!(
+                MatchData::decode_from(&Aligned(&b, Default::default())),
+                Ok(m)
+            );
+        }
     }
 
     #[test]
