@@ -216,7 +216,9 @@ fn views_decode_from_the_transferred_buffer() {
     let aligned = js_sys::Uint8Array::from(bytes.as_slice());
     assert_eq!(ViewData::decode_from(&JsBytes(aligned)), Ok(view.clone()));
     let shifted = js_sys::Uint8Array::new_with_length(bytes.len() as u32 + 1);
-    shifted.subarray(1, bytes.len() as u32 + 1).copy_from(&bytes);
+    shifted
+        .subarray(1, bytes.len() as u32 + 1)
+        .copy_from(&bytes);
     let odd = shifted.subarray(1, bytes.len() as u32 + 1);
     assert_eq!(ViewData::decode_from(&JsBytes(odd)), Ok(view));
     let matches = MatchData {

@@ -4,7 +4,7 @@
 use leptos::html;
 use leptos::prelude::*;
 use viewer_core::filter::{match_ordinal, next_match, prev_match};
-use viewer_core::rows::row_of_span;
+use viewer_core::rows::{matched_rows, row_of_span};
 
 use viewer_core::filter::term_with_op;
 use viewer_core::suggest::{examples, step_active, suggest, Suggestion, TraceFacts, Vocab};
@@ -20,15 +20,9 @@ fn match_rows(viewer: crate::viewer::state::Viewer) -> Vec<usize> {
         let Some(o) = o else { return Vec::new() };
         viewer.matches.with_untracked(|m| {
             let Some(m) = m else { return Vec::new() };
-            viewer.rows.with_untracked(|rows| {
-                let mut out: Vec<usize> = m
-                    .spans
-                    .iter()
-                    .filter_map(|&s| row_of_span(&o.tree, rows, s))
-                    .collect();
-                out.sort_unstable();
-                out
-            })
+            viewer
+                .rows
+                .with_untracked(|rows| matched_rows(&o.tree, rows, &m.set))
         })
     })
 }
@@ -161,14 +155,14 @@ fn match_summary(viewer: Viewer) -> String {
         None => String::new(),
         Some(m) if m.error.is_some() => String::new(),
         Some(m) => {
-            let rows = match_rows(viewer);
             let current = viewer.selected.get().and_then(|s| {
                 viewer.open.with(|o| {
                     o.as_ref()
                         .and_then(|o| viewer.rows.with(|r| row_of_span(&o.tree, r, s)))
                 })
             });
-            match current.and_then(|c| match_ordinal(&rows, c)) {
+            // The visible matches are listed only when a selected row needs its ordinal.
+            match current.and_then(|c| match_ordinal(&match_rows(viewer), c)) {
                 Some((i, n)) => format!("{i} of {n}"),
                 None => {
                     let n = m.spans.len();

@@ -309,6 +309,21 @@ pub fn row_range(
     first..last.max(first)
 }
 
+/// The rows (indices into `visible`) whose span is in `matches`, ascending. O(visible rows):
+/// a broad search on a big trace matches far more spans than a collapsed view shows.
+pub fn matched_rows(tree: &TreeRows, visible: &[u32], matches: &BitSet) -> Vec<usize> {
+    visible
+        .iter()
+        .enumerate()
+        .filter(|&(_, &pos)| {
+            tree.order
+                .get(pos as usize)
+                .is_some_and(|&span| matches.contains(span))
+        })
+        .map(|(row, _)| row)
+        .collect()
+}
+
 /// Row index of `span` in a visible-rows list (positions ascending, as produced above), or
 /// `None` when it is hidden. O(log rows).
 pub fn row_of_span(tree: &TreeRows, visible: &[u32], span: u32) -> Option<usize> {
@@ -383,6 +398,28 @@ mod tests {
         c.reveal(&t, n - 1);
         visible_rows(&t, &c, &mut rows);
         assert_eq!(rows.len(), n as usize);
+    }
+
+    #[test]
+    fn matched_rows_are_the_visible_rows_of_matching_spans() {
+        let t = sample();
+        let mut matches = BitSet::new(6);
+        for span in [4, 3, 5] {
+            matches.set(span, true);
+        }
+        let mut c = Collapsed::new(6);
+        let mut rows = Vec::new();
+        visible_rows(&t, &c, &mut rows);
+        // Rows show spans 0, 2, 4, 1, 3, 5.
+        assert_eq!(matched_rows(&t, &rows, &matches), [2, 4, 5]);
+        // Collapsing span 2 hides its match (span 4); the others move up a row.
+        c.set(2, true);
+        visible_rows(&t, &c, &mut rows);
+        assert_eq!(matched_rows(&t, &rows, &matches), [3, 4]);
+        for (row, &pos) in rows.iter().enumerate() {
+            let span = t.order()[pos as usize];
+            assert_eq!(row_of_span(&t, &rows, span), Some(row));
+        }
     }
 
     #[test]
