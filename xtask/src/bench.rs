@@ -14,12 +14,14 @@ use crate::setup::{setup, Needs};
 
 pub fn bench(args: &[String]) -> Result {
     let mut quick = false;
+    let mut huge = false;
     for a in args {
         match a.as_str() {
             "--quick" => quick = true,
+            "--huge" => huge = true,
             other => {
                 return Err(format!(
-                    "bench: unknown option `{other}` (options: --quick)"
+                    "bench: unknown option `{other}` (options: --quick, --huge)"
                 ))
             }
         }
@@ -50,6 +52,9 @@ pub fn bench(args: &[String]) -> Result {
     let mut c = cmd("node", &["bench/viewer-load.mjs"]);
     if quick {
         c.arg("--quick");
+    }
+    if huge {
+        c.arg("--huge");
     }
     c.current_dir(root().join("e2e"))
         .env("BASE_URL", format!("http://127.0.0.1:{port}"));
