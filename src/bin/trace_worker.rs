@@ -75,6 +75,7 @@ mod worker {
     }
 
     fn on_message(ev: MessageEvent) {
+        LAST_REQUEST_MS.set(js_sys::Date::now());
         let data = ev.data();
         let req_text = Reflect::get(&data, &JsValue::from_str(envelope::REQUEST))
             .ok()
@@ -360,27 +361,50 @@ mod worker {
     /// whatever the page asked meanwhile.
     const REMEMBER_CHUNK: usize = 4 << 20;
 
-    /// A library copy of `file`: its content id at once, its gzip through the browser's own
-    /// `CompressionStream` a chunk at a time (native zlib, and no request waits behind a
-    /// gigabyte's compression).
+    /// A library copy of `file`, made while the page asks nothing: its content id, then its
+    /// gzip through the browser's own `CompressionStream` a chunk at a time (native zlib). A
+    /// gigabyte's copy takes seconds of this worker; searches and details come first.
     fn remember(file: u32, kind: SourceKind) {
-        let plan = SESSION.with(|s| {
-            let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
-            let bytes = s.remembered_source(file, kind)?;
-            let as_is = library::stored_as_is(bytes, kind).then(|| bytes.to_vec());
-            Ok::<_, String>((library::content_id(bytes), as_is, bytes.len()))
-        });
-        match plan {
-            Err(message) => reply_error(message),
-            Ok((id, Some(bytes), _)) => post_remember(file, &id, &bytes),
-            Ok((id, None, len)) => wasm_bindgen_futures::spawn_local(async move {
-                match gzip_in_chunks(file, kind, len).await {
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = until_quiet().await {
+                return reply_error(format!("the library copy failed: {}", js_text("timer", &e)));
+            }
+            let plan = SESSION.with(|s| {
+                let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
+                let bytes = s.remembered_source(file, kind)?;
+                let as_is = library::stored_as_is(bytes, kind).then(|| bytes.to_vec());
+                Ok::<_, String>((library::content_id(bytes), as_is, bytes.len()))
+            });
+            match plan {
+                Err(message) => reply_error(message),
+                Ok((id, Some(bytes), _)) => post_remember(file, &id, &bytes),
+                Ok((id, None, len)) => match gzip_in_chunks(file, kind, len).await {
                     Ok(gz) => post_remember_js(file, &id, &gz),
                     Err(e) => {
                         reply_error(format!("the library copy failed: {}", js_text("gzip", &e)))
                     }
-                }
-            }),
+                },
+            }
+        });
+    }
+
+    /// How long the page must have asked nothing before background work goes on.
+    const QUIET_MS: f64 = 300.0;
+
+    thread_local! {
+        /// When the last message from the page arrived (`Date.now()`, ms).
+        static LAST_REQUEST_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    }
+
+    /// Resolves once the page has asked nothing for [`QUIET_MS`] (always after at least one
+    /// task boundary, so messages already queued run first).
+    async fn until_quiet() -> Result<(), JsValue> {
+        loop {
+            let quiet = js_sys::Date::now() - LAST_REQUEST_MS.get();
+            sleep_ms((QUIET_MS - quiet).max(0.0) as i32).await?;
+            if js_sys::Date::now() - LAST_REQUEST_MS.get() >= QUIET_MS {
+                return Ok(());
+            }
         }
     }
 
@@ -406,17 +430,17 @@ mod worker {
             JsFuture::from(writer.write_with_chunk(&chunk)).await?;
             // Streams settle their promises as microtasks, which run before any message: without
             // a task boundary here a search would wait for the whole file's compression.
-            next_task().await?;
+            until_quiet().await?;
         }
         JsFuture::from(writer.close()).await?;
         Ok(Uint8Array::new(&compressed.await?))
     }
 
-    /// Resolves in a later task of the worker's event loop, after the messages already queued.
-    async fn next_task() -> Result<(), JsValue> {
+    /// Resolves `ms` from now, in a later task of the worker's event loop.
+    async fn sleep_ms(ms: i32) -> Result<(), JsValue> {
         let mut schedule = Ok(0);
         let later = js_sys::Promise::new(&mut |resolve, _reject| {
-            schedule = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            schedule = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         });
         schedule?;
         JsFuture::from(later).await.map(|_| ())
