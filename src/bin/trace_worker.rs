@@ -136,6 +136,12 @@ mod worker {
             }
             Request::Remember { file, kind } => remember(file, kind),
             other => {
+                let opens_a_view = matches!(
+                    other,
+                    Request::SelectTrace { .. }
+                        | Request::SelectTraceById { .. }
+                        | Request::SetSkew { .. }
+                );
                 let out = SESSION.with(|s| match s.try_borrow_mut() {
                     Ok(mut s) => s.handle(other),
                     // Cannot happen (messages run one at a time), but never panic on it.
@@ -144,6 +150,9 @@ mod worker {
                     }),
                 });
                 post_outgoing(out);
+                if opens_a_view {
+                    index_in_background();
+                }
             }
         }
     }
@@ -385,6 +394,35 @@ mod worker {
                     }
                 },
             }
+        });
+    }
+
+    /// Spans indexed for search per slice of background work: ~20-40 ms of this worker, the
+    /// longest a request that arrives meanwhile waits.
+    const INDEX_SLICE: u32 = 5_000;
+
+    thread_local! {
+        static INDEXING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Builds the open trace's search index a slice at a time while the page asks nothing, so
+    /// the first attribute or free-text search finds it ready.
+    fn index_in_background() {
+        if INDEXING.replace(true) {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async {
+            while until_quiet().await.is_ok() {
+                let more = SESSION.with(|s| {
+                    s.try_borrow()
+                        .map(|s| s.index_step(INDEX_SLICE))
+                        .unwrap_or(false)
+                });
+                if !more {
+                    break;
+                }
+            }
+            INDEXING.set(false);
         });
     }
 

@@ -14,6 +14,7 @@
 use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 use trace_core::{KeyValue, SpanDetails, Trace, Value};
 use viewer_core::bitset::BitSet;
 use viewer_core::filter::{contains_ci, SpanFields};
@@ -69,25 +70,7 @@ impl Interner {
 impl SearchIndex {
     /// Decodes every span's details once.
     pub fn build(t: &Trace) -> SearchIndex {
-        let mut texts = Interner::default();
-        let mut index = SearchIndex {
-            pair_start: Vec::with_capacity(t.len() as usize + 1),
-            free_start: Vec::with_capacity(t.len() as usize + 1),
-            ..SearchIndex::default()
-        };
-        let mut leaves = Vec::new();
-        for i in t.spans() {
-            index.pair_start.push(index.pairs.len() as u32);
-            index.free_start.push(index.free.len() as u32);
-            let d = t.span_details(i);
-            index.add_pairs(&d, &mut texts);
-            free_texts(&d, &mut leaves);
-            index.free.extend(leaves.drain(..).map(|s| texts.id(&s)));
-        }
-        index.pair_start.push(index.pairs.len() as u32);
-        index.free_start.push(index.free.len() as u32);
-        index.texts = texts.into_texts();
-        index
+        IndexBuilder::new(t).finish(t)
     }
 
     fn add_pairs(&mut self, d: &SpanDetails, texts: &mut Interner) {
@@ -138,6 +121,104 @@ fn span_range<'a, T>(start: &[u32], items: &'a [T], i: u32) -> &'a [T] {
     items.get(from..to).unwrap_or(&[])
 }
 
+/// A [`SearchIndex`] built a slice of spans at a time, so the worker can build it between
+/// the page's requests once a trace is open.
+#[derive(Default)]
+pub struct IndexBuilder {
+    next: u32,
+    texts: Interner,
+    index: SearchIndex,
+    leaves: Vec<String>,
+}
+
+impl IndexBuilder {
+    pub fn new(t: &Trace) -> Self {
+        let spans = t.len() as usize + 1;
+        IndexBuilder {
+            index: SearchIndex {
+                pair_start: Vec::with_capacity(spans),
+                free_start: Vec::with_capacity(spans),
+                ..SearchIndex::default()
+            },
+            ..IndexBuilder::default()
+        }
+    }
+
+    /// Indexes up to `spans` more spans of `t`; true once every span is indexed.
+    pub fn step(&mut self, t: &Trace, spans: u32) -> bool {
+        let end = self.next.saturating_add(spans).min(t.len());
+        for i in self.next..end {
+            let index = &mut self.index;
+            index.pair_start.push(index.pairs.len() as u32);
+            index.free_start.push(index.free.len() as u32);
+            let d = t.span_details(i);
+            index.add_pairs(&d, &mut self.texts);
+            free_texts(&d, &mut self.leaves);
+            let texts = &mut self.texts;
+            index
+                .free
+                .extend(self.leaves.drain(..).map(|s| texts.id(&s)));
+        }
+        self.next = end;
+        self.is_done(t)
+    }
+
+    pub fn is_done(&self, t: &Trace) -> bool {
+        self.next >= t.len()
+    }
+
+    /// Indexes what is left and returns the index.
+    pub fn finish(mut self, t: &Trace) -> SearchIndex {
+        self.step(t, u32::MAX);
+        let mut index = self.index;
+        index.pair_start.push(index.pairs.len() as u32);
+        index.free_start.push(index.free.len() as u32);
+        index.texts = self.texts.into_texts();
+        index
+    }
+}
+
+/// The index of the shown trace, as far as it is built.
+#[derive(Default)]
+pub enum IndexState {
+    #[default]
+    NotStarted,
+    Building(Box<IndexBuilder>),
+    Ready(Rc<SearchIndex>),
+}
+
+impl IndexState {
+    /// Indexes up to `spans` more spans; true while work is left.
+    pub fn step(&mut self, t: &Trace, spans: u32) -> bool {
+        match self {
+            IndexState::Ready(_) => false,
+            IndexState::NotStarted => {
+                *self = IndexState::Building(Box::new(IndexBuilder::new(t)));
+                self.step(t, spans)
+            }
+            IndexState::Building(b) => {
+                if b.step(t, spans) {
+                    self.ready(t);
+                    false
+                } else {
+                    true
+                }
+            }
+        }
+    }
+
+    /// The whole index, built now if it is not yet.
+    pub fn ready(&mut self, t: &Trace) -> Rc<SearchIndex> {
+        let index = match std::mem::take(self) {
+            IndexState::Ready(index) => index,
+            IndexState::Building(b) => Rc::new(b.finish(t)),
+            IndexState::NotStarted => Rc::new(SearchIndex::build(t)),
+        };
+        *self = IndexState::Ready(index.clone());
+        index
+    }
+}
+
 /// An attribute value as filter text: strings bare (not quoted, unlike `Display`).
 fn value_text(v: &Value) -> Cow<'_, str> {
     match v {
@@ -177,16 +258,18 @@ fn value_leaves(v: &Value, out: &mut Vec<String>) {
 /// details) and what this run already worked out per key and per needle.
 pub struct Search<'a> {
     pub trace: &'a Trace,
-    pub index: &'a OnceCell<SearchIndex>,
+    state: &'a RefCell<IndexState>,
+    index: OnceCell<Rc<SearchIndex>>,
     keys: RefCell<Vec<(String, Option<u32>)>>,
     needles: RefCell<Vec<(String, BitSet)>>,
 }
 
 impl<'a> Search<'a> {
-    pub fn new(trace: &'a Trace, index: &'a OnceCell<SearchIndex>) -> Self {
+    pub fn new(trace: &'a Trace, state: &'a RefCell<IndexState>) -> Self {
         Search {
             trace,
-            index,
+            state,
+            index: OnceCell::new(),
             keys: RefCell::default(),
             needles: RefCell::default(),
         }
@@ -197,8 +280,9 @@ impl<'a> Search<'a> {
         IndexedSpan { search: self, i }
     }
 
-    fn index(&self) -> &'a SearchIndex {
-        self.index.get_or_init(|| SearchIndex::build(self.trace))
+    fn index(&self) -> &SearchIndex {
+        self.index
+            .get_or_init(|| self.state.borrow_mut().ready(self.trace))
     }
 
     fn key_id(&self, key: &str) -> Option<u32> {
@@ -392,7 +476,7 @@ mod tests {
     fn the_index_answers_every_search_as_the_decoded_details_do() {
         let mut checked = 0;
         for t in fixtures() {
-            let index = OnceCell::new();
+            let index = RefCell::default();
             let details: Vec<SpanDetails> = t.spans().map(|i| t.span_details(i)).collect();
             for query in queries(&t) {
                 let Ok(f) = Filter::parse(&query) else {
@@ -418,13 +502,58 @@ mod tests {
     #[test]
     fn searches_without_attributes_do_not_build_the_index() {
         let t = fixtures().remove(0);
-        let index = OnceCell::new();
+        let index = RefCell::default();
         let search = Search::new(&t, &index);
         let f = Filter::parse("status=error OR duration>1ms service~a").expect("filter");
         let _ = t.spans().filter(|&i| f.matches(&search.span(i))).count();
-        assert!(index.get().is_none());
+        assert!(matches!(*index.borrow(), IndexState::NotStarted));
         let f = Filter::parse("anything").expect("filter");
         let _ = t.spans().filter(|&i| f.matches(&search.span(i))).count();
-        assert!(index.get().is_some());
+        assert!(matches!(*index.borrow(), IndexState::Ready(_)));
+    }
+
+    #[test]
+    fn an_index_built_in_slices_is_the_index_built_at_once() {
+        for t in fixtures().iter().filter(|t| t.len() > 10) {
+            let mut state = IndexState::default();
+            let mut slices = 0;
+            while state.step(t, 3) {
+                slices += 1;
+                assert!(matches!(state, IndexState::Building(_)));
+            }
+            assert_eq!(
+                slices,
+                (t.len() as usize).div_ceil(3) - 1,
+                "{}",
+                t.trace_id()
+            );
+            let IndexState::Ready(sliced) = state else {
+                panic!("not ready after the last slice")
+            };
+            let whole = SearchIndex::build(t);
+            assert_eq!(sliced.texts, whole.texts);
+            assert_eq!(sliced.pair_start, whole.pair_start);
+            assert_eq!(sliced.free_start, whole.free_start);
+            assert_eq!(sliced.free, whole.free);
+            let pairs =
+                |x: &SearchIndex| x.pairs.iter().map(|p| (p.key, p.value)).collect::<Vec<_>>();
+            assert_eq!(pairs(&sliced), pairs(&whole));
+            assert_eq!(sliced.key_ids, whole.key_ids);
+        }
+    }
+
+    #[test]
+    fn a_search_during_the_build_finishes_it() {
+        let t = fixtures()
+            .into_iter()
+            .find(|t| t.len() > 10)
+            .expect("a trace");
+        let state = RefCell::new(IndexState::default());
+        assert!(state.borrow_mut().step(&t, 2));
+        let search = Search::new(&t, &state);
+        let f = Filter::parse("a").expect("filter");
+        let _ = t.spans().filter(|&i| f.matches(&search.span(i))).count();
+        assert!(matches!(*state.borrow(), IndexState::Ready(_)));
+        assert!(!state.borrow_mut().step(&t, 2), "nothing left to build");
     }
 }

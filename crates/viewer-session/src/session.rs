@@ -8,12 +8,12 @@ use crate::protocol::{
     ShareScope, StatRow, StatsView, TraceSummary, ValueView, WarningView,
 };
 use crate::remote;
-use crate::search_index::{Search, SearchIndex};
+use crate::search_index::{IndexState, Search};
 use crate::share_link::{self, CachedLink};
 use crate::trace_pages::{TraceList, PAGE_ROWS};
 use crate::warning_groups::{WarningGroup, WarningGroups};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
-use std::cell::OnceCell;
+use std::cell::RefCell;
 use trace_core::export::ExportFormat;
 use trace_core::skew::SkewAdjustment;
 use trace_core::stats::Stat;
@@ -21,6 +21,9 @@ use trace_core::time::Nanos;
 use trace_core::{Format, KeyValue, LinkKind, Trace, Tree, Value, Warning, WarningKind, Warnings};
 use viewer_core::filter::Filter;
 use viewer_core::trace_list::SortKey;
+
+/// The largest trace whose search index is built before anybody searches.
+pub const BACKGROUND_INDEX_MAX_SPANS: u32 = 2_000_000;
 
 /// How many log-scale buckets the duration histogram gets: enough to show the shape of a
 /// latency distribution, few enough to label.
@@ -74,8 +77,9 @@ struct Open {
     self_time: Vec<Nanos>,
     /// Skew found in the trace as imported, while correction is off (shown, not applied).
     detected_skew: Vec<SkewAdjustment>,
-    /// What attribute and free-text searches read, built by the first of them.
-    search: OnceCell<SearchIndex>,
+    /// What attribute and free-text searches read: built between requests once the trace is
+    /// open ([`Session::index_step`]), or by the first search that needs it.
+    search: RefCell<IndexState>,
 }
 
 struct Skewed {
@@ -502,6 +506,19 @@ impl Session {
         out
     }
 
+    /// Indexes up to `spans` more spans of the shown trace for attribute and free-text
+    /// search; true while work is left. Traces over [`BACKGROUND_INDEX_MAX_SPANS`] are indexed
+    /// only when a search asks (the index of millions of spans is hundreds of megabytes).
+    pub fn index_step(&self, spans: u32) -> bool {
+        let Ok((t, open)) = self.shown() else {
+            return false;
+        };
+        if t.len() > BACKGROUND_INDEX_MAX_SPANS {
+            return false;
+        }
+        open.search.borrow_mut().step(t, spans)
+    }
+
     /// Per-service and per-operation statistics of the open trace and its duration histogram.
     pub fn stats(&self) -> Response {
         let (t, open) = match self.shown() {
@@ -607,7 +624,7 @@ impl Open {
             tree,
             self_time,
             detected_skew,
-            search: OnceCell::new(),
+            search: RefCell::default(),
         }
     }
 }

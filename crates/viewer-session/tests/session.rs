@@ -207,6 +207,25 @@ fn details_keep_attributes_beside_one_nested_too_deep() {
 }
 
 #[test]
+fn the_search_index_is_built_between_requests_and_answers_as_before() {
+    let mut s = loaded(&["graph-testTrace.json"]);
+    assert!(!s.index_step(4), "no trace open: nothing to index");
+    s.select(0).expect("select");
+    let before = s.filter("hostname=foobar.org").spans;
+    let mut s = loaded(&["graph-testTrace.json"]);
+    s.select(0).expect("select");
+    let mut slices = 1;
+    while s.index_step(4) {
+        slices += 1;
+    }
+    assert!(slices > 1, "built in {slices} slices");
+    assert_eq!(s.filter("hostname=foobar.org").spans, before);
+    // A newly opened trace starts a new index.
+    s.select(0).expect("select");
+    assert!(s.index_step(4));
+}
+
+#[test]
 fn filter_status_service_and_attributes() {
     let mut s = loaded(&["graph-testTrace.json"]);
     let v = s.select(0).expect("select");
