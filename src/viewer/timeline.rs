@@ -166,6 +166,10 @@ fn scroll_requested_row_into_view(
 /// thousands of roots; the first few are what a person collapses).
 const LARGE_ROOTS_PREPARED: usize = 8;
 
+/// Roots hiding more spans than this are left to the first collapse: built in one go, their
+/// coverage would itself hold the main thread past 50 ms (~30 ms a million spans here).
+const PREPARED_UP_TO_SPANS: u32 = 1_200_000;
+
 /// Collapsed rows draw their hidden descendants, aggregated per pixel (`viewer_core::hidden`).
 /// They are built once per collapsed span (and per view of the trace), so each frame costs
 /// O(width) per row.
@@ -210,7 +214,7 @@ impl HiddenCache {
             self.by_span.clear();
         }
         let tree = &open.tree;
-        for pos in hidden::large_roots(tree, LARGE_ROOTS_PREPARED) {
+        for pos in hidden::large_roots(tree, LARGE_ROOTS_PREPARED, PREPARED_UP_TO_SPANS) {
             let span = tree.order()[pos as usize];
             self.by_span.entry(span).or_insert_with(|| {
                 HiddenSpans::of_subtree(tree, pos, &open.data.start, &open.data.dur)

@@ -72,14 +72,15 @@ impl HiddenSpans {
     }
 }
 
-/// Preorder positions of the first `limit` roots that hide more than [`EXACT_UP_TO`] spans
-/// when collapsed: the coverages worth building before anybody collapses them. O(roots).
-pub fn large_roots(tree: &TreeRows, limit: usize) -> Vec<u32> {
+/// Preorder positions of the first `limit` roots that hide more than [`EXACT_UP_TO`] and at
+/// most `at_most` spans when collapsed: the coverages worth building before anybody collapses
+/// them, and cheap enough to build in one go. O(roots).
+pub fn large_roots(tree: &TreeRows, limit: usize, at_most: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < tree.len() && out.len() < limit {
         let len = tree.subtree_len()[pos].max(1) as usize;
-        if len - 1 > EXACT_UP_TO {
+        if (EXACT_UP_TO + 1..=at_most as usize).contains(&(len - 1)) {
             out.push(pos as u32);
         }
         pos += len;
@@ -220,19 +221,21 @@ mod tests {
 
     #[test]
     fn large_roots_are_the_roots_hiding_more_than_the_exact_limit() {
-        // Roots at indices 0 (a leaf), 1 (EXACT_UP_TO children), 2 (one more), 3 (one more).
+        // Roots at indices 0 (a leaf), 1 (EXACT_UP_TO children), 2 (one more), 3 (two more).
         let big = EXACT_UP_TO as u32;
         let mut parent: Vec<Option<u32>> = vec![None; 4];
         parent.extend((0..big).map(|_| Some(1)));
-        parent.extend((0..=big).map(|_| Some(2)));
-        parent.extend((0..=big).map(|_| Some(3)));
+        parent.extend((0..big + 1).map(|_| Some(2)));
+        parent.extend((0..big + 2).map(|_| Some(3)));
         let start: Vec<i64> = (0..parent.len() as i64).collect();
         let tree = crate::rows::tree_of(&parent, &start);
         let spans = |roots: Vec<u32>| -> Vec<u32> {
             roots.iter().map(|&p| tree.order()[p as usize]).collect()
         };
-        assert_eq!(spans(large_roots(&tree, 8)), [2, 3]);
-        assert_eq!(spans(large_roots(&tree, 1)), [2]);
+        assert_eq!(spans(large_roots(&tree, 8, u32::MAX)), [2, 3]);
+        assert_eq!(spans(large_roots(&tree, 1, u32::MAX)), [2]);
+        assert_eq!(spans(large_roots(&tree, 8, big + 1)), [2]);
+        assert!(large_roots(&tree, 8, big).is_empty());
     }
 
     #[test]

@@ -211,6 +211,10 @@ impl Collapsed {
     pub fn count(&self) -> usize {
         self.bits.count()
     }
+    /// True when nothing is collapsed.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().next().is_none()
+    }
     /// The collapsed spans, in index order.
     pub fn spans(&self) -> impl Iterator<Item = u32> + '_ {
         self.bits.iter()
@@ -234,6 +238,13 @@ impl Collapsed {
 /// Visible rows with the collapse state: fills `out` (cleared first, reused across calls to
 /// avoid allocation) with positions in preorder. O(visible rows + collapsed skips).
 pub fn visible_rows(tree: &TreeRows, collapsed: &Collapsed, out: &mut Vec<u32>) {
+    if collapsed.is_empty() {
+        // Every position, as a trace first opens: a plain count, no walk (a million spans:
+        // ~2 instead of ~40 ms in the page's wasm).
+        out.clear();
+        out.extend(0..tree.len() as u32);
+        return;
+    }
     walk(tree, collapsed, |_| true, out);
 }
 
@@ -420,6 +431,23 @@ mod tests {
             let span = t.order()[pos as usize];
             assert_eq!(row_of_span(&t, &rows, span), Some(row));
         }
+    }
+
+    #[test]
+    fn nothing_collapsed_shows_every_position_in_order() {
+        let t = sample();
+        let mut c = Collapsed::new(6);
+        assert!(c.is_empty());
+        let mut rows = vec![9, 9];
+        visible_rows(&t, &c, &mut rows);
+        assert_eq!(rows, [0, 1, 2, 3, 4, 5]);
+        c.set(1, true);
+        assert!(!c.is_empty());
+        c.expand_all();
+        assert!(c.is_empty());
+        let mut walked = Vec::new();
+        walk(&t, &c, |_| true, &mut walked);
+        assert_eq!(walked, rows, "the shortcut is what the walk gives");
     }
 
     #[test]
