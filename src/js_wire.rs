@@ -5,6 +5,7 @@
 
 use js_sys::{BigUint64Array, Uint16Array, Uint32Array, Uint8Array};
 use viewer_session::wire::WireSource;
+use wasm_bindgen::JsValue;
 
 /// A `Uint8Array` from the worker as a [`WireSource`]. `wire`'s reader checks every position
 /// against the length before it asks, and its wide columns start aligned to their element size;
@@ -12,17 +13,25 @@ use viewer_session::wire::WireSource;
 pub struct JsBytes(pub Uint8Array);
 
 impl JsBytes {
-    /// The typed-array view's byte offset in the underlying buffer for position `at`, when it
-    /// is a multiple of `size` (what a typed array over the buffer requires).
-    fn aligned(&self, at: usize, size: usize) -> Option<u32> {
+    /// `n` values of `size` bytes at `at`: one typed-array copy (`typed` views the buffer at a
+    /// byte offset and copies into the slice) when the offset is a multiple of `size`, else
+    /// the bytes converted by `[u8]`'s own reader.
+    fn column<T: Copy + Default>(
+        &self,
+        at: usize,
+        n: usize,
+        size: usize,
+        typed: impl FnOnce(&JsValue, u32, u32, &mut [T]),
+        from_bytes: impl FnOnce(&[u8]) -> Vec<T>,
+    ) -> Vec<T> {
         let offset = self.0.byte_offset() as usize + at;
-        offset.is_multiple_of(size).then_some(offset as u32)
-    }
-
-    /// `n * size` bytes at `at`, in wasm memory.
-    fn bytes(&self, at: usize, n: usize, size: usize) -> Vec<u8> {
-        let mut out = vec![0; n * size];
-        self.read(at, &mut out);
+        if !offset.is_multiple_of(size) {
+            let mut bytes = vec![0; n * size];
+            self.read(at, &mut bytes);
+            return from_bytes(&bytes);
+        }
+        let mut out = vec![T::default(); n];
+        typed(&self.0.buffer(), offset as u32, n as u32, &mut out);
         out
     }
 }
@@ -38,32 +47,23 @@ impl WireSource for JsBytes {
     }
 
     fn u16s(&self, at: usize, n: usize) -> Vec<u16> {
-        let Some(offset) = self.aligned(at, 2) else {
-            return self.bytes(at, n, 2).as_slice().u16s(0, n);
+        let typed = |buffer: &JsValue, offset, len, out: &mut [u16]| {
+            Uint16Array::new_with_byte_offset_and_length(buffer, offset, len).copy_to(out)
         };
-        let mut out = vec![0; n];
-        Uint16Array::new_with_byte_offset_and_length(&self.0.buffer(), offset, n as u32)
-            .copy_to(&mut out);
-        out
+        self.column(at, n, 2, typed, |b| b.u16s(0, n))
     }
 
     fn u32s(&self, at: usize, n: usize) -> Vec<u32> {
-        let Some(offset) = self.aligned(at, 4) else {
-            return self.bytes(at, n, 4).as_slice().u32s(0, n);
+        let typed = |buffer: &JsValue, offset, len, out: &mut [u32]| {
+            Uint32Array::new_with_byte_offset_and_length(buffer, offset, len).copy_to(out)
         };
-        let mut out = vec![0; n];
-        Uint32Array::new_with_byte_offset_and_length(&self.0.buffer(), offset, n as u32)
-            .copy_to(&mut out);
-        out
+        self.column(at, n, 4, typed, |b| b.u32s(0, n))
     }
 
     fn u64s(&self, at: usize, n: usize) -> Vec<u64> {
-        let Some(offset) = self.aligned(at, 8) else {
-            return self.bytes(at, n, 8).as_slice().u64s(0, n);
+        let typed = |buffer: &JsValue, offset, len, out: &mut [u64]| {
+            BigUint64Array::new_with_byte_offset_and_length(buffer, offset, len).copy_to(out)
         };
-        let mut out = vec![0; n];
-        BigUint64Array::new_with_byte_offset_and_length(&self.0.buffer(), offset, n as u32)
-            .copy_to(&mut out);
-        out
+        self.column(at, n, 8, typed, |b| b.u64s(0, n))
     }
 }
