@@ -76,7 +76,9 @@ impl SearchIndex {
     fn add_pairs(&mut self, d: &SpanDetails, texts: &mut Interner) {
         for kv in d.attributes.iter().chain(&d.resource) {
             let key = texts.id(&kv.key);
-            self.key_ids.entry(kv.key.as_str().into()).or_insert(key);
+            if !self.key_ids.contains_key(kv.key.as_str()) {
+                self.key_ids.insert(kv.key.as_str().into(), key);
+            }
             let value = texts.id(&value_text(&kv.value));
             self.pairs.push(Pair { key, value });
         }
@@ -128,7 +130,6 @@ pub struct IndexBuilder {
     next: u32,
     texts: Interner,
     index: SearchIndex,
-    leaves: Vec<String>,
 }
 
 impl IndexBuilder {
@@ -153,11 +154,8 @@ impl IndexBuilder {
             index.free_start.push(index.free.len() as u32);
             let d = t.span_details(i);
             index.add_pairs(&d, &mut self.texts);
-            free_texts(&d, &mut self.leaves);
             let texts = &mut self.texts;
-            index
-                .free
-                .extend(self.leaves.drain(..).map(|s| texts.id(&s)));
+            free_texts(&d, |text| index.free.push(texts.id(text)));
         }
         self.next = end;
         self.is_done(t)
@@ -227,30 +225,32 @@ fn value_text(v: &Value) -> Cow<'_, str> {
     }
 }
 
-/// Every text of a span that free text looks in: values (the leaves of arrays and maps)
-/// of its attributes and resource, its events' names and values, its status message. An
-/// error message often lives only in a log.
-fn free_texts(d: &SpanDetails, out: &mut Vec<String>) {
-    let values = |kvs: &[KeyValue], out: &mut Vec<String>| {
+/// Every text of a span that free text looks in, given to `each`: values (the leaves of arrays
+/// and maps) of its attributes and resource, its events' names and values, its status message.
+/// An error message often lives only in a log.
+fn free_texts(d: &SpanDetails, mut each: impl FnMut(&str)) {
+    let mut values = |kvs: &[KeyValue], each: &mut dyn FnMut(&str)| {
         for kv in kvs {
-            value_leaves(&kv.value, out);
+            value_leaves(&kv.value, each);
         }
     };
-    values(&d.attributes, out);
-    values(&d.resource, out);
+    values(&d.attributes, &mut each);
+    values(&d.resource, &mut each);
     for e in &d.events {
-        out.push(e.name.clone());
-        values(&e.attributes, out);
+        each(&e.name);
+        values(&e.attributes, &mut each);
     }
-    out.extend(d.status_message.iter().cloned());
+    if let Some(m) = &d.status_message {
+        each(m);
+    }
 }
 
-fn value_leaves(v: &Value, out: &mut Vec<String>) {
+fn value_leaves(v: &Value, each: &mut dyn FnMut(&str)) {
     match v {
-        Value::Str(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| value_leaves(x, out)),
-        Value::Map(m) => m.iter().for_each(|kv| value_leaves(&kv.value, out)),
-        other => out.push(other.to_string()),
+        Value::Str(s) => each(s),
+        Value::Array(a) => a.iter().for_each(|x| value_leaves(x, each)),
+        Value::Map(m) => m.iter().for_each(|kv| value_leaves(&kv.value, each)),
+        other => each(&other.to_string()),
     }
 }
 
@@ -392,9 +392,9 @@ mod tests {
                 .map(|kv| value_text(&kv.value))
         }
         fn any_attr_value_contains(&self, needle: &str) -> bool {
-            let mut texts = Vec::new();
-            free_texts(&self.d, &mut texts);
-            texts.iter().any(|t| contains_ci(t, needle))
+            let mut hit = false;
+            free_texts(&self.d, |t| hit |= contains_ci(t, needle));
+            hit
         }
     }
 
