@@ -229,7 +229,7 @@ fn value_text(v: &Value) -> Cow<'_, str> {
 /// and maps) of its attributes and resource, its events' names and values, its status message.
 /// An error message often lives only in a log.
 fn free_texts(d: &SpanDetails, mut each: impl FnMut(&str)) {
-    let mut values = |kvs: &[KeyValue], each: &mut dyn FnMut(&str)| {
+    let values = |kvs: &[KeyValue], each: &mut dyn FnMut(&str)| {
         for kv in kvs {
             value_leaves(&kv.value, each);
         }
