@@ -179,7 +179,7 @@ mod worker {
             let size = file.size();
             let mut buf: Vec<u8> = Vec::new();
             buf.try_reserve_exact(size as usize)
-                .map_err(|_| format!("{name}: too large to load into memory ({size} bytes)"))?;
+                .map_err(|_| viewer_session::session::too_large_to_open(&name, size as u64))?;
             let mut at = 0.0;
             while at < size {
                 let end = (at + CHUNK).min(size);

@@ -873,3 +873,31 @@ fn display_name(name: &str) -> &str {
         name
     }
 }
+
+/// What the page says when a file cannot even be read into the worker's memory.
+pub fn too_large_to_open(name: &str, bytes: u64) -> String {
+    let size = if bytes >= 1_000_000_000 {
+        format!("{:.1} GB", bytes as f64 / 1e9)
+    } else {
+        format!("{} MB", bytes / 1_000_000)
+    };
+    format!(
+        "{}: {size} is more than this browser tab can hold: its WebAssembly memory stops at 4 GB, \
+         and the trace built from a file needs about half as much again (files up to about 2 GB \
+         open). Split the file, or export fewer traces into it",
+        display_name(name)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_too_large_is_named_with_its_size_and_what_to_do() {
+        let m = too_large_to_open("big.json", 4_103_170_445);
+        assert!(m.starts_with("big.json: 4.1 GB is more than"), "{m}");
+        assert!(m.contains("Split the file"), "{m}");
+        assert!(too_large_to_open("", 900_000_000).starts_with("(unnamed file): 900 MB"));
+    }
+}
