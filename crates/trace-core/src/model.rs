@@ -534,12 +534,28 @@ pub struct Trace {
     pub(crate) lookup: Lookup,
 }
 
-/// (span id, span) sorted, and (span, warning) sorted; see `Trace::lookup`.
+/// (span id, span) sorted, (span, warning) sorted, and the shared contexts decoded; see
+/// `Trace::lookup`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Lookup {
     ids: std::sync::OnceLock<Vec<(u64, u32)>>,
     warnings: std::sync::OnceLock<Vec<(u32, u32)>>,
+    contexts: std::sync::OnceLock<Vec<std::sync::OnceLock<DecodedContext>>>,
 }
+
+/// A context's resource and scope as details show them, with the notes (bad values) its
+/// decoding wrote, which become warnings of each span that uses it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct DecodedContext {
+    pub resource: Vec<KeyValue>,
+    pub scope: Option<Scope>,
+    pub notes: Vec<String>,
+}
+
+/// Contexts are kept decoded when spans share them: at most one context per this many spans.
+/// (A Jaeger file whose spans each embed their own `process` has a context per span; keeping
+/// those would only cost memory.)
+const SHARED_CONTEXT_SPANS: usize = 4;
 
 /// `id` as a span id column value when it is at most 16 hex digits (the form stored in the
 /// column; any other id is an interned "odd" id).
@@ -709,6 +725,28 @@ impl Trace {
             .iter()
             .find(|p| p.field == field)
             .map(|p| self.raw(p.raw))
+    }
+
+    /// The decoded context of span `i`: `decode` runs once per shared context (a process
+    /// parsed once, not once per span, when every span's details are read), or every time
+    /// when contexts are not shared.
+    pub(crate) fn decoded_context(
+        &self,
+        i: u32,
+        decode: impl FnOnce(&Context) -> DecodedContext,
+    ) -> Option<std::borrow::Cow<'_, DecodedContext>> {
+        let id = *self.ctx.get(i as usize)? as usize;
+        let context = self.contexts.get(id)?;
+        if self.contexts.len().saturating_mul(SHARED_CONTEXT_SPANS) > self.ctx.len() {
+            return Some(std::borrow::Cow::Owned(decode(context)));
+        }
+        let cache = self.lookup.contexts.get_or_init(|| {
+            (0..self.contexts.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
+        let decoded = cache.get(id)?.get_or_init(|| decode(context));
+        Some(std::borrow::Cow::Borrowed(decoded))
     }
 
     pub(crate) fn context_of(&self, i: u32) -> Option<&Context> {

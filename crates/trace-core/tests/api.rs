@@ -197,3 +197,63 @@ fn import_as_reads_the_named_format_and_no_other() {
     let as_otlp = import_as(bytes, Format::Otlp).map(|i| i.traces.len());
     assert!(matches!(as_otlp, Ok(0) | Err(_)), "{as_otlp:?}");
 }
+
+/// A Jaeger trace of `n` spans whose processes hold a tag with a bad key: shared by every
+/// span (`processID`), or embedded in each span.
+fn jaeger_with_processes(n: usize, shared: bool) -> Vec<u8> {
+    let process = r#"{"serviceName":"svc","tags":[{"key":"host","type":"string","value":"h1"},{"key":5,"type":"string","value":"x"}]}"#;
+    let spans: Vec<String> = (0..n)
+        .map(|i| {
+            let parent = if i == 0 {
+                String::new()
+            } else {
+                format!(r#""references":[{{"refType":"CHILD_OF","traceID":"ab","spanID":"{:x}"}}],"#, i)
+            };
+            let proc_field = if shared {
+                r#""processID":"p1""#.to_string()
+            } else {
+                format!(r#""process":{process}"#)
+            };
+            format!(
+                r#"{{"traceID":"ab","spanID":"{:x}",{parent}"operationName":"op{i}","startTime":{},"duration":5,{proc_field}}}"#,
+                i + 1,
+                1_700_000_000_000_000u64 + i as u64
+            )
+        })
+        .collect();
+    let processes = if shared {
+        format!(r#","processes":{{"p1":{process}}}"#)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{"data":[{{"traceID":"ab","spans":[{}]{processes}}}]}}"#,
+        spans.join(",")
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_shared_process_reads_the_same_for_every_span_decoded_once_or_each_time() {
+    let shared = import(&jaeger_with_processes(12, true), None).unwrap();
+    let own = import(&jaeger_with_processes(12, false), None).unwrap();
+    let (a, b) = (&shared.traces[0], &own.traces[0]);
+    for i in a.spans() {
+        let (da, db) = (a.span_details(i), b.span_details(i));
+        assert_eq!(da.resource, db.resource, "span {i}");
+        assert_eq!(*attr(&da.resource, "host"), Value::Str("h1".into()));
+        assert_eq!(
+            *attr(&da.resource, "service.name"),
+            Value::Str("svc".into())
+        );
+        // The bad tag is a warning of every span that uses the process, read again or not.
+        let bad = |d: &trace_core::SpanDetails| {
+            d.warnings
+                .iter()
+                .filter(|w| w.message.contains("process tag"))
+                .count()
+        };
+        assert_eq!((bad(&da), bad(&db)), (1, 1), "span {i}: {:?}", da.warnings);
+        assert_eq!(a.span_details(i), da, "span {i} read twice");
+    }
+}

@@ -627,6 +627,26 @@ struct ProcessFull<'a> {
     tags: Option<&'a RawValue>,
 }
 
+/// A span's process (its resource): `serviceName` first, then its tags.
+fn process_of(t: &Trace, c: &Context) -> DecodedContext {
+    let mut out = DecodedContext::default();
+    if let Context::Raw {
+        resource: Some(r), ..
+    } = c
+    {
+        let p: ProcessFull = parse_or_default(t.raw(*r));
+        if !p.service_name.is_none() {
+            out.resource.push(KeyValue::new(
+                "service.name",
+                Value::Str(p.service_name.text().into_owned()),
+            ));
+        }
+        let tags = kvs(p.tags.map(RawValue::get), "process tag", &mut out.notes);
+        out.resource.extend(tags);
+    }
+    out
+}
+
 pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     // What could not be decoded, for the span's warnings.
     let mut notes = Vec::new();
@@ -714,19 +734,9 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
             d.warnings.push(Warning::at(WarningKind::Reported, i, w));
         }
     }
-    if let Some(Context::Raw {
-        resource: Some(r), ..
-    }) = t.context_of(i)
-    {
-        let p: ProcessFull = parse_or_default(t.raw(*r));
-        if !p.service_name.is_none() {
-            d.resource.push(KeyValue::new(
-                "service.name",
-                Value::Str(p.service_name.text().into_owned()),
-            ));
-        }
-        let tags = kvs(p.tags.map(RawValue::get), "process tag", &mut notes);
-        d.resource.extend(tags);
+    if let Some(process) = t.decoded_context(i, |c| process_of(t, c)) {
+        d.resource.extend(process.resource.iter().cloned());
+        notes.extend(process.notes.iter().cloned());
     }
     d.warnings.extend(
         notes

@@ -664,6 +664,32 @@ struct WireScope<'a> {
     version: Scalar<'a>,
 }
 
+/// A span's resource attributes and instrumentation scope.
+fn resource_and_scope(t: &Trace, c: &Context) -> DecodedContext {
+    let mut out = DecodedContext::default();
+    let Context::Raw { resource, scope } = c else {
+        return out;
+    };
+    if let Some(r) = resource {
+        let res: WireResource = parse_or_default(t.raw(*r));
+        out.resource = kvs(
+            res.attributes.map(RawValue::get),
+            "resource attribute",
+            &mut out.notes,
+        );
+    }
+    if let Some(s) = scope {
+        let sc: WireScope = parse_or_default(t.raw(*s));
+        if !sc.name.is_none() || !sc.version.is_none() {
+            out.scope = Some(Scope {
+                name: sc.name.text().into_owned(),
+                version: (!sc.version.is_none()).then(|| sc.version.text().into_owned()),
+            });
+        }
+    }
+    out
+}
+
 pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     // What could not be decoded, for the span's warnings.
     let mut notes = Vec::new();
@@ -710,24 +736,10 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
             .ok()
             .filter(|m| !m.is_empty());
     }
-    if let Some(Context::Raw { resource, scope }) = t.context_of(i) {
-        if let Some(r) = resource {
-            let res: WireResource = parse_or_default(t.raw(*r));
-            d.resource = kvs(
-                res.attributes.map(RawValue::get),
-                "resource attribute",
-                &mut notes,
-            );
-        }
-        if let Some(s) = scope {
-            let sc: WireScope = parse_or_default(t.raw(*s));
-            if !sc.name.is_none() || !sc.version.is_none() {
-                d.scope = Some(Scope {
-                    name: sc.name.text().into_owned(),
-                    version: (!sc.version.is_none()).then(|| sc.version.text().into_owned()),
-                });
-            }
-        }
+    if let Some(context) = t.decoded_context(i, |c| resource_and_scope(t, c)) {
+        d.resource = context.resource.clone();
+        d.scope = context.scope.clone();
+        notes.extend(context.notes.iter().cloned());
     }
     d.warnings.extend(
         notes
