@@ -375,26 +375,60 @@ mod worker {
     /// gigabyte's copy takes seconds of this worker; searches and details come first.
     fn remember(file: u32, kind: SourceKind) {
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = until_quiet().await {
-                return reply_error(format!("the library copy failed: {}", js_text("timer", &e)));
-            }
-            let plan = SESSION.with(|s| {
-                let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
-                let bytes = s.remembered_source(file, kind)?;
-                let as_is = library::stored_as_is(bytes, kind).then(|| bytes.to_vec());
-                Ok::<_, String>((library::content_id(bytes), as_is, bytes.len()))
-            });
-            match plan {
-                Err(message) => reply_error(message),
-                Ok((id, Some(bytes), _)) => post_remember(file, &id, &bytes),
-                Ok((id, None, len)) => match gzip_in_chunks(file, kind, len).await {
-                    Ok(gz) => post_remember_js(file, &id, &gz),
-                    Err(e) => {
-                        reply_error(format!("the library copy failed: {}", js_text("gzip", &e)))
-                    }
-                },
+            if let Err(message) = remember_when_quiet(file, kind).await {
+                reply_error(format!("the library copy failed: {message}"));
             }
         });
+    }
+
+    async fn remember_when_quiet(file: u32, kind: SourceKind) -> Result<(), String> {
+        until_quiet().await.map_err(|e| js_text("timer", &e))?;
+        let (len, as_is) = with_source(file, kind, |bytes| {
+            (bytes.len(), library::stored_as_is(bytes, kind))
+        })?;
+        let id = content_id_in_steps(file, kind, len).await?;
+        if as_is {
+            let bytes = with_source(file, kind, <[u8]>::to_vec)?;
+            post_remember(file, &id, &bytes);
+        } else {
+            let gz = gzip_in_chunks(file, kind, len)
+                .await
+                .map_err(|e| js_text("gzip", &e))?;
+            post_remember_js(file, &id, &gz);
+        }
+        Ok(())
+    }
+
+    /// Runs `f` over the bytes of `file` as the library stores them.
+    fn with_source<T>(
+        file: u32,
+        kind: SourceKind,
+        f: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, String> {
+        SESSION.with(|s| {
+            let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
+            Ok(f(s.remembered_source(file, kind)?))
+        })
+    }
+
+    /// Hash this many bytes of a library copy at a time (a few ms here).
+    const HASH_CHUNK: usize = 16 << 20;
+
+    /// The content id of `file`, hashed [`HASH_CHUNK`] bytes at a time between requests.
+    async fn content_id_in_steps(
+        file: u32,
+        kind: SourceKind,
+        len: usize,
+    ) -> Result<String, String> {
+        let mut hasher = library::ContentHasher::default();
+        for start in (0..len).step_by(HASH_CHUNK) {
+            let end = (start + HASH_CHUNK).min(len);
+            with_source(file, kind, |bytes| {
+                hasher.update(bytes.get(start..end).unwrap_or(&[]))
+            })?;
+            until_quiet().await.map_err(|e| js_text("timer", &e))?;
+        }
+        Ok(hasher.id())
     }
 
     /// Spans indexed for search per slice of background work: ~20 ms of this worker (~7 µs a
