@@ -491,14 +491,13 @@ mod worker {
         let compressed = JsFuture::from(output.array_buffer()?);
         let writer = gzip.writable().get_writer()?;
         for start in (0..len).step_by(REMEMBER_CHUNK) {
-            let chunk = SESSION.with(|s| {
-                let s = s.try_borrow().ok()?;
-                let bytes = s.remembered_source(file, kind).ok()?;
-                bytes
-                    .get(start..(start + REMEMBER_CHUNK).min(len))
-                    .map(Uint8Array::from)
-            });
-            let chunk = chunk.ok_or_else(|| JsValue::from_str("the file is no longer open"))?;
+            let end = (start + REMEMBER_CHUNK).min(len);
+            let chunk = with_source(file, kind, |bytes| {
+                bytes.get(start..end).map(Uint8Array::from)
+            })
+            .ok()
+            .flatten()
+            .ok_or_else(|| JsValue::from_str("the file is no longer open"))?;
             JsFuture::from(writer.write_with_chunk(&chunk)).await?;
             // Streams settle their promises as microtasks, which run before any message: without
             // a task boundary here a search would wait for the whole file's compression.
