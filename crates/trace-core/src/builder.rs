@@ -3,6 +3,7 @@
 
 use crate::import::Format;
 use crate::model::*;
+use crate::source::Source;
 use crate::time::Nanos;
 use crate::warnings::Warnings;
 use std::borrow::Cow;
@@ -390,7 +391,7 @@ impl<'s> ImportBuilder<'s> {
         }
     }
 
-    pub fn finish(self, format: Format, src: &Arc<Vec<u8>>) -> (Vec<Trace>, Warnings) {
+    pub fn finish(self, format: Format, src: &Arc<dyn Source>) -> (Vec<Trace>, Warnings) {
         let contexts = Arc::new(self.contexts);
         let traces = self
             .traces
@@ -414,7 +415,12 @@ impl TraceBuilder {
         }
     }
 
-    fn finish(mut self, format: Format, src: &Arc<Vec<u8>>, contexts: &Arc<Vec<Context>>) -> Trace {
+    fn finish(
+        mut self,
+        format: Format,
+        src: &Arc<dyn Source>,
+        contexts: &Arc<Vec<Context>>,
+    ) -> Trace {
         let mut warnings = std::mem::take(&mut self.warnings);
         let by_key = self.id_map(format, &mut warnings);
         let mut parent = self.resolve_parents(&by_key, &mut warnings);

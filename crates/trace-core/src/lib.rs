@@ -11,6 +11,7 @@ pub mod model;
 pub mod packed;
 pub mod scope;
 pub mod skew;
+pub mod source;
 pub mod stats;
 pub mod time;
 pub mod tree;

@@ -5,7 +5,9 @@
 //! buffer and are decoded only for one span at a time by `Trace::span_details`.
 
 use crate::import::Format;
+use crate::source::Source;
 use crate::time::Nanos;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -507,7 +509,7 @@ pub(crate) enum Extra {
 pub struct Trace {
     pub(crate) id: String,
     pub(crate) format: Format,
-    pub(crate) src: Arc<Vec<u8>>,
+    pub(crate) src: Arc<dyn Source>,
     pub(crate) strings: Vec<Box<str>>,
     pub(crate) span_id: Vec<u64>,
     /// (span, interned id) for span ids that are not up to 16 hex digits, sorted by span.
@@ -651,10 +653,18 @@ impl Trace {
             self.span_id.get(i as usize).copied().unwrap_or(0)
         )
     }
-    /// The input the trace was read from (decompressed when it was gzip), shared by every
-    /// trace of the same file.
-    pub fn source_bytes(&self) -> &[u8] {
+    /// What the trace's details are read from: the input it was imported from (decompressed
+    /// when it was gzip), shared by every trace of the same file.
+    pub fn source(&self) -> &Arc<dyn Source> {
         &self.src
+    }
+
+    /// Reads details from `src` from now on. `src` must hold the same bytes at the same
+    /// offsets as the input import parsed: the file itself when it was not compressed
+    /// ([`crate::Import::parsed_the_input_as_is`]). This is how a worker lets go of a big
+    /// file's bytes after import and reads details back from the file.
+    pub fn set_source(&mut self, src: Arc<dyn Source>) {
+        self.src = src;
     }
 
     /// Warnings about this trace and its spans.
@@ -691,27 +701,26 @@ impl Trace {
         self.spans().filter(|&i| self.is_error(i)).count()
     }
 
-    pub(crate) fn raw_bytes(&self, r: RawRef) -> &[u8] {
-        let start = r.start as usize;
-        let end = start.saturating_add(r.len as usize);
-        self.src.get(start..end).unwrap_or(&[])
+    pub(crate) fn raw_bytes(&self, r: RawRef) -> Cow<'_, [u8]> {
+        self.src
+            .read(u64::from(r.start), r.len as usize)
+            .unwrap_or_default()
     }
 
     /// The packed record of span `i`, when the trace was read from a share link.
-    pub(crate) fn packed_record(&self, i: u32) -> Option<&[u8]> {
+    pub(crate) fn packed_record(&self, i: u32) -> Option<Cow<'_, [u8]>> {
         self.parts_of(i)
             .iter()
             .find(|p| p.field == PartField::Packed)
             .map(|p| self.raw_bytes(p.raw))
     }
 
-    pub(crate) fn raw(&self, r: RawRef) -> &str {
-        let start = r.start as usize;
-        let end = start.saturating_add(r.len as usize);
-        self.src
-            .get(start..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
+    /// The text of a kept range ("" when it cannot be read: the span shows without that part).
+    pub(crate) fn raw(&self, r: RawRef) -> Cow<'_, str> {
+        match self.raw_bytes(r) {
+            Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).unwrap_or("")),
+            Cow::Owned(b) => Cow::Owned(String::from_utf8(b).unwrap_or_default()),
+        }
     }
 
     pub(crate) fn parts_of(&self, i: u32) -> &[Part] {
@@ -720,7 +729,7 @@ impl Trace {
         self.parts.get(a..b).unwrap_or(&[])
     }
 
-    pub(crate) fn part(&self, i: u32, field: PartField) -> Option<&str> {
+    pub(crate) fn part(&self, i: u32, field: PartField) -> Option<Cow<'_, str>> {
         self.parts_of(i)
             .iter()
             .find(|p| p.field == field)

@@ -7,7 +7,9 @@ use crate::gen;
 use heap_meter::{peak_since, reset_peak, Counting};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use trace_core::source::{BlockReader, BlockSource, Source};
 use trace_core::time::wall_ms;
 
 #[global_allocator]
@@ -74,8 +76,17 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         }
     );
     println!(
-        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7} {:>8}",
-        "format", "size MB", "spans", "parse ms", "MB/s", "peak MB", "peak/x", "tree ms"
+        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7} {:>8} {:>11} {:>13}",
+        "format",
+        "size MB",
+        "spans",
+        "parse ms",
+        "MB/s",
+        "peak MB",
+        "peak/x",
+        "tree ms",
+        "details ms",
+        "read back ms"
     );
     for (fmt, name) in files {
         if let Err(e) = native(fmt, &o.dir.join(name)) {
@@ -95,6 +106,8 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
     let mut peak = 0;
     let mut spans = 0;
     let mut tree = Duration::MAX;
+    let mut details = Duration::MAX;
+    let mut read_back = Duration::MAX;
     // Run 1 measures memory from an empty heap; runs 2-3 only time (best of three).
     for run in 0..3 {
         let base = reset_peak();
@@ -107,16 +120,20 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
             spans = imp.traces.iter().map(|t| t.len() as usize).sum::<usize>();
         }
         tree = tree.min(tree_time(&imp));
+        details = details.min(details_time(&imp.traces));
+        read_back = read_back.min(details_time(&reading_back(&imp.traces, path)?));
         drop(imp);
     }
     let mb = size as f64 / 1e6;
     println!(
-        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2} {:>8.1}",
+        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2} {:>8.1} {:>11.0} {:>13.0}",
         wall_ms(best),
         mb / best.as_secs_f64(),
         peak as f64 / 1e6,
         peak as f64 / size as f64,
-        wall_ms(tree)
+        wall_ms(tree),
+        wall_ms(details),
+        wall_ms(read_back)
     );
     Ok(())
 }
@@ -129,6 +146,59 @@ fn tree_time(imp: &trace_core::Import) -> Duration {
         std::hint::black_box(trace_core::Tree::build(t).preorder_columns());
     }
     t0.elapsed()
+}
+
+/// Every span's details, as a search index or an export reads them.
+fn details_time(traces: &[trace_core::Trace]) -> Duration {
+    let t0 = Instant::now();
+    for t in traces {
+        for i in t.spans() {
+            std::hint::black_box(t.span_details(i));
+        }
+    }
+    t0.elapsed()
+}
+
+/// `traces` reading their details back from the file on disk, as the browser's worker reads
+/// them back from the user's `File`.
+fn reading_back(
+    traces: &[trace_core::Trace],
+    path: &Path,
+) -> Result<Vec<trace_core::Trace>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let src: Arc<dyn Source> = Arc::new(BlockSource::new(FileOnDisk {
+        file: Mutex::new(file),
+        len,
+    }));
+    Ok(traces
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t.set_source(Arc::clone(&src));
+            t
+        })
+        .collect())
+}
+
+#[derive(Debug)]
+struct FileOnDisk {
+    file: Mutex<std::fs::File>,
+    len: u64,
+}
+
+impl BlockReader for FileOnDisk {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    fn read_at(&self, start: u64, len: usize) -> Option<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = self.file.lock().ok()?;
+        file.seek(SeekFrom::Start(start)).ok()?;
+        let mut out = vec![0; len];
+        file.read_exact(&mut out).ok()?;
+        Some(out)
+    }
 }
 
 /// Builds crates/tracecheck/wasm-bench for wasm32 and runs its Node script on the same files, twice:

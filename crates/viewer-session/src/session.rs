@@ -14,8 +14,10 @@ use crate::trace_pages::{TraceList, PAGE_ROWS};
 use crate::warning_groups::{WarningGroup, WarningGroups};
 use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
 use std::cell::RefCell;
+use std::sync::Arc;
 use trace_core::export::ExportFormat;
 use trace_core::skew::SkewAdjustment;
+use trace_core::source::Source;
 use trace_core::stats::Stat;
 use trace_core::time::Nanos;
 use trace_core::{Format, KeyValue, LinkKind, Trace, Tree, Value, Warning, WarningKind, Warnings};
@@ -102,6 +104,18 @@ impl Session {
     /// Imports `files` (name, bytes) into one trace list. Any file that fails fails the whole
     /// load with a message naming the file; the session then keeps what it had.
     pub fn import(&mut self, files: Vec<(String, Vec<u8>)>) -> Response {
+        self.import_reading_back(files, Vec::new())
+    }
+
+    /// [`Session::import`], then file k's traces read their details back from `read_back[k]`
+    /// (the same file, read by range) when import parsed its bytes as they are: the session
+    /// lets go of the bytes, and a big file does not occupy the worker's memory twice (its
+    /// bytes and what was built from them) for as long as it is open.
+    pub fn import_reading_back(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+        read_back: Vec<Option<Arc<dyn Source>>>,
+    ) -> Response {
         let mut summaries = Vec::with_capacity(files.len());
         let mut traces: Vec<Trace> = Vec::new();
         let mut trace_file: Vec<u32> = Vec::new();
@@ -121,8 +135,16 @@ impl Session {
                         traces: 0,
                         spans: 0,
                     });
+                    let file_source = read_back
+                        .get(k)
+                        .cloned()
+                        .flatten()
+                        .filter(|_| imp.parsed_the_input_as_is);
                     // A trace without spans has nothing to draw: leave it out of the list.
-                    for t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
+                    for mut t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
+                        if let Some(src) = &file_source {
+                            t.set_source(Arc::clone(src));
+                        }
                         traces.push(t);
                         trace_file.push(k as u32);
                     }
@@ -210,32 +232,45 @@ impl Session {
     /// kept as its text (already compressed); a file as gzip of what was read.
     pub fn remember(&self, file: u32, kind: SourceKind) -> Result<(String, Vec<u8>), String> {
         let source = self.remembered_source(file, kind)?;
+        let bytes = source
+            .read_verbatim(0, source.len() as usize)
+            .ok_or_else(|| format!("file {file} could not be read back"))?;
         Ok((
-            library::content_id(source),
-            library::stored_form(source, kind),
+            library::content_id(&bytes),
+            library::stored_form(&bytes, kind),
         ))
     }
 
     /// The bytes a library copy of `file` is made of: the file as loaded, or the link's text.
     /// The worker shell compresses them in chunks itself (see `trace_worker.rs`), so a big
     /// file's copy does not hold up the requests behind it.
-    pub fn remembered_source(&self, file: u32, kind: SourceKind) -> Result<&[u8], String> {
+    pub fn remembered_source(
+        &self,
+        file: u32,
+        kind: SourceKind,
+    ) -> Result<Arc<dyn Source>, String> {
         match (&self.opened_link, kind) {
-            (Some(text), SourceKind::Link) => Ok(text.as_bytes()),
+            (Some(text), SourceKind::Link) => Ok(Arc::new(text.as_bytes().to_vec())),
             _ => self
                 .trace_file
                 .iter()
                 .position(|&f| f == file)
                 .and_then(|t| self.traces.get(t))
-                .map(Trace::source_bytes)
+                .map(|t| Arc::clone(t.source()))
                 .ok_or_else(|| format!("file {file} has no trace to remember")),
         }
     }
 
     /// Imports a file fetched from `url`: errors name the URL, the list names the file and the
-    /// host it came from.
-    pub fn import_remote(&mut self, url: &str, bytes: Vec<u8>) -> Response {
-        let mut answer = self.import(vec![(url.to_string(), bytes)]);
+    /// host it came from. Details are read back from `read_back` when given (the body kept
+    /// as a `Blob`; see [`Session::import_reading_back`]).
+    pub fn import_remote(
+        &mut self,
+        url: &str,
+        bytes: Vec<u8>,
+        read_back: Option<Arc<dyn Source>>,
+    ) -> Response {
+        let mut answer = self.import_reading_back(vec![(url.to_string(), bytes)], vec![read_back]);
         if let Response::Loaded { files, .. } = &mut answer {
             for f in files.iter_mut() {
                 f.name = remote::file_name(url);

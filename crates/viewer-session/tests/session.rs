@@ -664,7 +664,7 @@ fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
     let mut s = Session::new();
     let (_, bytes) = fixture("graph-testTrace.json");
     let url = "https://traces.example:8443/shared/graph.json?sig=abc";
-    match s.import_remote(url, bytes) {
+    match s.import_remote(url, bytes, None) {
         Response::Loaded {
             files,
             list: TracePage { rows: traces, .. },
@@ -675,7 +675,7 @@ fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
         }
         other => panic!("expected Loaded, got {other:?}"),
     }
-    match s.import_remote("https://h.example/page.html", b"<html>".to_vec()) {
+    match s.import_remote("https://h.example/page.html", b"<html>".to_vec(), None) {
         Response::Failed { message } => {
             assert!(
                 message.starts_with("https://h.example/page.html: not JSON"),
@@ -812,4 +812,86 @@ fn the_trace_list_comes_a_page_at_a_time() {
         }),
         Outgoing::Json(Response::Error { .. })
     ));
+}
+
+/// A file read back by range, as the worker reads the user's `File`; counts its reads.
+#[derive(Debug)]
+struct FileLike(Vec<u8>, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl trace_core::source::BlockReader for FileLike {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+    fn read_at(&self, start: u64, len: usize) -> Option<Vec<u8>> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.0
+            .get(start as usize..start as usize + len)
+            .map(<[u8]>::to_vec)
+    }
+}
+
+fn read_back_session(
+    files: Vec<(String, Vec<u8>)>,
+) -> (Session, Vec<std::sync::Arc<std::sync::atomic::AtomicUsize>>) {
+    let mut s = Session::new();
+    let reads: Vec<_> = files.iter().map(|_| Default::default()).collect();
+    let sources = files
+        .iter()
+        .zip(&reads)
+        .map(|((_, bytes), reads)| {
+            let file = FileLike(bytes.clone(), std::sync::Arc::clone(reads));
+            let src = trace_core::source::BlockSource::with_block(file, 256);
+            Some(std::sync::Arc::new(src) as std::sync::Arc<dyn trace_core::source::Source>)
+        })
+        .collect();
+    match s.import_reading_back(files, sources) {
+        Response::Loaded { .. } => (s, reads),
+        other => panic!("import failed: {other:?}"),
+    }
+}
+
+#[test]
+fn a_session_reading_back_from_the_file_answers_as_one_that_kept_the_bytes() {
+    let (name, otlp) = fixture("otel-proto-example-trace.json");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &otlp).unwrap();
+    let files = vec![
+        fixture("graph-testTrace.json"),
+        (format!("{name}.gz"), gz.finish().unwrap()),
+    ];
+    let mut kept = Session::new();
+    assert!(matches!(
+        kept.import(files.clone()),
+        Response::Loaded { .. }
+    ));
+    let (mut back, reads) = read_back_session(files);
+    for trace in 0..kept.traces().len() as u32 {
+        let view = kept.select(trace).expect("select");
+        back.select(trace).expect("select");
+        for span in 0..view.len() as u32 {
+            let ask = || Request::Details { span };
+            assert_eq!(
+                format!("{:?}", kept.handle(ask())),
+                format!("{:?}", back.handle(ask()))
+            );
+        }
+        let search = || Request::Filter {
+            query: "http.status_code=200 OR GET".to_string(),
+        };
+        assert_eq!(
+            format!("{:?}", kept.handle(search())),
+            format!("{:?}", back.handle(search()))
+        );
+    }
+    assert!(reads[0].load(std::sync::atomic::Ordering::Relaxed) > 0);
+    assert_eq!(
+        reads[1].load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "a gzip file's details come from its decompressed bytes, never from the file"
+    );
+    assert_eq!(
+        kept.remember(0, SourceKind::File),
+        back.remember(0, SourceKind::File),
+        "the library copy reads the file back"
+    );
 }

@@ -1025,16 +1025,16 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     // What could not be decoded, for the span's warnings.
     let mut notes = Vec::new();
     if let Some(raw) = t.part(i, PartField::Whole) {
-        args_kvs(raw, "", "arg", &mut d.attributes, &mut notes);
+        args_kvs(&raw, "", "arg", &mut d.attributes, &mut notes);
     }
     if let Some(raw) = t.part(i, PartField::EndArgs) {
-        args_kvs(raw, "end.", "end arg", &mut d.attributes, &mut notes);
+        args_kvs(&raw, "end.", "end arg", &mut d.attributes, &mut notes);
     }
     for (_, e) in t.extras_of(i) {
         match e {
             Extra::Event { time, name, raw } => {
                 let mut attributes = Vec::new();
-                args_kvs(t.raw(*raw), "", "event arg", &mut attributes, &mut notes);
+                args_kvs(&t.raw(*raw), "", "event arg", &mut attributes, &mut notes);
                 d.events.push(Event {
                     time_ns: *time,
                     offset_ns: 0,

@@ -634,7 +634,8 @@ fn process_of(t: &Trace, c: &Context) -> DecodedContext {
         resource: Some(r), ..
     } = c
     {
-        let p: ProcessFull = parse_or_default(t.raw(*r));
+        let raw = t.raw(*r);
+        let p: ProcessFull = parse_or_default(&raw);
         if !p.service_name.is_none() {
             out.resource.push(KeyValue::new(
                 "service.name",
@@ -650,7 +651,7 @@ fn process_of(t: &Trace, c: &Context) -> DecodedContext {
 pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     // What could not be decoded, for the span's warnings.
     let mut notes = Vec::new();
-    let mut attrs = kvs(t.part(i, PartField::Tags), "tag", &mut notes);
+    let mut attrs = kvs(t.part(i, PartField::Tags).as_deref(), "tag", &mut notes);
     let mut scope_name = None;
     let mut scope_version = None;
     attrs.retain(|kv| match kv.key.as_str() {
@@ -681,7 +682,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
         });
     }
     if let Some(raw) = t.part(i, PartField::Logs) {
-        let logs: Vec<WireLog> = parse_list(raw, |l| l, |e, _| skip_element("log", e, &mut notes));
+        let logs: Vec<WireLog> = parse_list(&raw, |l| l, |e, _| skip_element("log", e, &mut notes));
         for log in logs {
             let fields = kvs(log.fields.map(RawValue::get), "log field", &mut notes);
             let name = fields
@@ -701,7 +702,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     }
     if let Some(raw) = t.part(i, PartField::References) {
         let refs: Vec<WireRef> =
-            parse_list(raw, |r| r, |e, _| skip_element("reference", e, &mut notes));
+            parse_list(&raw, |r| r, |e, _| skip_element("reference", e, &mut notes));
         for r in refs {
             let kind = match r.ref_type.as_str() {
                 Some(k) if k.eq_ignore_ascii_case("FOLLOWS_FROM") => LinkKind::FollowsFrom,
@@ -726,7 +727,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     if let Some(raw) = t.part(i, PartField::Warnings) {
         // A string serde cannot read (a lone surrogate escape) is shown as written.
         let ws = parse_list(
-            raw,
+            &raw,
             |w: Scalar| w.text().into_owned(),
             |e, _| Some(e.to_string()),
         );

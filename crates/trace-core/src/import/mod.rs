@@ -15,6 +15,7 @@ pub use detect::detect;
 
 use crate::builder::ImportBuilder;
 use crate::model::{SpanDetails, Trace, Warning, WarningKind};
+use crate::source::Source;
 use std::fmt;
 use std::sync::Arc;
 
@@ -60,6 +61,10 @@ pub struct Import {
     /// Warnings about the file rather than one trace (skipped lines, ignored events): all
     /// counted, the first of each kind with their text.
     pub warnings: crate::warnings::Warnings,
+    /// True when import parsed the input's own bytes (not a decompressed copy): the offsets
+    /// the traces keep for their details are then offsets in the input, which can be read back
+    /// from it instead of kept in memory (`Trace::set_source`).
+    pub parsed_the_input_as_is: bool,
 }
 
 /// Input that could not be read.
@@ -332,7 +337,8 @@ fn read(
     bytes: Vec<u8>,
     choose: impl FnOnce(&str) -> Result<Format, ImportError>,
 ) -> Result<Import, ImportError> {
-    let mut bytes = if gzip::is_gzip(&bytes) {
+    let compressed = gzip::is_gzip(&bytes);
+    let mut bytes = if compressed {
         gzip::decompress(&bytes)?
     } else {
         bytes
@@ -347,7 +353,7 @@ fn read(
     }
     blank_byte_order_mark(&mut bytes);
     let lone_surrogates = replace_lone_surrogates(&mut bytes);
-    let src = Arc::new(bytes);
+    let src: Arc<Vec<u8>> = Arc::new(bytes);
     let text = match std::str::from_utf8(&src) {
         Ok(t) => t,
         Err(e) => {
@@ -376,11 +382,12 @@ fn read(
             ),
         ));
     }
-    let (traces, warnings) = b.finish(format, &src);
+    let (traces, warnings) = b.finish(format, &(Arc::clone(&src) as Arc<dyn Source>));
     Ok(Import {
         format,
         traces,
         warnings,
+        parsed_the_input_as_is: !compressed,
     })
 }
 

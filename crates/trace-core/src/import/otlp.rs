@@ -671,7 +671,8 @@ fn resource_and_scope(t: &Trace, c: &Context) -> DecodedContext {
         return out;
     };
     if let Some(r) = resource {
-        let res: WireResource = parse_or_default(t.raw(*r));
+        let raw = t.raw(*r);
+        let res: WireResource = parse_or_default(&raw);
         out.resource = kvs(
             res.attributes.map(RawValue::get),
             "resource attribute",
@@ -679,7 +680,8 @@ fn resource_and_scope(t: &Trace, c: &Context) -> DecodedContext {
         );
     }
     if let Some(s) = scope {
-        let sc: WireScope = parse_or_default(t.raw(*s));
+        let raw = t.raw(*s);
+        let sc: WireScope = parse_or_default(&raw);
         if !sc.name.is_none() || !sc.version.is_none() {
             out.scope = Some(Scope {
                 name: sc.name.text().into_owned(),
@@ -693,10 +695,14 @@ fn resource_and_scope(t: &Trace, c: &Context) -> DecodedContext {
 pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     // What could not be decoded, for the span's warnings.
     let mut notes = Vec::new();
-    d.attributes = kvs(t.part(i, PartField::Attributes), "attribute", &mut notes);
+    d.attributes = kvs(
+        t.part(i, PartField::Attributes).as_deref(),
+        "attribute",
+        &mut notes,
+    );
     if let Some(raw) = t.part(i, PartField::Events) {
         let events: Vec<WireEvent> =
-            parse_list(raw, |e| e, |e, _| skip_element("event", e, &mut notes));
+            parse_list(&raw, |e| e, |e, _| skip_element("event", e, &mut notes));
         for e in events {
             let attributes = kvs(
                 e.attributes.map(RawValue::get),
@@ -713,7 +719,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     }
     if let Some(raw) = t.part(i, PartField::Links) {
         let links: Vec<WireLink> =
-            parse_list(raw, |l| l, |e, _| skip_element("link", e, &mut notes));
+            parse_list(&raw, |l| l, |e, _| skip_element("link", e, &mut notes));
         for l in links {
             let style = IdStyle::HexOrBase64;
             let attributes = kvs(
@@ -732,7 +738,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
         }
     }
     if let Some(raw) = t.part(i, PartField::Status) {
-        d.status_message = serde_json::from_str::<String>(raw)
+        d.status_message = serde_json::from_str::<String>(&raw)
             .ok()
             .filter(|m| !m.is_empty());
     }

@@ -505,7 +505,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
     };
     // What could not be decoded, for the span's warnings.
     let mut notes = Vec::new();
-    let z: ZFull = parse_or_default(raw);
+    let z: ZFull = parse_or_default(&raw);
     d.attributes = z
         .tags
         .and_then(|r| json_entries(r.get(), "tag", "", &mut notes))

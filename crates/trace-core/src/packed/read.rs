@@ -435,7 +435,7 @@ fn assemble(
     let mut t = Trace {
         id,
         format,
-        src: Arc::new(body),
+        src: Arc::new(body) as Arc<dyn crate::source::Source>,
         strings,
         span_id: c.span_id,
         odd_ids: c.odd_ids,
@@ -472,7 +472,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) -> bool {
     // The record was read in full when the link was opened, so this cannot fail; if it ever
     // did, the span would show without details rather than break the page.
     if let Ok(mut rec) = read_record(
-        &mut In::new(record, 0),
+        &mut In::new(&record, 0),
         &mut table,
         &mut budget,
         t.start_ns(i),

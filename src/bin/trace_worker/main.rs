@@ -25,9 +25,15 @@ fn main() {
 }
 
 #[cfg(target_arch = "wasm32")]
+mod file_source;
+
+#[cfg(target_arch = "wasm32")]
 mod worker {
+    use crate::file_source;
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use std::cell::RefCell;
+    use std::sync::Arc;
+    use trace_core::source::Source;
     use viewer_session::library::{self, SourceKind};
     use viewer_session::protocol::{envelope, Phase, Request, Response};
     use viewer_session::remote::{self, FetchFailure};
@@ -36,7 +42,7 @@ mod worker {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, ReadableStream,
+        Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, ReadableStream,
         ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode, WritableStream,
     };
 
@@ -104,7 +110,7 @@ mod worker {
                     Some(b) => {
                         let total = u64::from(b.length());
                         progress(Phase::Reading, total, total);
-                        import(vec![("pasted text".to_string(), b.to_vec())]);
+                        import(vec![Read::kept("pasted text".to_string(), b.to_vec())]);
                     }
                     None => post_json(&Response::Failed {
                         message: "pasted text: no bytes were sent".to_string(),
@@ -114,11 +120,15 @@ mod worker {
             Request::OpenUrl { url } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = match fetch_url(&url).await {
-                        Ok(bytes) => {
-                            let total = bytes.len() as u64;
-                            progress(Phase::Parsing, 0, total);
-                            with_session(|s| s.import_remote(&url, bytes))
-                        }
+                        Ok(body) => match read_blob(&url, &body, 0.0, 0.0) {
+                            Ok(bytes) => {
+                                let total = bytes.len() as u64;
+                                progress(Phase::Parsing, 0, total);
+                                let read_back = Some(file_source::read_back(&body));
+                                with_session(|s| s.import_remote(&url, bytes, read_back))
+                            }
+                            Err(message) => Response::Failed { message },
+                        },
                         Err(failure) => Response::Failed {
                             message: failure.to_string(),
                         },
@@ -129,7 +139,7 @@ mod worker {
             Request::OpenSample { name } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     match fetch_sample(&name).await {
-                        Ok(bytes) => import(vec![(name, bytes)]),
+                        Ok(bytes) => import(vec![Read::kept(name, bytes)]),
                         Err(message) => post_json(&Response::Failed { message }),
                     }
                 });
@@ -157,9 +167,26 @@ mod worker {
         }
     }
 
-    /// Reads every `File` in slices with `FileReaderSync` (workers may block), copying each
-    /// slice straight into one pre-sized Rust buffer: the file never becomes a JS string.
-    fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    /// A file read into this worker's memory, with where its details can be read back from
+    /// after import (the `File` itself; nothing for a pasted text or a sample).
+    struct Read {
+        name: String,
+        bytes: Vec<u8>,
+        read_back: Option<Arc<dyn Source>>,
+    }
+
+    impl Read {
+        fn kept(name: String, bytes: Vec<u8>) -> Self {
+            Read {
+                name,
+                bytes,
+                read_back: None,
+            }
+        }
+    }
+
+    /// Reads every `File` with [`read_blob`]; each is kept as the source of its details.
+    fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<Read>, String> {
         let files: Array = files
             .clone()
             .dyn_into()
@@ -170,36 +197,50 @@ mod worker {
             .collect::<Result<_, _>>()
             .map_err(|_| "the page sent something that is not a File".to_string())?;
         let total: f64 = files.iter().map(|f| f.size()).sum();
-        let reader = FileReaderSync::new().map_err(|e| js_text("FileReaderSync", &e))?;
         let mut done = 0.0;
         let mut out = Vec::with_capacity(files.len());
         for (k, file) in files.iter().enumerate() {
             // The names in the request are what the page shows; fall back to the File's own.
             let name = names.get(k).cloned().unwrap_or_else(|| file.name());
-            let size = file.size();
-            let mut buf: Vec<u8> = Vec::new();
-            buf.try_reserve_exact(size as usize)
-                .map_err(|_| viewer_session::session::too_large_to_open(&name, size as u64))?;
-            let mut at = 0.0;
-            while at < size {
-                let end = (at + CHUNK).min(size);
-                let slice = file
-                    .slice_with_f64_and_f64(at, end)
-                    .map_err(|e| format!("{name}: {}", js_text("slice", &e)))?;
-                let ab = reader
-                    .read_as_array_buffer(&slice)
-                    .map_err(|e| format!("{name}: {}", js_text("read", &e)))?;
-                let chunk = Uint8Array::new(&ab);
-                let from = buf.len();
-                buf.resize(from + chunk.length() as usize, 0);
-                chunk.copy_to(&mut buf[from..]);
-                at = end;
-                done += f64::from(chunk.length());
-                progress(Phase::Reading, done as u64, total as u64);
-            }
-            out.push((name, buf));
+            let bytes = read_blob(&name, file, done, total)?;
+            done += file.size();
+            out.push(Read {
+                name,
+                bytes,
+                read_back: Some(file_source::read_back(file)),
+            });
         }
         Ok(out)
+    }
+
+    /// Reads a `Blob` in slices with `FileReaderSync` (workers may block), copying each slice
+    /// straight into one pre-sized Rust buffer: the file never becomes a JS string. Progress
+    /// counts from `done` of `total` bytes (several files), or of the blob alone when `total`
+    /// is 0.
+    fn read_blob(name: &str, blob: &Blob, done: f64, total: f64) -> Result<Vec<u8>, String> {
+        let size = blob.size();
+        let total = if total > 0.0 { total } else { size };
+        let reader = FileReaderSync::new().map_err(|e| js_text("FileReaderSync", &e))?;
+        let mut buf: Vec<u8> = Vec::new();
+        buf.try_reserve_exact(size as usize)
+            .map_err(|_| viewer_session::session::too_large_to_open(name, size as u64))?;
+        let mut at = 0.0;
+        while at < size {
+            let end = (at + CHUNK).min(size);
+            let slice = blob
+                .slice_with_f64_and_f64(at, end)
+                .map_err(|e| format!("{name}: {}", js_text("slice", &e)))?;
+            let ab = reader
+                .read_as_array_buffer(&slice)
+                .map_err(|e| format!("{name}: {}", js_text("read", &e)))?;
+            let chunk = Uint8Array::new(&ab);
+            let from = buf.len();
+            buf.resize(from + chunk.length() as usize, 0);
+            chunk.copy_to(&mut buf[from..]);
+            at = end;
+            progress(Phase::Reading, (done + at) as u64, total as u64);
+        }
+        Ok(buf)
     }
 
     /// Fetches `samples/<name>` relative to the worker script, which Trunk puts at the site
@@ -238,7 +279,7 @@ mod worker {
 
     /// Fetches `url` with no credentials and reads the body as it streams in, posting
     /// progress; the page can cancel by terminating the worker.
-    async fn fetch_url(url: &str) -> Result<Vec<u8>, FetchFailure> {
+    async fn fetch_url(url: &str) -> Result<Blob, FetchFailure> {
         if !remote::is_fetchable(url) {
             return Err(FetchFailure::NotHttp {
                 url: url.to_string(),
@@ -283,7 +324,9 @@ mod worker {
         }
     }
 
-    async fn read_body(url: &str, resp: &web_sys::Response) -> Result<Vec<u8>, FetchFailure> {
+    /// Streams the body into a `Blob` (held by the browser, not in this worker's memory),
+    /// posting progress: it is then read like a dropped file, and its details read back from it.
+    async fn read_body(url: &str, resp: &web_sys::Response) -> Result<Blob, FetchFailure> {
         let broke = |e: &JsValue| FetchFailure::Interrupted {
             url: url.to_string(),
             message: js_text("read", e),
@@ -296,42 +339,29 @@ mod worker {
             .flatten()
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let mut buf: Vec<u8> = Vec::new();
-        let too_big = |bytes: u64| FetchFailure::TooBig {
-            url: url.to_string(),
-            bytes,
-        };
-        buf.try_reserve_exact(total as usize)
-            .map_err(|_| too_big(total))?;
-        let Some(body) = resp.body() else {
-            return Ok(buf);
-        };
-        let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-        loop {
-            let chunk = JsFuture::from(reader.read()).await.map_err(|e| broke(&e))?;
-            let done = Reflect::get(&chunk, &JsValue::from_str("done"))
-                .map(|d| d.is_truthy())
-                .unwrap_or(true);
-            if done {
-                return Ok(buf);
+        let parts = Array::new();
+        let mut received: u64 = 0;
+        if let Some(body) = resp.body() {
+            let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+            loop {
+                let chunk = JsFuture::from(reader.read()).await.map_err(|e| broke(&e))?;
+                let done = Reflect::get(&chunk, &JsValue::from_str("done"))
+                    .map(|d| d.is_truthy())
+                    .unwrap_or(true);
+                if done {
+                    break;
+                }
+                let Ok(bytes) = Reflect::get(&chunk, &JsValue::from_str("value"))
+                    .and_then(|v| v.dyn_into::<Uint8Array>())
+                else {
+                    continue;
+                };
+                received += u64::from(bytes.length());
+                parts.push(&bytes);
+                progress(Phase::Reading, received, total.max(received));
             }
-            let Ok(bytes) = Reflect::get(&chunk, &JsValue::from_str("value"))
-                .and_then(|v| v.dyn_into::<Uint8Array>())
-            else {
-                continue;
-            };
-            let from = buf.len();
-            let len = bytes.length() as usize;
-            buf.try_reserve(len)
-                .map_err(|_| too_big((from + len) as u64))?;
-            buf.resize(from + len, 0);
-            bytes.copy_to(&mut buf[from..]);
-            progress(
-                Phase::Reading,
-                buf.len() as u64,
-                total.max(buf.len() as u64),
-            );
         }
+        Blob::new_with_u8_array_sequence(&parts).map_err(|e| broke(&e))
     }
 
     fn with_session(f: impl FnOnce(&mut Session) -> Response) -> Response {
@@ -343,10 +373,14 @@ mod worker {
         })
     }
 
-    fn import(files: Vec<(String, Vec<u8>)>) {
-        let total: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
+    fn import(files: Vec<Read>) {
+        let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
         progress(Phase::Parsing, 0, total);
-        let resp = with_session(|s| s.import(files));
+        let (files, read_back) = files
+            .into_iter()
+            .map(|f| ((f.name, f.bytes), f.read_back))
+            .unzip();
+        let resp = with_session(|s| s.import_reading_back(files, read_back));
         if matches!(resp, Response::Loaded { .. }) {
             progress(Phase::Indexing, total, total);
         }
@@ -383,15 +417,17 @@ mod worker {
 
     async fn remember_when_quiet(file: u32, kind: SourceKind) -> Result<(), String> {
         until_quiet().await.map_err(|e| js_text("timer", &e))?;
-        let (len, as_is) = with_source(file, kind, |bytes| {
-            (bytes.len(), library::stored_as_is(bytes, kind))
+        let source = SESSION.with(|s| {
+            let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
+            s.remembered_source(file, kind)
         })?;
-        let id = content_id_in_steps(file, kind, len).await?;
-        if as_is {
-            let bytes = with_source(file, kind, <[u8]>::to_vec)?;
-            post_remember(file, &id, &bytes);
+        let len = source.len() as usize;
+        let head = read_range(&source, 0, len.min(2))?;
+        let id = content_id_in_steps(&source, len).await?;
+        if library::stored_as_is(&head, kind) {
+            post_remember(file, &id, &read_range(&source, 0, len)?);
         } else {
-            let gz = gzip_in_chunks(file, kind, len)
+            let gz = gzip_in_chunks(&source, len)
                 .await
                 .map_err(|e| js_text("gzip", &e))?;
             post_remember_js(file, &id, &gz);
@@ -399,33 +435,24 @@ mod worker {
         Ok(())
     }
 
-    /// Runs `f` over the bytes of `file` as the library stores them.
-    fn with_source<T>(
-        file: u32,
-        kind: SourceKind,
-        f: impl FnOnce(&[u8]) -> T,
-    ) -> Result<T, String> {
-        SESSION.with(|s| {
-            let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
-            Ok(f(s.remembered_source(file, kind)?))
-        })
+    /// The bytes `start..start + len` of a library copy's source, as the file holds them.
+    fn read_range(source: &Arc<dyn Source>, start: usize, len: usize) -> Result<Vec<u8>, String> {
+        source
+            .read_verbatim(start as u64, len)
+            .map(|b| b.into_owned())
+            .ok_or_else(|| "the file can no longer be read".to_string())
     }
 
     /// Hash this many bytes of a library copy at a time (a few ms here).
     const HASH_CHUNK: usize = 16 << 20;
 
-    /// The content id of `file`, hashed [`HASH_CHUNK`] bytes at a time between requests.
-    async fn content_id_in_steps(
-        file: u32,
-        kind: SourceKind,
-        len: usize,
-    ) -> Result<String, String> {
+    /// The content id of a library copy, hashed [`HASH_CHUNK`] bytes at a time between
+    /// requests.
+    async fn content_id_in_steps(source: &Arc<dyn Source>, len: usize) -> Result<String, String> {
         let mut hasher = library::ContentHasher::default();
         for start in (0..len).step_by(HASH_CHUNK) {
             let end = (start + HASH_CHUNK).min(len);
-            with_source(file, kind, |bytes| {
-                hasher.update(bytes.get(start..end).unwrap_or(&[]))
-            })?;
+            hasher.update(&read_range(source, start, end - start)?);
             until_quiet().await.map_err(|e| js_text("timer", &e))?;
         }
         Ok(hasher.id())
@@ -480,11 +507,7 @@ mod worker {
         }
     }
 
-    async fn gzip_in_chunks(
-        file: u32,
-        kind: SourceKind,
-        len: usize,
-    ) -> Result<Uint8Array, JsValue> {
+    async fn gzip_in_chunks(source: &Arc<dyn Source>, len: usize) -> Result<Uint8Array, JsValue> {
         let gzip = CompressionStream::new("gzip")?;
         // Reading the output must run alongside the writes, or they would wait forever.
         let output = web_sys::Response::new_with_opt_readable_stream(Some(&gzip.readable()))?;
@@ -492,12 +515,9 @@ mod worker {
         let writer = gzip.writable().get_writer()?;
         for start in (0..len).step_by(REMEMBER_CHUNK) {
             let end = (start + REMEMBER_CHUNK).min(len);
-            let chunk = with_source(file, kind, |bytes| {
-                bytes.get(start..end).map(Uint8Array::from)
-            })
-            .ok()
-            .flatten()
-            .ok_or_else(|| JsValue::from_str("the file is no longer open"))?;
+            let chunk = read_range(source, start, end - start)
+                .map(|bytes| Uint8Array::from(&bytes[..]))
+                .map_err(|e| JsValue::from_str(&e))?;
             JsFuture::from(writer.write_with_chunk(&chunk)).await?;
             // Streams settle their promises as microtasks, which run before any message: without
             // a task boundary here a search would wait for the whole file's compression.
