@@ -55,16 +55,25 @@ pub trait BlockReader: fmt::Debug + Send + Sync {
 }
 
 /// A file read back in blocks ([`BlockSource::BLOCK`] bytes unless told), the last
-/// [`BlockSource::KEPT`] kept: details of neighbouring spans (a search reading every span in file order) cost one
-/// read per block, not one per span. Bytes are fixed up as import fixed the buffer it parsed
-/// (the byte-order mark blanked, lone surrogate escapes replaced) so every kept range decodes
-/// the same as it did at import.
+/// [`BlockSource::KEPT`] kept. One span's details cost one small read (a worker's read of a
+/// `File` slice has a fixed cost of a few ms, and grows with its size); reading on from where
+/// the last read ended (a search index or an export reading every span in file order) reads
+/// [`BlockSource::READ_AHEAD`] blocks at a time. Bytes are fixed up as import fixed the buffer
+/// it parsed (the byte-order mark blanked, lone surrogate escapes replaced) so every kept range
+/// decodes the same as it did at import.
 #[derive(Debug)]
 pub struct BlockSource<R> {
     reader: R,
     block: u64,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
     /// Most recently used last.
-    kept: Mutex<Vec<Block>>,
+    blocks: Vec<Block>,
+    /// Where the last read from the reader ended.
+    last_read_end: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -74,9 +83,11 @@ struct Block {
 }
 
 impl<R: BlockReader> BlockSource<R> {
-    /// 1 MiB: a few milliseconds to read in a worker, the details of ~1,500 typical spans.
-    pub const BLOCK: u64 = 1 << 20;
-    pub const KEPT: usize = 8;
+    /// 64 KiB: the details of ~100 typical spans, read in about a millisecond in a worker.
+    pub const BLOCK: u64 = 64 << 10;
+    /// Blocks read at once when reading on from the last read.
+    pub const READ_AHEAD: u64 = 16;
+    pub const KEPT: usize = 48;
 
     pub fn new(reader: R) -> Self {
         Self::with_block(reader, Self::BLOCK)
@@ -87,29 +98,40 @@ impl<R: BlockReader> BlockSource<R> {
         BlockSource {
             reader,
             block: block.max(1),
-            kept: Mutex::new(Vec::new()),
+            kept: Mutex::new(Kept::default()),
         }
     }
 
-    /// The block that starts at `start`, read now or found among the kept ones.
+    /// The block that starts at `start`, found among the kept ones or read now (with the
+    /// blocks after it when reading on from the last read).
     fn block(&self, start: u64) -> Option<Arc<Vec<u8>>> {
         let mut kept = self.kept.lock().ok()?;
-        if let Some(k) = kept.iter().position(|b| b.start == start) {
-            let block = kept.remove(k);
+        if let Some(k) = kept.blocks.iter().position(|b| b.start == start) {
+            let block = kept.blocks.remove(k);
             let bytes = Arc::clone(&block.bytes);
-            kept.push(block);
+            kept.blocks.push(block);
             return Some(bytes);
         }
-        let len = self.block.min(self.reader.len().checked_sub(start)?);
-        let bytes = Arc::new(self.reader.read_at(start, usize::try_from(len).ok()?)?);
-        if kept.len() >= Self::KEPT {
-            kept.remove(0);
+        let blocks = if kept.last_read_end == Some(start) {
+            Self::READ_AHEAD
+        } else {
+            1
+        };
+        let len = (self.block * blocks).min(self.reader.len().checked_sub(start)?);
+        let read = self.reader.read_at(start, usize::try_from(len).ok()?)?;
+        kept.last_read_end = Some(start + len);
+        let mut first = None;
+        for (k, piece) in read.chunks(self.block as usize).enumerate() {
+            let bytes = Arc::new(piece.to_vec());
+            first.get_or_insert_with(|| Arc::clone(&bytes));
+            kept.blocks.push(Block {
+                start: start + k as u64 * self.block,
+                bytes,
+            });
         }
-        kept.push(Block {
-            start,
-            bytes: Arc::clone(&bytes),
-        });
-        Some(bytes)
+        let over = kept.blocks.len().saturating_sub(Self::KEPT);
+        kept.blocks.drain(..over);
+        first
     }
 }
 
