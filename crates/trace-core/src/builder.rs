@@ -109,8 +109,10 @@ const P_INDEX: u8 = 3;
 
 /// Collects spans of one import, grouped by trace id.
 pub(crate) struct ImportBuilder<'s> {
-    /// The whole input text: raw ranges are offsets into it.
-    base: &'s str,
+    /// The text slices handed to [`ImportBuilder::range`] come from: the whole input, or (when
+    /// a file is read in chunks) the chunk being parsed and where it starts in the file.
+    window: Window,
+    _input: std::marker::PhantomData<&'s str>,
     pub traces: Vec<TraceBuilder>,
     by_id: FastMap<Box<str>, u32>,
     pub contexts: Vec<Context>,
@@ -122,10 +124,28 @@ pub(crate) struct ImportBuilder<'s> {
     last_trace: Option<(String, IdStyle, u32)>,
 }
 
+/// Where the text being parsed lies: its address in memory and its offset in the input. An
+/// address, not a borrow, so a builder can outlive the chunks of a file read a piece at a time.
+#[derive(Clone, Copy, Default)]
+struct Window {
+    addr: usize,
+    len: usize,
+    offset: u64,
+}
+
 impl<'s> ImportBuilder<'s> {
     pub fn new(base: &'s str) -> Self {
+        let mut b = ImportBuilder::streaming();
+        b.set_window(base.as_bytes(), 0);
+        b
+    }
+
+    /// A builder for input read in chunks: each chunk is announced with
+    /// [`ImportBuilder::set_window`] before its slices are handed over.
+    pub fn streaming() -> ImportBuilder<'static> {
         ImportBuilder {
-            base,
+            window: Window::default(),
+            _input: std::marker::PhantomData,
             traces: Vec::new(),
             by_id: FastMap::default(),
             contexts: Vec::new(),
@@ -136,15 +156,26 @@ impl<'s> ImportBuilder<'s> {
         }
     }
 
-    /// Byte range of `s` inside the input; `s` must be a slice of it (else an empty range).
+    /// The slices handed over from now on come from `text`, which starts at byte `offset` of
+    /// the input.
+    pub fn set_window(&mut self, text: &[u8], offset: u64) {
+        self.window = Window {
+            addr: text.as_ptr() as usize,
+            len: text.len(),
+            offset,
+        };
+    }
+
+    /// Byte range of `s` inside the input; `s` must be a slice of the current window (else an
+    /// empty range).
     pub fn range(&self, s: &str) -> RawRef {
-        let base = self.base.as_ptr() as usize;
+        let Window { addr, len, offset } = self.window;
         let p = s.as_ptr() as usize;
-        if p < base || p + s.len() > base + self.base.len() {
+        if p < addr || p + s.len() > addr + len {
             return RawRef::default();
         }
         RawRef {
-            start: u32::try_from(p - base).unwrap_or(u32::MAX),
+            start: u32::try_from(offset + (p - addr) as u64).unwrap_or(u32::MAX),
             len: u32::try_from(s.len()).unwrap_or(0),
         }
     }
@@ -221,15 +252,7 @@ impl<'s> ImportBuilder<'s> {
                 SpanKey::Str(tb.interner.get(&format!("synthetic-{synth}")))
             }
         };
-        let (parent, parent_tag) = match s.parent {
-            ParentIn::None => (0, P_NONE),
-            ParentIn::Index(p) => (p as u64, P_INDEX),
-            ParentIn::Id(p) => match span_key(p, style, &mut tb.interner) {
-                Some(SpanKey::Num(v)) => (v, P_NUM),
-                Some(SpanKey::Str(v)) => (v as u64, P_STR),
-                None => (0, P_NONE),
-            },
-        };
+        let (parent, parent_tag) = parent_entry(s.parent, style, &mut tb.interner);
         let name = tb.interner.get(s.name);
         let service = tb.interner.get(s.service);
         let mut flags = s.kind.code() | s.status.bits();
@@ -368,6 +391,40 @@ impl<'s> ImportBuilder<'s> {
             .and_then(|tb| tb.flags.get_mut(i as usize))
         {
             *f |= FLAG_SHARED;
+        }
+    }
+
+    /// Sets the shared context (process, resource) of span `i` of trace `t`.
+    pub fn set_ctx(&mut self, t: u32, i: u32, ctx: u32) {
+        if let Some(slot) = self
+            .traces
+            .get_mut(t as usize)
+            .and_then(|tb| tb.ctx.get_mut(i as usize))
+        {
+            *slot = ctx;
+        }
+    }
+
+    /// Sets the parent of span `i` of trace `t` (chosen after the span was added, once every
+    /// span of its trace is known), and whether it only follows from it.
+    pub fn set_parent(&mut self, t: u32, i: u32, parent: ParentIn<'_>, follows_from: bool) {
+        let style = self.id_style;
+        let Some(tb) = self.traces.get_mut(t as usize) else {
+            return;
+        };
+        let (payload, tag) = parent_entry(parent, style, &mut tb.interner);
+        let i = i as usize;
+        if let (Some(p), Some(pt), Some(f)) = (
+            tb.parent.get_mut(i),
+            tb.parent_tag.get_mut(i),
+            tb.flags.get_mut(i),
+        ) {
+            (*p, *pt) = (payload, tag);
+            if follows_from {
+                *f |= FLAG_FOLLOWS_FROM;
+            } else {
+                *f &= !FLAG_FOLLOWS_FROM;
+            }
         }
     }
 
@@ -695,6 +752,19 @@ fn topo_order(parent: &[u32]) -> Vec<usize> {
         k += 1;
     }
     order
+}
+
+/// The parent column's payload and tag (P_*) for `parent`.
+fn parent_entry(parent: ParentIn<'_>, style: IdStyle, interner: &mut Interner) -> (u64, u8) {
+    match parent {
+        ParentIn::None => (0, P_NONE),
+        ParentIn::Index(p) => (p as u64, P_INDEX),
+        ParentIn::Id(p) => match span_key(p, style, interner) {
+            Some(SpanKey::Num(v)) => (v, P_NUM),
+            Some(SpanKey::Str(v)) => (v as u64, P_STR),
+            None => (0, P_NONE),
+        },
+    }
 }
 
 fn is_hex(s: &str) -> bool {

@@ -18,7 +18,10 @@ pub mod tree;
 pub mod warnings;
 
 pub use critical_path::{critical_path, on_critical_path, CriticalSegment};
-pub use import::{import, import_as, import_owned, ErrorKind, Format, Import, ImportError};
+pub use import::{
+    import, import_as, import_owned, ErrorKind, Format, Import, ImportError, ReadWhole,
+    StreamImport,
+};
 pub use model::*;
 pub use tree::{self_time, PreorderColumns, Tree};
 pub use warnings::Warnings;

@@ -76,7 +76,7 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         }
     );
     println!(
-        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7} {:>8} {:>11} {:>13}",
+        "{:<8} {:>9} {:>10} {:>10} {:>9} {:>10} {:>7} {:>8} {:>11} {:>13} {:>12} {:>17}",
         "format",
         "size MB",
         "spans",
@@ -86,7 +86,9 @@ pub fn run(args: &BenchArgs) -> ExitCode {
         "peak/x",
         "tree ms",
         "details ms",
-        "read back ms"
+        "read back ms",
+        "streamed ms",
+        "streamed peak MB"
     );
     for (fmt, name) in files {
         if let Err(e) = native(fmt, &o.dir.join(name)) {
@@ -124,18 +126,57 @@ fn native(fmt: &str, path: &Path) -> Result<(), String> {
         read_back = read_back.min(details_time(&reading_back(&imp.traces, path)?));
         drop(imp);
     }
+    let streamed = streamed(path)?;
     let mb = size as f64 / 1e6;
     println!(
-        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2} {:>8.1} {:>11.0} {:>13.0}",
+        "{fmt:<8} {mb:>9.1} {spans:>10} {:>10.0} {:>9.0} {:>10.1} {:>7.2} {:>8.1} {:>11.0} {:>13.0} {:>12} {:>17}",
         wall_ms(best),
         mb / best.as_secs_f64(),
         peak as f64 / 1e6,
         peak as f64 / size as f64,
         wall_ms(tree),
         wall_ms(details),
-        wall_ms(read_back)
+        wall_ms(read_back),
+        streamed.map_or("-".to_string(), |s| format!("{:.0}", wall_ms(s.time))),
+        streamed.map_or("read whole".to_string(), |s| format!("{:.1}", s.peak as f64 / 1e6)),
     );
     Ok(())
+}
+
+/// A streamed import: the time from the first chunk to the traces, and the peak heap (not
+/// counting the chunk being read).
+#[derive(Clone, Copy)]
+struct Streamed {
+    time: Duration,
+    peak: usize,
+}
+
+/// The file read 8 MB at a time into a `StreamImport` (what the browser's worker does with a
+/// big Jaeger file), or `None` when it has to be read whole.
+fn streamed(path: &Path) -> Result<Option<Streamed>, String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut chunk = vec![0; 8 << 20];
+    let base = reset_peak();
+    let t0 = Instant::now();
+    let mut s = trace_core::StreamImport::new();
+    loop {
+        let n = file.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        if s.feed(&chunk[..n]).is_err() {
+            return Ok(None);
+        }
+    }
+    let src: Arc<dyn Source> = Arc::new(Vec::new());
+    let Ok(imp) = s.finish(src) else {
+        return Ok(None);
+    };
+    let time = t0.elapsed();
+    let peak = peak_since(base);
+    drop(imp);
+    Ok(Some(Streamed { time, peak }))
 }
 
 /// What the worker does to show every trace of the file once: the span tree and the preorder

@@ -13,6 +13,8 @@ use super::lenient::{
     Scalar, Text,
 };
 use super::{single_or_lines, Format, ImportError, Pos};
+
+pub(crate) mod stream;
 use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
 use crate::time::WireNum;
@@ -364,7 +366,8 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
             None => refs.clear(),
         }
         let chosen = if refs.len() > 1 {
-            parent_among(&refs, ids.get_or_insert_with(|| span_ids(&spans)))
+            let ids = ids.get_or_insert_with(|| span_ids(&spans));
+            parent_among(&refs, |id| ids.contains(id))
         } else {
             refs.first()
         };
@@ -390,20 +393,56 @@ struct Process {
     service: String,
 }
 
+/// A process as read from the map, before it becomes a context.
+struct ProcessEntry {
+    id: Box<str>,
+    raw: RawRef,
+    service: String,
+}
+
 /// The trace's processes by id; each keeps its raw text as the spans' resource.
-fn processes<'m>(
-    raw: Option<&'m FastMap<Text<'_>, &RawValue>>,
+fn processes(
+    raw: Option<&FastMap<Text<'_>, &RawValue>>,
     b: &mut ImportBuilder<'_>,
-) -> FastMap<&'m str, Process> {
+) -> FastMap<Box<str>, Process> {
+    register_processes(process_entries(raw, b), b)
+}
+
+fn process_entries(
+    raw: Option<&FastMap<Text<'_>, &RawValue>>,
+    b: &ImportBuilder<'_>,
+) -> Vec<ProcessEntry> {
+    raw.into_iter()
+        .flatten()
+        .map(|(k, raw)| {
+            let lite: ProcessLite = parse_or_default(raw.get());
+            ProcessEntry {
+                id: (**k).into(),
+                raw: b.range(raw.get()),
+                service: lite.service_name.text().into_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Makes each process a context, in order.
+fn register_processes(
+    entries: Vec<ProcessEntry>,
+    b: &mut ImportBuilder<'_>,
+) -> FastMap<Box<str>, Process> {
     let mut procs = FastMap::default();
-    for (k, raw) in raw.into_iter().flatten() {
-        let lite: ProcessLite = parse_or_default(raw.get());
+    for e in entries {
         let ctx = b.add_context(Context::Raw {
-            resource: Some(b.range(raw.get())),
+            resource: Some(e.raw),
             scope: None,
         });
-        let service = lite.service_name.text().into_owned();
-        procs.insert(&**k, Process { ctx, service });
+        procs.insert(
+            e.id,
+            Process {
+                ctx,
+                service: e.service,
+            },
+        );
     }
     procs
 }
@@ -418,7 +457,7 @@ struct SpanProcess<'p> {
 
 fn span_process<'p>(
     s: &WireSpan<'_>,
-    procs: &'p FastMap<&str, Process>,
+    procs: &'p FastMap<Box<str>, Process>,
     unknown_ctx: &mut Option<u32>,
     b: &mut ImportBuilder<'_>,
 ) -> SpanProcess<'p> {
@@ -474,13 +513,7 @@ impl<'r> ParentChoice<'r> {
     /// From the chosen reference, or else the legacy `parentSpanID` field.
     fn of(chosen: Option<&'r RefLite<'_>>, s: &'r WireSpan<'_>) -> Self {
         match chosen {
-            Some(r) => ParentChoice {
-                parent: r.span_id.as_deref().map_or(ParentIn::None, ParentIn::Id),
-                follows_from: r
-                    .ref_type
-                    .as_deref()
-                    .is_some_and(|t| t.eq_ignore_ascii_case("FOLLOWS_FROM")),
-            },
+            Some(r) => Self::of_ref(r),
             None => ParentChoice {
                 parent: s
                     .parent_span_id
@@ -493,10 +526,26 @@ impl<'r> ParentChoice<'r> {
     }
 }
 
+impl<'r> ParentChoice<'r> {
+    /// The span a reference points to.
+    fn of_ref(r: &'r RefLite<'_>) -> Self {
+        ParentChoice {
+            parent: r.span_id.as_deref().map_or(ParentIn::None, ParentIn::Id),
+            follows_from: r
+                .ref_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("FOLLOWS_FROM")),
+        }
+    }
+}
+
 /// Of several references: a CHILD_OF to a span of this trace, else any reference into the
-/// trace, else any CHILD_OF, else the first.
-fn parent_among<'r, 'a>(refs: &'r [RefLite<'a>], ids: &HashSet<&str>) -> Option<&'r RefLite<'a>> {
-    let in_trace = |r: &&RefLite| r.span_id.as_deref().is_some_and(|id| ids.contains(id));
+/// trace, else any CHILD_OF, else the first. `is_span` tells the span ids of this trace.
+fn parent_among<'r, 'a>(
+    refs: &'r [RefLite<'a>],
+    is_span: impl Fn(&str) -> bool,
+) -> Option<&'r RefLite<'a>> {
+    let in_trace = |r: &&RefLite| r.span_id.as_deref().is_some_and(&is_span);
     let child_of = |r: &&RefLite| {
         r.ref_type
             .as_deref()
@@ -511,13 +560,14 @@ fn parent_among<'r, 'a>(refs: &'r [RefLite<'a>], ids: &HashSet<&str>) -> Option<
 }
 
 /// Adds one span with its lazily decoded parts, and a warning for an undefined process.
+/// Returns the span's (trace slot, index).
 fn add_span(
     s: &WireSpan<'_>,
     trace_id: &str,
     process: SpanProcess<'_>,
     parent: ParentChoice<'_>,
     b: &mut ImportBuilder<'_>,
-) {
+) -> (u32, u32) {
     let span_trace = if s.trace_id.is_none() {
         Cow::Borrowed(trace_id)
     } else {
@@ -560,6 +610,7 @@ fn add_span(
             b.add_part(ti, field, raw.get());
         }
     }
+    (ti, si)
 }
 
 /// A Jaeger KV with its value decoded by `type`.

@@ -9,9 +9,11 @@ mod gzip;
 mod jaeger;
 mod lenient;
 mod otlp;
+mod stream;
 mod zipkin;
 
 pub use detect::detect;
+pub use stream::{ReadWhole, StreamImport};
 
 use crate::builder::ImportBuilder;
 use crate::model::{SpanDetails, Trace, Warning, WarningKind};
@@ -267,9 +269,19 @@ pub fn import(bytes: &[u8], name_hint: Option<&str>) -> Result<Import, ImportErr
 /// same six bytes, so every byte offset kept for lazy details stays valid. Returns how many
 /// were replaced.
 pub(crate) fn replace_lone_surrogates(bytes: &mut [u8]) -> usize {
+    replace_lone_surrogates_before(bytes, 0, bytes.len()).0
+}
+
+/// [`replace_lone_surrogates`] for the escapes that start in `from..limit` (`from` where a
+/// previous call stopped, or where a JSON token starts): the count, and where to go on from.
+pub(crate) fn replace_lone_surrogates_before(
+    bytes: &mut [u8],
+    from: usize,
+    limit: usize,
+) -> (usize, usize) {
     let mut replaced = 0;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
+    let mut i = from;
+    while i < limit && i + 1 < bytes.len() {
         if bytes[i] != b'\\' {
             i += 1;
             continue;
@@ -300,7 +312,13 @@ pub(crate) fn replace_lone_surrogates(bytes: &mut [u8]) -> usize {
             _ => i += 6,
         }
     }
-    replaced
+    // Only a lone last byte is left when the loop ran to the end: it starts no escape.
+    let settled = if i + 1 >= bytes.len() {
+        bytes.len().max(i)
+    } else {
+        i
+    };
+    (replaced, settled)
 }
 
 /// The four hex digits at `at` as a number, if they are four hex digits.
@@ -374,13 +392,7 @@ fn read(
         Format::Chrome => chrome::parse(text, &mut b)?,
     }
     if lone_surrogates > 0 {
-        b.warnings.push(Warning::new(
-            WarningKind::BadValue,
-            format!(
-                "{lone_surrogates} lone UTF-16 surrogate escape{} (a character cut in two) shown as U+FFFD",
-                if lone_surrogates == 1 { "" } else { "s" }
-            ),
-        ));
+        b.warnings.push(lone_surrogates_warning(lone_surrogates));
     }
     let (traces, warnings) = b.finish(format, &(Arc::clone(&src) as Arc<dyn Source>));
     Ok(Import {
@@ -389,6 +401,16 @@ fn read(
         warnings,
         parsed_the_input_as_is: !compressed,
     })
+}
+
+fn lone_surrogates_warning(count: usize) -> Warning {
+    Warning::new(
+        WarningKind::BadValue,
+        format!(
+            "{count} lone UTF-16 surrogate escape{} (a character cut in two) shown as U+FFFD",
+            if count == 1 { "" } else { "s" }
+        ),
+    )
 }
 
 /// Fills the details of span `i` from its retained raw JSON.
