@@ -131,11 +131,11 @@ fn layouts_a_whole_import_reads_differently_are_read_whole() {
         ),
         (
             "a key given twice",
-            format!(r#"{{"data":[{{"traceID":"a1","traceID":"a2","spans":[]}}]}}"#).into_bytes(),
+            br#"{"data":[{"traceID":"a1","traceID":"a2","spans":[]}]}"#.to_vec(),
         ),
         (
             "an envelope that is also a trace",
-            format!(r#"{{"traceID":"a1","spans":[],"data":[]}}"#).into_bytes(),
+            br#"{"traceID":"a1","spans":[],"data":[]}"#.to_vec(),
         ),
         (
             "a truncated file",

@@ -20,7 +20,10 @@ use trace_core::skew::SkewAdjustment;
 use trace_core::source::Source;
 use trace_core::stats::Stat;
 use trace_core::time::Nanos;
-use trace_core::{Format, KeyValue, LinkKind, Trace, Tree, Value, Warning, WarningKind, Warnings};
+use trace_core::{
+    Format, Import, ImportError, KeyValue, LinkKind, Trace, Tree, Value, Warning, WarningKind,
+    Warnings,
+};
 use viewer_core::filter::Filter;
 use viewer_core::trace_list::SortKey;
 
@@ -50,6 +53,30 @@ pub enum Outgoing {
         id: String,
         bytes: Vec<u8>,
     },
+}
+
+/// One file's import, ready for [`Session::open_files`].
+pub struct FileImport {
+    pub name: String,
+    /// Its size in bytes, as the user sees it.
+    pub size: u64,
+    pub result: Result<Import, ImportError>,
+    /// Where its details can be read back from (the file itself) instead of kept.
+    pub read_back: Option<Arc<dyn Source>>,
+}
+
+impl FileImport {
+    /// Imports `bytes` whole.
+    pub fn whole(name: String, bytes: Vec<u8>, read_back: Option<Arc<dyn Source>>) -> Self {
+        let size = bytes.len() as u64;
+        let result = trace_core::import_owned(bytes, Some(&name));
+        FileImport {
+            name,
+            size,
+            result,
+            read_back,
+        }
+    }
 }
 
 /// The worker's state. A failed import leaves it untouched.
@@ -116,44 +143,50 @@ impl Session {
         files: Vec<(String, Vec<u8>)>,
         read_back: Vec<Option<Arc<dyn Source>>>,
     ) -> Response {
+        let mut read_back = read_back.into_iter();
+        let files = files
+            .into_iter()
+            .map(|(name, bytes)| FileImport::whole(name, bytes, read_back.next().flatten()))
+            .collect();
+        self.open_files(files)
+    }
+
+    /// Makes the traces of `files` (imported whole or streamed) one trace list. Any file that
+    /// failed fails the whole load with a message naming the file; the session then keeps what
+    /// it had.
+    pub fn open_files(&mut self, files: Vec<FileImport>) -> Response {
         let mut summaries = Vec::with_capacity(files.len());
         let mut traces: Vec<Trace> = Vec::new();
         let mut trace_file: Vec<u32> = Vec::new();
-        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-        for (k, (name, bytes)) in files.into_iter().enumerate() {
-            let size = bytes.len() as u64;
-            match trace_core::import_owned(bytes, Some(&name)) {
-                Ok(imp) => {
-                    summaries.push(FileSummary {
-                        name,
-                        format: imp.format.as_str().to_string(),
-                        format_label: imp.format.label().to_string(),
-                        bytes: size,
-                        warnings: group_views(&imp.warnings),
-                        source: None,
-                        // Counted once the traces are known (install).
-                        traces: 0,
-                        spans: 0,
-                    });
-                    let file_source = read_back
-                        .get(k)
-                        .cloned()
-                        .flatten()
-                        .filter(|_| imp.parsed_the_input_as_is);
-                    // A trace without spans has nothing to draw: leave it out of the list.
-                    for mut t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
-                        if let Some(src) = &file_source {
-                            t.set_source(Arc::clone(src));
-                        }
-                        traces.push(t);
-                        trace_file.push(k as u32);
-                    }
-                }
+        let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+        for (k, file) in files.into_iter().enumerate() {
+            let imp = match file.result {
+                Ok(imp) => imp,
                 Err(e) => {
                     return Response::Failed {
-                        message: format!("{}: {e}", display_name(&name)),
+                        message: format!("{}: {e}", display_name(&file.name)),
                     }
                 }
+            };
+            summaries.push(FileSummary {
+                name: file.name,
+                format: imp.format.as_str().to_string(),
+                format_label: imp.format.label().to_string(),
+                bytes: file.size,
+                warnings: group_views(&imp.warnings),
+                source: None,
+                // Counted once the traces are known (install).
+                traces: 0,
+                spans: 0,
+            });
+            let file_source = file.read_back.filter(|_| imp.parsed_the_input_as_is);
+            // A trace without spans has nothing to draw: leave it out of the list.
+            for mut t in imp.traces.into_iter().filter(|t| !t.is_empty()) {
+                if let Some(src) = &file_source {
+                    t.set_source(Arc::clone(src));
+                }
+                traces.push(t);
+                trace_file.push(k as u32);
             }
         }
         if traces.is_empty() {
@@ -261,16 +294,14 @@ impl Session {
         }
     }
 
-    /// Imports a file fetched from `url`: errors name the URL, the list names the file and the
-    /// host it came from. Details are read back from `read_back` when given (the body kept
-    /// as a `Blob`; see [`Session::import_reading_back`]).
-    pub fn import_remote(
-        &mut self,
-        url: &str,
-        bytes: Vec<u8>,
-        read_back: Option<Arc<dyn Source>>,
-    ) -> Response {
-        let mut answer = self.import_reading_back(vec![(url.to_string(), bytes)], vec![read_back]);
+    /// Opens a file fetched from `url` (imported whole or streamed, its details read back from
+    /// the body kept as a `Blob`): errors name the URL, the list names the file and the host it
+    /// came from.
+    pub fn import_remote(&mut self, url: &str, file: FileImport) -> Response {
+        let mut answer = self.open_files(vec![FileImport {
+            name: url.to_string(),
+            ..file
+        }]);
         if let Response::Loaded { files, .. } = &mut answer {
             for f in files.iter_mut() {
                 f.name = remote::file_name(url);

@@ -7,8 +7,11 @@
 //! the same steps once over a small built-in trace moves that cost to when the page is idle.
 
 use crate::protocol::{Request, Response};
-use crate::session::{Outgoing, Session};
+use crate::session::{FileImport, Outgoing, Session};
 use std::fmt::Write;
+use std::sync::Arc;
+use trace_core::source::Source;
+use trace_core::StreamImport;
 
 /// Services of the built-in trace, each calling the next.
 const SERVICES: [&str; 4] = ["frontend", "orders", "payments", "postgres"];
@@ -26,14 +29,26 @@ pub struct WarmUp {
     pub matches: usize,
     pub details_attributes: usize,
     pub stats_services: usize,
+    /// Imported a chunk at a time, as dropped Jaeger files are.
+    pub streamed: bool,
 }
+
+const NAME: &str = "warm-up.json";
 
 /// Imports the built-in trace into a throwaway session and asks it what a page asks after a
 /// drop: the view, one span's details, a search on an attribute, the statistics.
 pub fn warm_up() -> WarmUp {
     let mut session = Session::new();
     let mut out = WarmUp::default();
-    let loaded = session.import(vec![("warm-up.json".to_string(), jaeger_sample())]);
+    let sample = jaeger_sample();
+    let file = match streamed(&sample) {
+        Some(file) => {
+            out.streamed = true;
+            file
+        }
+        None => FileImport::whole(NAME.to_string(), sample, None),
+    };
+    let loaded = session.open_files(vec![file]);
     if !matches!(loaded, Response::Loaded { .. }) {
         return out;
     }
@@ -52,6 +67,21 @@ pub fn warm_up() -> WarmUp {
         out.stats_services = s.services.len();
     }
     out
+}
+
+/// The sample imported as the worker imports a dropped Jaeger file: a chunk at a time.
+fn streamed(file: &[u8]) -> Option<FileImport> {
+    let mut stream = StreamImport::new();
+    file.chunks(64 << 10)
+        .try_for_each(|chunk| stream.feed(chunk))
+        .ok()?;
+    let source: Arc<dyn Source> = Arc::new(file.to_vec());
+    Some(FileImport {
+        name: NAME.to_string(),
+        size: source.len(),
+        result: Ok(stream.finish(source).ok()?),
+        read_back: None,
+    })
 }
 
 /// A Jaeger "Download JSON" document: a chain of calls through [`SERVICES`], with typed tags,
@@ -104,5 +134,6 @@ mod tests {
         assert_eq!(w.details_attributes, 4, "{w:?}");
         assert!(w.matches > 0, "{w:?}");
         assert_eq!(w.stats_services, SERVICES.len(), "{w:?}");
+        assert!(w.streamed, "{w:?}");
     }
 }

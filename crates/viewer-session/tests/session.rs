@@ -2,6 +2,7 @@
 
 use viewer_session::library::SourceKind;
 use viewer_session::protocol::{Request, Response, ShareLinkView, ShareScope, ValueView};
+use viewer_session::session::FileImport;
 use viewer_session::trace_pages::TracePage;
 use viewer_session::wire::{flag, MatchData, ViewData, NO_PARENT};
 use viewer_session::{Outgoing, Session};
@@ -664,7 +665,7 @@ fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
     let mut s = Session::new();
     let (_, bytes) = fixture("graph-testTrace.json");
     let url = "https://traces.example:8443/shared/graph.json?sig=abc";
-    match s.import_remote(url, bytes, None) {
+    match s.import_remote(url, FileImport::whole(url.to_string(), bytes, None)) {
         Response::Loaded {
             files,
             list: TracePage { rows: traces, .. },
@@ -675,7 +676,10 @@ fn a_fetched_file_is_listed_by_name_and_host_and_errors_name_the_url() {
         }
         other => panic!("expected Loaded, got {other:?}"),
     }
-    match s.import_remote("https://h.example/page.html", b"<html>".to_vec(), None) {
+    match s.import_remote(
+        "https://h.example/page.html",
+        FileImport::whole("page".to_string(), b"<html>".to_vec(), None),
+    ) {
         Response::Failed { message } => {
             assert!(
                 message.starts_with("https://h.example/page.html: not JSON"),
@@ -894,4 +898,35 @@ fn a_session_reading_back_from_the_file_answers_as_one_that_kept_the_bytes() {
         back.remember(0, SourceKind::File),
         "the library copy reads the file back"
     );
+}
+
+#[test]
+fn a_streamed_file_opens_as_the_same_file_imported_whole() {
+    let (name, bytes) = fixture("graph-testTrace.json");
+    let mut whole = Session::new();
+    let loaded_whole = whole.import(vec![(name.clone(), bytes.clone())]);
+    let mut stream = trace_core::StreamImport::detecting_after(1000);
+    for chunk in bytes.chunks(100) {
+        stream.feed(chunk).expect("streams");
+    }
+    let source: std::sync::Arc<dyn trace_core::source::Source> = std::sync::Arc::new(bytes.clone());
+    let file = FileImport {
+        name,
+        size: bytes.len() as u64,
+        result: Ok(stream
+            .finish(std::sync::Arc::clone(&source))
+            .expect("streams")),
+        read_back: Some(source),
+    };
+    let mut streamed = Session::new();
+    let loaded_streamed = streamed.open_files(vec![file]);
+    assert_eq!(format!("{loaded_whole:?}"), format!("{loaded_streamed:?}"));
+    let view = whole.select(0).expect("select");
+    streamed.select(0).expect("select");
+    for span in 0..view.len() as u32 {
+        assert_eq!(
+            format!("{:?}", whole.handle(Request::Details { span })),
+            format!("{:?}", streamed.handle(Request::Details { span }))
+        );
+    }
 }

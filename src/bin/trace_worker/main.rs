@@ -34,9 +34,11 @@ mod worker {
     use std::cell::RefCell;
     use std::sync::Arc;
     use trace_core::source::Source;
+    use trace_core::StreamImport;
     use viewer_session::library::{self, SourceKind};
     use viewer_session::protocol::{envelope, Phase, Request, Response};
     use viewer_session::remote::{self, FetchFailure};
+    use viewer_session::session::FileImport;
     use viewer_session::{Outgoing, Session};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -98,7 +100,7 @@ mod worker {
                 let files = Reflect::get(&data, &JsValue::from_str(envelope::FILES))
                     .unwrap_or(JsValue::UNDEFINED);
                 match read_files(&files, &names) {
-                    Ok(read) => import(read),
+                    Ok(read) => open(read),
                     Err(message) => post_json(&Response::Failed { message }),
                 }
             }
@@ -109,8 +111,13 @@ mod worker {
                 match bytes {
                     Some(b) => {
                         let total = u64::from(b.length());
-                        progress(Phase::Reading, total, total);
-                        import(vec![Read::kept("pasted text".to_string(), b.to_vec())]);
+                        progress(Phase::Parsing, 0, total);
+                        let bytes = b.to_vec();
+                        open(vec![FileImport::whole(
+                            "pasted text".to_string(),
+                            bytes,
+                            None,
+                        )]);
                     }
                     None => post_json(&Response::Failed {
                         message: "pasted text: no bytes were sent".to_string(),
@@ -120,13 +127,8 @@ mod worker {
             Request::OpenUrl { url } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = match fetch_url(&url).await {
-                        Ok(body) => match read_blob(&url, &body, 0.0, 0.0) {
-                            Ok(bytes) => {
-                                let total = bytes.len() as u64;
-                                progress(Phase::Parsing, 0, total);
-                                let read_back = Some(file_source::read_back(&body));
-                                with_session(|s| s.import_remote(&url, bytes, read_back))
-                            }
+                        Ok(body) => match read_file(&url, &body, 0.0, 0.0) {
+                            Ok(file) => with_session(|s| s.import_remote(&url, file)),
                             Err(message) => Response::Failed { message },
                         },
                         Err(failure) => Response::Failed {
@@ -139,7 +141,10 @@ mod worker {
             Request::OpenSample { name } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     match fetch_sample(&name).await {
-                        Ok(bytes) => import(vec![Read::kept(name, bytes)]),
+                        Ok(bytes) => {
+                            progress(Phase::Parsing, 0, bytes.len() as u64);
+                            open(vec![FileImport::whole(name, bytes, None)]);
+                        }
                         Err(message) => post_json(&Response::Failed { message }),
                     }
                 });
@@ -167,26 +172,8 @@ mod worker {
         }
     }
 
-    /// A file read into this worker's memory, with where its details can be read back from
-    /// after import (the `File` itself; nothing for a pasted text or a sample).
-    struct Read {
-        name: String,
-        bytes: Vec<u8>,
-        read_back: Option<Arc<dyn Source>>,
-    }
-
-    impl Read {
-        fn kept(name: String, bytes: Vec<u8>) -> Self {
-            Read {
-                name,
-                bytes,
-                read_back: None,
-            }
-        }
-    }
-
-    /// Reads every `File` with [`read_blob`]; each is kept as the source of its details.
-    fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<Read>, String> {
+    /// Reads and imports every `File` with [`read_file`].
+    fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<FileImport>, String> {
         let files: Array = files
             .clone()
             .dyn_into()
@@ -202,28 +189,52 @@ mod worker {
         for (k, file) in files.iter().enumerate() {
             // The names in the request are what the page shows; fall back to the File's own.
             let name = names.get(k).cloned().unwrap_or_else(|| file.name());
-            let bytes = read_blob(&name, file, done, total)?;
+            out.push(read_file(&name, file, done, total)?);
             done += file.size();
-            out.push(Read {
-                name,
-                bytes,
-                read_back: Some(file_source::read_back(file)),
-            });
         }
         Ok(out)
     }
 
-    /// Reads a `Blob` in slices with `FileReaderSync` (workers may block), copying each slice
-    /// straight into one pre-sized Rust buffer: the file never becomes a JS string. Progress
-    /// counts from `done` of `total` bytes (several files), or of the blob alone when `total`
-    /// is 0.
-    fn read_blob(name: &str, blob: &Blob, done: f64, total: f64) -> Result<Vec<u8>, String> {
+    /// Imports a `File` (or a fetched body): streamed a chunk at a time when trace-core can
+    /// (a big Jaeger file never sits whole in this worker's memory), else read whole and
+    /// imported. Either way its details are read back from it afterwards. Progress counts
+    /// from `done` of `total` bytes (several files), or of the blob alone when `total` is 0.
+    fn read_file(name: &str, blob: &Blob, done: f64, total: f64) -> Result<FileImport, String> {
+        let read_back = file_source::read_back(blob);
         let size = blob.size();
         let total = if total > 0.0 { total } else { size };
+        let mut stream = StreamImport::new();
+        let streamed = each_chunk(name, blob, done, total, |chunk| {
+            stream
+                .feed_with(chunk.length() as usize, |room| chunk.copy_to(room))
+                .is_ok()
+        })?;
+        if streamed {
+            if let Ok(import) = stream.finish(Arc::clone(&read_back)) {
+                return Ok(FileImport {
+                    name: name.to_string(),
+                    size: size as u64,
+                    result: Ok(import),
+                    read_back: Some(read_back),
+                });
+            }
+        }
+        let bytes = read_blob(name, blob, done, total)?;
+        progress(Phase::Parsing, 0, bytes.len() as u64);
+        Ok(FileImport::whole(name.to_string(), bytes, Some(read_back)))
+    }
+
+    /// Reads `blob` in slices with `FileReaderSync` (workers may block), handing each to
+    /// `take` until it says stop; posts progress. True when every slice was taken.
+    fn each_chunk(
+        name: &str,
+        blob: &Blob,
+        done: f64,
+        total: f64,
+        mut take: impl FnMut(&Uint8Array) -> bool,
+    ) -> Result<bool, String> {
         let reader = FileReaderSync::new().map_err(|e| js_text("FileReaderSync", &e))?;
-        let mut buf: Vec<u8> = Vec::new();
-        buf.try_reserve_exact(size as usize)
-            .map_err(|_| viewer_session::session::too_large_to_open(name, size as u64))?;
+        let size = blob.size();
         let mut at = 0.0;
         while at < size {
             let end = (at + CHUNK).min(size);
@@ -233,13 +244,27 @@ mod worker {
             let ab = reader
                 .read_as_array_buffer(&slice)
                 .map_err(|e| format!("{name}: {}", js_text("read", &e)))?;
-            let chunk = Uint8Array::new(&ab);
-            let from = buf.len();
-            buf.resize(from + chunk.length() as usize, 0);
-            chunk.copy_to(&mut buf[from..]);
+            if !take(&Uint8Array::new(&ab)) {
+                return Ok(false);
+            }
             at = end;
             progress(Phase::Reading, (done + at) as u64, total as u64);
         }
+        Ok(true)
+    }
+
+    /// Reads a `Blob` whole into one pre-sized Rust buffer: the file never becomes a JS string.
+    fn read_blob(name: &str, blob: &Blob, done: f64, total: f64) -> Result<Vec<u8>, String> {
+        let size = blob.size();
+        let mut buf: Vec<u8> = Vec::new();
+        buf.try_reserve_exact(size as usize)
+            .map_err(|_| viewer_session::session::too_large_to_open(name, size as u64))?;
+        each_chunk(name, blob, done, total, |chunk| {
+            let from = buf.len();
+            buf.resize(from + chunk.length() as usize, 0);
+            chunk.copy_to(&mut buf[from..]);
+            true
+        })?;
         Ok(buf)
     }
 
@@ -373,14 +398,10 @@ mod worker {
         })
     }
 
-    fn import(files: Vec<Read>) {
-        let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-        progress(Phase::Parsing, 0, total);
-        let (files, read_back) = files
-            .into_iter()
-            .map(|f| ((f.name, f.bytes), f.read_back))
-            .unzip();
-        let resp = with_session(|s| s.import_reading_back(files, read_back));
+    /// Makes the imported files the session's trace list and answers.
+    fn open(files: Vec<FileImport>) {
+        let total: u64 = files.iter().map(|f| f.size).sum();
+        let resp = with_session(|s| s.open_files(files));
         if matches!(resp, Response::Loaded { .. }) {
             progress(Phase::Indexing, total, total);
         }

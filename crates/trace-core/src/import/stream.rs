@@ -72,7 +72,15 @@ impl StreamImport {
 
     /// Parses what `chunk` completes.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), ReadWhole> {
-        self.buf.extend_from_slice(chunk);
+        self.feed_with(chunk.len(), |room| room.copy_from_slice(chunk))
+    }
+
+    /// [`StreamImport::feed`] with a chunk of `len` bytes that `fill` writes straight into the
+    /// buffer (one copy less for bytes that come from elsewhere, such as a JS `ArrayBuffer`).
+    pub fn feed_with(&mut self, len: usize, fill: impl FnOnce(&mut [u8])) -> Result<(), ReadWhole> {
+        let from = self.buf.len();
+        self.buf.resize(from + len, 0);
+        fill(&mut self.buf[from..]);
         if self.base + self.buf.len() as u64 >= u64::from(u32::MAX) {
             // Kept ranges are 32-bit offsets.
             return Err(ReadWhole);
