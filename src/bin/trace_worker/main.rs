@@ -44,7 +44,7 @@ mod worker {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{
-        Blob, DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, ReadableStream,
+        Blob, DedicatedWorkerGlobalScope, File, MessageEvent, ReadableStream,
         ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode, WritableStream,
     };
 
@@ -99,10 +99,12 @@ mod worker {
             Request::OpenFiles { names } => {
                 let files = Reflect::get(&data, &JsValue::from_str(envelope::FILES))
                     .unwrap_or(JsValue::UNDEFINED);
-                match read_files(&files, &names) {
-                    Ok(read) => open(read),
-                    Err(message) => post_json(&Response::Failed { message }),
-                }
+                wasm_bindgen_futures::spawn_local(async move {
+                    match read_files(&files, &names).await {
+                        Ok(read) => open(read),
+                        Err(message) => post_json(&Response::Failed { message }),
+                    }
+                });
             }
             Request::OpenPasted => {
                 let bytes = Reflect::get(&data, &JsValue::from_str(envelope::BYTES))
@@ -127,7 +129,7 @@ mod worker {
             Request::OpenUrl { url } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = match fetch_url(&url).await {
-                        Ok(body) => match read_file(&url, &body, 0.0, 0.0) {
+                        Ok(body) => match read_file(&url, &body, 0.0, 0.0).await {
                             Ok(file) => with_session(|s| s.import_remote(&url, file)),
                             Err(message) => Response::Failed { message },
                         },
@@ -173,7 +175,7 @@ mod worker {
     }
 
     /// Reads and imports every `File` with [`read_file`].
-    fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<FileImport>, String> {
+    async fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<FileImport>, String> {
         let files: Array = files
             .clone()
             .dyn_into()
@@ -189,7 +191,7 @@ mod worker {
         for (k, file) in files.iter().enumerate() {
             // The names in the request are what the page shows; fall back to the File's own.
             let name = names.get(k).cloned().unwrap_or_else(|| file.name());
-            out.push(read_file(&name, file, done, total)?);
+            out.push(read_file(&name, file, done, total).await?);
             done += file.size();
         }
         Ok(out)
@@ -199,7 +201,12 @@ mod worker {
     /// (a big Jaeger file never sits whole in this worker's memory), else read whole and
     /// imported. Either way its details are read back from it afterwards. Progress counts
     /// from `done` of `total` bytes (several files), or of the blob alone when `total` is 0.
-    fn read_file(name: &str, blob: &Blob, done: f64, total: f64) -> Result<FileImport, String> {
+    async fn read_file(
+        name: &str,
+        blob: &Blob,
+        done: f64,
+        total: f64,
+    ) -> Result<FileImport, String> {
         let read_back = file_source::read_back(blob);
         let size = blob.size();
         let total = if total > 0.0 { total } else { size };
@@ -208,7 +215,8 @@ mod worker {
             stream
                 .feed_with(chunk.length() as usize, |room| chunk.copy_to(room))
                 .is_ok()
-        })?;
+        })
+        .await?;
         if streamed {
             if let Ok(import) = stream.finish(Arc::clone(&read_back)) {
                 return Ok(FileImport {
@@ -218,43 +226,54 @@ mod worker {
                     read_back: Some(read_back),
                 });
             }
+        } else {
+            // What it built so far is not needed while the file is read whole.
+            drop(stream);
         }
-        let bytes = read_blob(name, blob, done, total)?;
+        let bytes = read_blob(name, blob, done, total).await?;
         progress(Phase::Parsing, 0, bytes.len() as u64);
         Ok(FileImport::whole(name.to_string(), bytes, Some(read_back)))
     }
 
-    /// Reads `blob` in slices with `FileReaderSync` (workers may block), handing each to
-    /// `take` until it says stop; posts progress. True when every slice was taken.
-    fn each_chunk(
+    /// Reads `blob` in slices, handing each to `take` until it says stop; posts progress. True
+    /// when every slice was taken. The next slice is asked for before `take` runs: the browser
+    /// reads it while this worker parses the one before.
+    async fn each_chunk(
         name: &str,
         blob: &Blob,
         done: f64,
         total: f64,
         mut take: impl FnMut(&Uint8Array) -> bool,
     ) -> Result<bool, String> {
-        let reader = FileReaderSync::new().map_err(|e| js_text("FileReaderSync", &e))?;
         let size = blob.size();
-        let mut at = 0.0;
-        while at < size {
-            let end = (at + CHUNK).min(size);
+        let fail = |what: &str, e: &JsValue| format!("{name}: {}", js_text(what, e));
+        let ask = |at: f64| -> Result<JsFuture, String> {
             let slice = blob
-                .slice_with_f64_and_f64(at, end)
-                .map_err(|e| format!("{name}: {}", js_text("slice", &e)))?;
-            let ab = reader
-                .read_as_array_buffer(&slice)
-                .map_err(|e| format!("{name}: {}", js_text("read", &e)))?;
-            if !take(&Uint8Array::new(&ab)) {
+                .slice_with_f64_and_f64(at, (at + CHUNK).min(size))
+                .map_err(|e| fail("slice", &e))?;
+            Ok(JsFuture::from(slice.array_buffer()))
+        };
+        let mut at = 0.0;
+        let mut next = if size > 0.0 { Some(ask(0.0)?) } else { None };
+        while let Some(slice) = next.take() {
+            let chunk = Uint8Array::new(&slice.await.map_err(|e| fail("read", &e))?);
+            if chunk.length() == 0 {
+                return Err(format!("{name}: the file ended early (was it changed?)"));
+            }
+            at += f64::from(chunk.length());
+            if at < size {
+                next = Some(ask(at)?);
+            }
+            if !take(&chunk) {
                 return Ok(false);
             }
-            at = end;
             progress(Phase::Reading, (done + at) as u64, total as u64);
         }
         Ok(true)
     }
 
     /// Reads a `Blob` whole into one pre-sized Rust buffer: the file never becomes a JS string.
-    fn read_blob(name: &str, blob: &Blob, done: f64, total: f64) -> Result<Vec<u8>, String> {
+    async fn read_blob(name: &str, blob: &Blob, done: f64, total: f64) -> Result<Vec<u8>, String> {
         let size = blob.size();
         let mut buf: Vec<u8> = Vec::new();
         buf.try_reserve_exact(size as usize)
@@ -264,7 +283,8 @@ mod worker {
             buf.resize(from + chunk.length() as usize, 0);
             chunk.copy_to(&mut buf[from..]);
             true
-        })?;
+        })
+        .await?;
         Ok(buf)
     }
 
