@@ -445,9 +445,10 @@ mod worker {
     /// worker answers whatever the page asked meanwhile.
     const REMEMBER_CHUNK: usize = 2 << 20;
 
-    /// A library copy of `file`, made while the page asks nothing: its content id, then its
-    /// gzip through the browser's own `CompressionStream` a chunk at a time (native zlib). A
-    /// gigabyte's copy takes seconds of this worker; searches and details come first.
+    /// A library copy of `file`, made while the page asks nothing and once the search index is
+    /// built: its content id and its gzip through the browser's own `CompressionStream` (native
+    /// zlib), a chunk at a time. A gigabyte's copy takes seconds of this worker; searches and
+    /// details come first.
     fn remember(file: u32, kind: SourceKind) {
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(message) = remember_when_quiet(file, kind).await {
@@ -457,6 +458,12 @@ mod worker {
     }
 
     async fn remember_when_quiet(file: u32, kind: SourceKind) -> Result<(), String> {
+        // The search index first: somebody may be waiting for a search, nobody for a copy.
+        while INDEXING.get() {
+            sleep_ms(QUIET_MS as i32)
+                .await
+                .map_err(|e| js_text("timer", &e))?;
+        }
         until_quiet().await.map_err(|e| js_text("timer", &e))?;
         let source = SESSION.with(|s| {
             let s = s.try_borrow().map_err(|_| "worker busy".to_string())?;
@@ -464,13 +471,13 @@ mod worker {
         })?;
         let len = source.len() as usize;
         let head = read_range(&source, 0, len.min(2))?;
-        let id = content_id_in_steps(&source, len).await?;
         if library::stored_as_is(&head, kind) {
-            post_remember(file, &id, &read_range(&source, 0, len)?);
+            let bytes = read_range(&source, 0, len)?;
+            post_remember(file, &library::content_id(&bytes), &bytes);
         } else {
-            let gz = gzip_in_chunks(&source, len)
+            let (id, gz) = hash_and_gzip_in_steps(&source, len)
                 .await
-                .map_err(|e| js_text("gzip", &e))?;
+                .map_err(|e| js_text("library copy", &e))?;
             post_remember_js(file, &id, &gz);
         }
         Ok(())
@@ -482,21 +489,6 @@ mod worker {
             .read_verbatim(start as u64, len)
             .map(|b| b.into_owned())
             .ok_or_else(|| "the file can no longer be read".to_string())
-    }
-
-    /// Hash this many bytes of a library copy at a time (a few ms here).
-    const HASH_CHUNK: usize = 16 << 20;
-
-    /// The content id of a library copy, hashed [`HASH_CHUNK`] bytes at a time between
-    /// requests.
-    async fn content_id_in_steps(source: &Arc<dyn Source>, len: usize) -> Result<String, String> {
-        let mut hasher = library::ContentHasher::default();
-        for start in (0..len).step_by(HASH_CHUNK) {
-            let end = (start + HASH_CHUNK).min(len);
-            hasher.update(&read_range(source, start, end - start)?);
-            until_quiet().await.map_err(|e| js_text("timer", &e))?;
-        }
-        Ok(hasher.id())
     }
 
     /// Spans indexed for search per slice of background work: ~20 ms of this worker (~7 µs a
@@ -548,7 +540,14 @@ mod worker {
         }
     }
 
-    async fn gzip_in_chunks(source: &Arc<dyn Source>, len: usize) -> Result<Uint8Array, JsValue> {
+    /// The content id and the gzip of a library copy, from one pass over the file read
+    /// [`REMEMBER_CHUNK`] bytes at a time between requests (the file is read back from disk:
+    /// reading it once costs seconds at a gigabyte).
+    async fn hash_and_gzip_in_steps(
+        source: &Arc<dyn Source>,
+        len: usize,
+    ) -> Result<(String, Uint8Array), JsValue> {
+        let mut hasher = library::ContentHasher::default();
         let gzip = CompressionStream::new("gzip")?;
         // Reading the output must run alongside the writes, or they would wait forever.
         let output = web_sys::Response::new_with_opt_readable_stream(Some(&gzip.readable()))?;
@@ -556,16 +555,16 @@ mod worker {
         let writer = gzip.writable().get_writer()?;
         for start in (0..len).step_by(REMEMBER_CHUNK) {
             let end = (start + REMEMBER_CHUNK).min(len);
-            let chunk = read_range(source, start, end - start)
-                .map(|bytes| Uint8Array::from(&bytes[..]))
-                .map_err(|e| JsValue::from_str(&e))?;
-            JsFuture::from(writer.write_with_chunk(&chunk)).await?;
+            let bytes =
+                read_range(source, start, end - start).map_err(|e| JsValue::from_str(&e))?;
+            hasher.update(&bytes);
+            JsFuture::from(writer.write_with_chunk(&Uint8Array::from(&bytes[..]))).await?;
             // Streams settle their promises as microtasks, which run before any message: without
             // a task boundary here a search would wait for the whole file's compression.
             until_quiet().await?;
         }
         JsFuture::from(writer.close()).await?;
-        Ok(Uint8Array::new(&compressed.await?))
+        Ok((hasher.id(), Uint8Array::new(&compressed.await?)))
     }
 
     /// Resolves `ms` from now, in a later task of the worker's event loop.
