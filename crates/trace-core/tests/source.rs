@@ -3,28 +3,11 @@
 
 mod common;
 
+use common::FileLike;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use trace_core::source::{BlockReader, BlockSource, Source};
+use trace_core::source::{BlockSource, Source};
 use trace_core::{import_owned, Trace};
-
-/// A file in memory that counts how often it is read, as a worker's `File` would be.
-#[derive(Debug)]
-struct FileLike {
-    bytes: Vec<u8>,
-    reads: Arc<AtomicUsize>,
-}
-
-impl BlockReader for FileLike {
-    fn len(&self) -> u64 {
-        self.bytes.len() as u64
-    }
-    fn read_at(&self, start: u64, len: usize) -> Option<Vec<u8>> {
-        self.reads.fetch_add(1, Ordering::Relaxed);
-        let start = start as usize;
-        self.bytes.get(start..start + len).map(<[u8]>::to_vec)
-    }
-}
 
 fn read_back(t: &Trace, file: &[u8], block: u64) -> (Trace, Arc<AtomicUsize>) {
     let reads = Arc::new(AtomicUsize::new(0));

@@ -4,27 +4,15 @@
 
 mod common;
 
+use common::FileLike;
 use heap_meter::{peak_since, reset_peak, serial, Counting};
 use std::sync::Arc;
 use trace_core::dump::dump;
-use trace_core::source::{BlockReader, BlockSource, Source};
+use trace_core::source::{BlockSource, Source};
 use trace_core::{import_owned, Import, ReadWhole, StreamImport};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-#[derive(Debug)]
-struct InMemory(Vec<u8>);
-
-impl BlockReader for InMemory {
-    fn len(&self) -> u64 {
-        self.0.len() as u64
-    }
-    fn read_at(&self, start: u64, len: usize) -> Option<Vec<u8>> {
-        let start = start as usize;
-        self.0.get(start..start + len).map(<[u8]>::to_vec)
-    }
-}
 
 /// `file` fed in pieces of `piece` bytes; details read back from the file.
 fn streamed(file: &[u8], piece: usize) -> Result<Import, ReadWhole> {
@@ -32,7 +20,7 @@ fn streamed(file: &[u8], piece: usize) -> Result<Import, ReadWhole> {
     for chunk in file.chunks(piece.max(1)) {
         s.feed(chunk)?;
     }
-    let source: Arc<dyn Source> = Arc::new(BlockSource::new(InMemory(file.to_vec())));
+    let source: Arc<dyn Source> = Arc::new(BlockSource::new(FileLike::new(file.to_vec())));
     s.finish(source)
 }
 
@@ -208,7 +196,7 @@ fn a_big_file_streams_holding_a_fraction_of_it() {
     for chunk in file.chunks(1 << 20) {
         s.feed(chunk).expect("streams");
     }
-    let source: Arc<dyn Source> = Arc::new(BlockSource::new(InMemory(Vec::new())));
+    let source: Arc<dyn Source> = Arc::new(BlockSource::new(FileLike::new(Vec::new())));
     let imp = s.finish(source).expect("streams");
     let peak = peak_since(base);
     assert_eq!(imp.traces[0].len() as usize, spans);

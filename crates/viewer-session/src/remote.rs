@@ -82,8 +82,6 @@ pub enum FetchFailure {
         status: u16,
         text: String,
     },
-    /// More than the memory a page can give.
-    TooBig { url: String, bytes: u64 },
     /// The URL is not an http(s) URL.
     NotHttp { url: String },
     /// The connection broke while reading.
@@ -116,12 +114,6 @@ impl fmt::Display for FetchFailure {
                     _ => "",
                 })
             }
-            FetchFailure::TooBig { url, bytes } => write!(
-                f,
-                "{url}: the file is too big to load in a browser tab ({} MB); open a smaller part \
-                 of it, or filter it first",
-                bytes >> 20
-            ),
             FetchFailure::NotHttp { url } => write!(
                 f,
                 "{url:?} is not an http:// or https:// address, which is all the viewer fetches"
@@ -210,13 +202,6 @@ mod tests {
                     text: "Service Unavailable".into(),
                 },
                 "try again later",
-            ),
-            (
-                FetchFailure::TooBig {
-                    url: url.clone(),
-                    bytes: 5 << 30,
-                },
-                "5120 MB",
             ),
         ];
         for (failure, want) in cases {

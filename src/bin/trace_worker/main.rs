@@ -1,5 +1,6 @@
-//! The trace viewer's Web Worker: reads files (or a pasted text, or a bundled sample) straight
-//! into wasm memory, imports them with trace-core, and answers the page's requests from a
+//! The trace viewer's Web Worker: imports files (a Jaeger file as it is read, anything else
+//! read whole into wasm memory; details are read back from the file afterwards), a pasted text
+//! or a bundled sample with trace-core, and answers the page's requests from a
 //! `viewer_session::Session`. All logic lives in `Session` (tested natively); this file only
 //! moves bytes and messages.
 //!

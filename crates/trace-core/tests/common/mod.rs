@@ -9,6 +9,34 @@ use std::io::{Read, Write};
 use trace_core::packed;
 use trace_core::scope::Scope;
 
+/// A file in memory read by range, as the worker reads a `File`; counts its reads.
+#[derive(Debug)]
+pub struct FileLike {
+    pub bytes: Vec<u8>,
+    pub reads: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FileLike {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        FileLike {
+            bytes,
+            reads: Default::default(),
+        }
+    }
+}
+
+impl trace_core::source::BlockReader for FileLike {
+    fn len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read_at(&self, start: u64, len: usize) -> Option<Vec<u8>> {
+        self.reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let start = start as usize;
+        self.bytes.get(start..start + len).map(<[u8]>::to_vec)
+    }
+}
+
 /// (path, bytes) of every fixture that must import.
 pub fn ok_fixtures() -> Vec<(String, Vec<u8>)> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
