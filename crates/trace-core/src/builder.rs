@@ -127,10 +127,35 @@ pub(crate) struct ImportBuilder<'s> {
 /// Where the text being parsed lies: its address in memory and its offset in the input. An
 /// address, not a borrow, so a builder can outlive the chunks of a file read a piece at a time.
 #[derive(Clone, Copy, Default)]
-struct Window {
+pub(crate) struct Window {
     addr: usize,
     len: usize,
     offset: u64,
+}
+
+impl Window {
+    /// `text`, which starts at byte `offset` of the input.
+    pub fn new(text: &[u8], offset: u64) -> Self {
+        Window {
+            addr: text.as_ptr() as usize,
+            len: text.len(),
+            offset,
+        }
+    }
+
+    /// Byte range of `s` inside the input; `s` must be a slice of this window's text (else an
+    /// empty range).
+    pub fn range(&self, s: &str) -> RawRef {
+        let Window { addr, len, offset } = *self;
+        let p = s.as_ptr() as usize;
+        if p < addr || p + s.len() > addr + len {
+            return RawRef::default();
+        }
+        RawRef {
+            start: u32::try_from(offset + (p - addr) as u64).unwrap_or(u32::MAX),
+            len: u32::try_from(s.len()).unwrap_or(0),
+        }
+    }
 }
 
 impl<'s> ImportBuilder<'s> {
@@ -159,25 +184,18 @@ impl<'s> ImportBuilder<'s> {
     /// The slices handed over from now on come from `text`, which starts at byte `offset` of
     /// the input.
     pub fn set_window(&mut self, text: &[u8], offset: u64) {
-        self.window = Window {
-            addr: text.as_ptr() as usize,
-            len: text.len(),
-            offset,
-        };
+        self.window = Window::new(text, offset);
+    }
+
+    /// Where the slices handed over come from.
+    pub fn window(&self) -> &Window {
+        &self.window
     }
 
     /// Byte range of `s` inside the input; `s` must be a slice of the current window (else an
     /// empty range).
     pub fn range(&self, s: &str) -> RawRef {
-        let Window { addr, len, offset } = self.window;
-        let p = s.as_ptr() as usize;
-        if p < addr || p + s.len() > addr + len {
-            return RawRef::default();
-        }
-        RawRef {
-            start: u32::try_from(offset + (p - addr) as u64).unwrap_or(u32::MAX),
-            len: u32::try_from(s.len()).unwrap_or(0),
-        }
+        self.window.range(s)
     }
 
     pub fn add_context(&mut self, c: Context) -> u32 {

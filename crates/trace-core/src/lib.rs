@@ -19,8 +19,8 @@ pub mod warnings;
 
 pub use critical_path::{critical_path, on_critical_path, CriticalSegment};
 pub use import::{
-    import, import_as, import_owned, ErrorKind, Format, Import, ImportError, ReadWhole,
-    StreamImport,
+    guess_span_start, helper_targets, import, import_as, import_owned, ErrorKind, Format, Import,
+    ImportError, ReadPlan, ReadStep, ReadWhole, ScannedSpans, SpanScan, StreamImport,
 };
 pub use model::*;
 pub use tree::{self_time, PreorderColumns, Tree};

@@ -14,10 +14,13 @@ use super::lenient::{
 };
 use super::{single_or_lines, Format, ImportError, Pos};
 
+mod record;
+pub(crate) mod span_scan;
 pub(crate) mod stream;
 use crate::builder::{FastMap, ImportBuilder, NewSpan, ParentIn};
 use crate::model::*;
 use crate::time::WireNum;
+use record::SpanRecord;
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -360,19 +363,17 @@ fn add_trace<'a>(t: WireTrace<'a>, b: &mut ImportBuilder<'_>) {
             skipped += 1;
             continue;
         };
-        let process = span_process(s, &procs, &mut unknown_ctx, b);
-        match s.references {
-            Some(r) => refs_of(r.get(), &mut refs),
-            None => refs.clear(),
-        }
-        let chosen = if refs.len() > 1 {
+        let window = *b.window();
+        let span = SpanRecord::of(s, &window, &mut refs);
+        let process = span_process(&span, &procs, &mut unknown_ctx, b);
+        let chosen = if span.refs.len() > 1 {
             let ids = ids.get_or_insert_with(|| span_ids(&spans));
-            parent_among(&refs, |id| ids.contains(id))
+            parent_among(span.refs, |id| ids.contains(id))
         } else {
-            refs.first()
+            span.refs.first()
         };
-        let parent = ParentChoice::of(chosen, s);
-        add_span(s, &trace_id, process, parent, b);
+        let parent = ParentChoice::of(chosen, &span);
+        add_span(&span, &trace_id, process, parent, b);
     }
     if skipped > 0 {
         b.warnings.push_with(WarningKind::Skipped, || {
@@ -456,27 +457,26 @@ struct SpanProcess<'p> {
 }
 
 fn span_process<'p>(
-    s: &WireSpan<'_>,
+    s: &'p SpanRecord<'_, '_>,
     procs: &'p FastMap<Box<str>, Process>,
     unknown_ctx: &mut Option<u32>,
     b: &mut ImportBuilder<'_>,
 ) -> SpanProcess<'p> {
-    if let Some(p) = procs.get(&*s.process_id.text()) {
+    if let Some(p) = procs.get(&*s.process_id) {
         return SpanProcess {
             ctx: p.ctx,
             service: Cow::Borrowed(p.service.as_str()),
             unknown_id: None,
         };
     }
-    if let Some(raw) = s.process {
-        let lite: ProcessLite = parse_or_default(raw.get());
+    if let Some(embedded) = &s.process {
         let ctx = b.add_context(Context::Raw {
-            resource: Some(b.range(raw.get())),
+            resource: Some(embedded.raw),
             scope: None,
         });
         return SpanProcess {
             ctx,
-            service: Cow::Owned(lite.service_name.text().into_owned()),
+            service: Cow::Borrowed(embedded.service.as_str()),
             unknown_id: None,
         };
     }
@@ -489,7 +489,7 @@ fn span_process<'p>(
     SpanProcess {
         ctx,
         service: Cow::Borrowed("unknown-service"),
-        unknown_id: Some(s.process_id.text().into_owned()),
+        unknown_id: Some(s.process_id.to_string()),
     }
 }
 
@@ -511,13 +511,13 @@ struct ParentChoice<'r> {
 
 impl<'r> ParentChoice<'r> {
     /// From the chosen reference, or else the legacy `parentSpanID` field.
-    fn of(chosen: Option<&'r RefLite<'_>>, s: &'r WireSpan<'_>) -> Self {
+    fn of(chosen: Option<&'r RefLite<'_>>, s: &'r SpanRecord<'_, '_>) -> Self {
         match chosen {
             Some(r) => Self::of_ref(r),
             None => ParentChoice {
                 parent: s
                     .parent_span_id
-                    .as_str()
+                    .as_deref()
                     .filter(|p| !p.is_empty() && *p != "0")
                     .map_or(ParentIn::None, ParentIn::Id),
                 follows_from: false,
@@ -562,30 +562,23 @@ fn parent_among<'r, 'a>(
 /// Adds one span with its lazily decoded parts, and a warning for an undefined process.
 /// Returns the span's (trace slot, index).
 fn add_span(
-    s: &WireSpan<'_>,
+    s: &SpanRecord<'_, '_>,
     trace_id: &str,
     process: SpanProcess<'_>,
     parent: ParentChoice<'_>,
     b: &mut ImportBuilder<'_>,
 ) -> (u32, u32) {
-    let span_trace = if s.trace_id.is_none() {
-        Cow::Borrowed(trace_id)
-    } else {
-        s.trace_id.text()
-    };
-    let scan = s.tags.map(|raw| TagScan::of(raw.get())).unwrap_or_default();
-    let name = s.operation_name.text();
-    let span_id = s.span_id.text();
+    let name = &s.name;
     let (ti, si) = b.add_span(NewSpan {
-        trace_id: &span_trace,
-        span_id: &span_id,
+        trace_id: s.trace_id.as_deref().unwrap_or(trace_id),
+        span_id: &s.span_id,
         parent: parent.parent,
-        name: &name,
+        name,
         service: &process.service,
-        kind: scan.kind.unwrap_or_default(),
-        status: scan.status,
-        start: s.start_time.us_to_ns().filter(|&t| t != 0),
-        duration: s.duration.us_to_ns(),
+        kind: s.kind.unwrap_or_default(),
+        status: s.status,
+        start: s.start,
+        duration: s.duration,
         follows_from: parent.follows_from,
         shared: false,
         ctx: process.ctx,
@@ -600,14 +593,9 @@ fn add_span(
             ),
         );
     }
-    for (field, raw) in [
-        (PartField::Tags, s.tags),
-        (PartField::Logs, s.logs),
-        (PartField::References, s.references),
-        (PartField::Warnings, s.warnings),
-    ] {
-        if let Some(raw) = raw {
-            b.add_part(ti, field, raw.get());
+    for (field, range) in s.parts {
+        if let Some(range) = range {
+            b.add_part_range(ti, field, range);
         }
     }
     (ti, si)

@@ -9,11 +9,13 @@ mod gzip;
 mod jaeger;
 mod lenient;
 mod otlp;
+mod parallel;
 mod stream;
 mod zipkin;
 
 pub use detect::detect;
-pub use stream::{ReadWhole, StreamImport};
+pub use parallel::{helper_targets, ReadPlan, ReadStep};
+pub use stream::{guess_span_start, ReadWhole, ScannedSpans, SpanScan, StreamImport};
 
 use crate::builder::ImportBuilder;
 use crate::model::{SpanDetails, Trace, Warning, WarningKind};

@@ -1,5 +1,6 @@
-//! Hostile inputs, generated (none is committed): shared by the linearity tests (hostile.rs)
-//! and the memory budget tests (hostile_memory.rs).
+//! Generated inputs (none is committed): hostile ones shared by the linearity tests
+//! (hostile.rs) and the memory budget tests (hostile_memory.rs), and big realistic files for
+//! the streamed and parallel imports (stream.rs, parallel.rs).
 
 /// One Jaeger trace whose spans have these ids (each the child of the first).
 pub fn jaeger_with_ids(ids: &[u64]) -> Vec<u8> {
@@ -114,5 +115,37 @@ pub fn jaeger_with_empty_spans(n: usize) -> Vec<u8> {
         s.push_str(",{}");
     }
     s.push_str("]}]}");
+    s.into_bytes()
+}
+
+/// A single-trace Jaeger file of `n` spans the size real ones are (~600 bytes: a dozen tags
+/// and a log), as Jaeger writes it: the processes after the spans.
+pub fn realistic_jaeger(n: usize) -> Vec<u8> {
+    let mut s = String::from(r#"{"data":[{"traceID":"5b8aa5a2d2c872e8321cf37308d69df2","spans":["#);
+    for k in 0..n {
+        if k > 0 {
+            s.push(',');
+        }
+        let parent = if k == 0 { 0 } else { (k - 1) / 3 + 1 };
+        s.push_str(&format!(
+            r#"{{"traceID":"5b8aa5a2d2c872e8321cf37308d69df2","spanID":"{:016x}","operationName":"HTTP GET /api/items/{}","references":[{{"refType":"CHILD_OF","traceID":"5b8aa5a2d2c872e8321cf37308d69df2","spanID":"{parent:016x}"}}],"startTime":{},"duration":{},"tags":[{{"key":"span.kind","type":"string","value":"server"}},{{"key":"http.method","type":"string","value":"GET"}},{{"key":"http.status_code","type":"int64","value":200}},{{"key":"http.url","type":"string","value":"http://items:8080/api/items/{k}"}},{{"key":"component","type":"string","value":"net/http"}}],"logs":[{{"timestamp":{},"fields":[{{"key":"event","type":"string","value":"cache miss"}}]}}],"processID":"p{}","warnings":null}}"#,
+            k + 1,
+            k % 50,
+            1_700_000_000_000_000u64 + k as u64 * 10,
+            1000 + k % 997,
+            1_700_000_000_000_000u64 + k as u64 * 10 + 5,
+            k % 4 + 1
+        ));
+    }
+    s.push_str(r#"],"processes":{"#);
+    for p in 1..=4 {
+        if p > 1 {
+            s.push(',');
+        }
+        s.push_str(&format!(
+            r#""p{p}":{{"serviceName":"service-{p}","tags":[{{"key":"hostname","type":"string","value":"host-{p}"}}]}}"#
+        ));
+    }
+    s.push_str("}}]}");
     s.into_bytes()
 }

@@ -12,12 +12,13 @@
 //! `traceID` before the trace's own, a key given twice, an undefined process among the settled
 //! spans, a `data` that is not an array, text after the document (JSON Lines), any error.
 
+use super::record::{Decoder, SpanRecord};
 use super::{
-    add_span, parent_among, process_entries, refs_of, register_processes, span_process,
-    ParentChoice, Process, ProcessEntry, ProcessLite, RefLite, SpanProcess, WireSpan,
+    add_span, parent_among, process_entries, register_processes, span_process, ParentChoice,
+    Process, ProcessEntry, RefLite, SpanProcess, WireSpan,
 };
 use crate::builder::{FastMap, ImportBuilder, ParentIn};
-use crate::import::lenient::{parse_or_default, Obj, Scalar, Text};
+use crate::import::lenient::{Obj, Scalar, Text};
 use crate::import::stream::{read_value, Piece, ReadWhole};
 use crate::model::{Context, RawRef, Warning, WarningKind};
 use serde::de::IgnoredAny;
@@ -137,18 +138,23 @@ impl Walk {
     }
 
     /// Walks `buf` (which starts at byte `base` of the file) as far as whole tokens and records
-    /// go; returns how many bytes were consumed. `eof`: nothing follows `buf`.
+    /// go, but takes no token that starts at `stop`; returns how many bytes were consumed.
+    /// `eof`: nothing follows `buf`.
     pub(crate) fn advance(
         &mut self,
         buf: &str,
         base: u64,
         eof: bool,
+        stop: Option<u64>,
         b: &mut ImportBuilder<'_>,
     ) -> Result<usize, ReadWhole> {
         b.set_window(buf.as_bytes(), base);
         let mut pos = 0;
         loop {
             let at = skip_whitespace(buf.as_bytes(), pos);
+            if stop == Some(base + at as u64) {
+                return Ok(at);
+            }
             let Some(&c) = buf.as_bytes().get(at) else {
                 return Ok(pos);
             };
@@ -350,7 +356,9 @@ impl Walk {
             (Seq::Open | Seq::Element, _) => {
                 let end = match read_value::<Obj<WireSpan>>(buf, at, eof)? {
                     Piece::Whole(Obj::Obj(span), end) => {
-                        add_one_span(&span, trace, b)?;
+                        let window = *b.window();
+                        let mut refs = Vec::new();
+                        add_one_span(&SpanRecord::of(&span, &window, &mut refs), trace, b)?;
                         end
                     }
                     Piece::Whole(Obj::Other, end) => {
@@ -364,6 +372,37 @@ impl Walk {
             }
             _ => Err(ReadWhole),
         }
+    }
+
+    /// Whether the next token is an element of a spans array.
+    pub(crate) fn expects_span(&self) -> bool {
+        matches!(
+            self.frames.last(),
+            Some(Frame::Spans {
+                at: Seq::Open | Seq::Element
+            })
+        )
+    }
+
+    /// Adds the spans another worker parsed from here on (`record`s), as if walked here.
+    pub(crate) fn add_scanned(
+        &mut self,
+        records: &[u8],
+        b: &mut ImportBuilder<'_>,
+    ) -> Result<(), ReadWhole> {
+        let [.., Frame::Trace { trace, .. }, Frame::Spans { at: state }] =
+            self.frames.as_mut_slice()
+        else {
+            return Err(ReadWhole);
+        };
+        let mut records = Decoder::new(records);
+        let mut refs = Vec::new();
+        while !records.is_empty() {
+            let span = records.next_record(&mut refs).ok_or(ReadWhole)?;
+            add_one_span(&span, trace, b)?;
+        }
+        *state = Seq::Next;
+        Ok(())
     }
 
     /// Leaves the innermost frame; the document is done when the last one closes.
@@ -423,7 +462,7 @@ fn read_field(
 /// Adds one span as a whole import would, leaving its process or its parent to the end of the
 /// trace object when they depend on what comes later.
 fn add_one_span(
-    s: &WireSpan<'_>,
+    s: &SpanRecord<'_, '_>,
     trace: &mut TraceObject,
     b: &mut ImportBuilder<'_>,
 ) -> Result<(), ReadWhole> {
@@ -433,13 +472,10 @@ fn add_one_span(
         (None, false) => "",
         (None, true) => return Err(ReadWhole),
     };
-    if let Some(id) = s.span_id.as_str() {
-        trace.span_ids.push(trace.hasher.hash_one(id));
+    if s.span_id_is_text {
+        trace.span_ids.push(trace.hasher.hash_one(&*s.span_id));
     }
-    let mut refs = Vec::new();
-    if let Some(r) = s.references {
-        refs_of(r.get(), &mut refs);
-    }
+    let refs = s.refs;
     let parent = if refs.len() > 1 {
         ParentChoice {
             parent: ParentIn::None,
@@ -468,11 +504,8 @@ fn add_one_span(
             trace.waiting_for_process.push(WaitingForProcess {
                 trace: t,
                 span: i,
-                process_id: process_id_index(&mut trace.process_ids, &s.process_id.text()),
-                embedded: s.process.map(|raw| {
-                    let lite: ProcessLite = parse_or_default(raw.get());
-                    (b.range(raw.get()), lite.service_name.text().into_owned())
-                }),
+                process_id: process_id_index(&mut trace.process_ids, &s.process_id),
+                embedded: s.process.as_ref().map(|p| (p.raw, p.service.clone())),
             });
             (t, i)
         }
