@@ -7,12 +7,13 @@
 //! measures at a time (the counters are the whole process's).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 pub struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(true);
 
 #[allow(unsafe_code)]
 // SAFETY: forwards to the system allocator unchanged; only adds bookkeeping with atomics.
@@ -33,7 +34,7 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         unsafe { System.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        shrank(l.size());
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         let q = unsafe { System.realloc(p, l, new) };
@@ -41,7 +42,7 @@ unsafe impl GlobalAlloc for Counting {
             if new >= l.size() {
                 grew(new - l.size());
             } else {
-                LIVE.fetch_sub(l.size() - new, Ordering::Relaxed);
+                shrank(l.size() - new);
             }
         }
         q
@@ -49,8 +50,23 @@ unsafe impl GlobalAlloc for Counting {
 }
 
 fn grew(bytes: usize) {
+    if !COUNTING.load(Ordering::Relaxed) {
+        return;
+    }
     let now = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
     PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+fn shrank(bytes: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        LIVE.fetch_sub(bytes, Ordering::Relaxed);
+    }
+}
+
+/// Counts nothing from now on: threads timed after the memory measurements would otherwise
+/// slow each other down on the shared counters (every allocation writes them).
+pub fn stop_counting() {
+    COUNTING.store(false, Ordering::Relaxed);
 }
 
 /// Starts a measurement: the peak restarts from what is live now, which is returned.

@@ -119,7 +119,7 @@ fn a_big_trace_split_among_helpers_gives_the_traces_of_a_whole_import() {
     let expected = whole(&file);
     for helpers in 1..=3 {
         for chunk in [4096, 100_000, usize::MAX / 2] {
-            let targets = helper_targets(file.len() as u64, helpers, 0.4);
+            let targets = helper_targets(file.len() as u64, helpers);
             let p = parallel(&file, &targets, chunk).expect("streams");
             assert_same(
                 &dump(&p.import),
@@ -146,7 +146,7 @@ fn every_jaeger_fixture_gives_the_same_traces_wherever_helpers_start() {
         for helpers in 1..=3 {
             for share in [0.1, 0.4, 0.7] {
                 for chunk in [7, 64, 1000] {
-                    let targets = helper_targets(size, helpers, share);
+                    let targets = helper_share_targets(size, helpers, share);
                     match parallel(&file, &targets, chunk) {
                         Ok(p) => {
                             assert_same(
@@ -167,6 +167,14 @@ fn every_jaeger_fixture_gives_the_same_traces_wherever_helpers_start() {
         }
     }
     assert!(spliced > 50, "helpers' spans were added {spliced} times");
+}
+
+/// Helpers spread evenly after the first `share` of the file.
+fn helper_share_targets(size: u64, helpers: usize, share: f64) -> Vec<u64> {
+    let each = (1.0 - share) / helpers as f64;
+    (0..helpers)
+        .map(|k| ((share + each * k as f64) * size as f64) as u64)
+        .collect()
 }
 
 fn streamed_alone(file: &[u8]) -> Result<Import, ReadWhole> {
@@ -224,7 +232,7 @@ fn lone_surrogates_in_a_helpers_part_are_counted_once() {
     let text = String::from_utf8(file.clone()).unwrap();
     let cache = text.match_indices("cache miss").nth(150).unwrap().0;
     file.splice(cache..cache + 5, br"\udc00".iter().copied());
-    let targets = helper_targets(file.len() as u64, 2, 0.3);
+    let targets = helper_targets(file.len() as u64, 2);
     for chunk in [50, 4096] {
         let p = parallel(&file, &targets, chunk).expect("streams");
         assert_same(

@@ -99,6 +99,10 @@ pub fn run(args: &BenchArgs) -> ExitCode {
     if o.wasm {
         wasm(&o.dir, &files.map(|(_, n)| o.dir.join(n)));
     }
+    if let Err(e) = crate::bench_parallel::report(&o.dir, o.mb) {
+        eprintln!("parallel parsing: {e}");
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }
 

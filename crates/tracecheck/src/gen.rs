@@ -122,49 +122,101 @@ pub fn jaeger(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize>
             if k > 0 {
                 s.push(',');
             }
-            let _ = write!(s, "{{\"traceID\":\"{tid:032x}\",\"spanID\":\"{:016x}\",\"flags\":1,\"operationName\":\"{}\",\"references\":[", sp.id, OPS[sp.op]);
-            if let Some(p) = sp.parent {
-                let _ = write!(s, "{{\"refType\":\"CHILD_OF\",\"traceID\":\"{tid:032x}\",\"spanID\":\"{p:016x}\"}}");
-            }
-            let _ = write!(
-                s,
-                "],\"startTime\":{},\"duration\":{},\"tags\":[{{\"key\":\"span.kind\",\"type\":\"string\",\"value\":\"{}\"}},{{\"key\":\"http.status_code\",\"type\":\"int64\",\"value\":{}}},{{\"key\":\"http.url\",\"type\":\"string\",\"value\":\"https://shop.example.com/api/v1/items/{}?session=abcdef0123456789\"}},{{\"key\":\"component\",\"type\":\"string\",\"value\":\"net/http\"}},{{\"key\":\"sampler.param\",\"type\":\"float64\",\"value\":0.25}},{{\"key\":\"internal.span.format\",\"type\":\"string\",\"value\":\"proto\"}}",
-                sp.start_us,
-                sp.dur_us,
-                kind_name(sp.kind),
-                if sp.error { 500 } else { 200 },
-                sp.id % 10000
-            );
-            if sp.error {
-                s.push_str(",{\"key\":\"error\",\"type\":\"bool\",\"value\":true}");
-            }
-            s.push_str("],\"logs\":[");
-            for l in 0..sp.logs {
-                if l > 0 {
-                    s.push(',');
-                }
-                let _ = write!(s, "{{\"timestamp\":{},\"fields\":[{{\"key\":\"event\",\"type\":\"string\",\"value\":\"cache miss\"}},{{\"key\":\"key\",\"type\":\"string\",\"value\":\"item:{}\"}}]}}", sp.start_us + 1, sp.id % 997);
-            }
-            let _ = write!(
-                s,
-                "],\"processID\":\"p{}\",\"warnings\":null}}",
-                sp.service + 1
-            );
+            jaeger_span(&mut s, tid, sp);
         }
-        s.push_str("],\"processes\":{");
-        for (k, svc) in SERVICES.iter().enumerate() {
-            if k > 0 {
-                s.push(',');
-            }
-            let _ = write!(s, "\"p{}\":{{\"serviceName\":\"{svc}\",\"tags\":[{{\"key\":\"hostname\",\"type\":\"string\",\"value\":\"{svc}-7d9f\"}},{{\"key\":\"ip\",\"type\":\"string\",\"value\":\"10.0.0.{}\"}},{{\"key\":\"jaeger.version\",\"type\":\"string\",\"value\":\"Go-2.30.0\"}}]}}", k + 1, k + 1);
-        }
-        s.push_str("},\"warnings\":null}");
+        s.push_str("],");
+        jaeger_processes(&mut s);
+        s.push_str(",\"warnings\":null}");
         w.write_all(s.as_bytes())?;
         written += s.len();
         spans_total += spans.len();
     }
     w.write_all(b"],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}")?;
     Ok(spans_total)
+}
+
+/// One trace of about `target` bytes, its spans one array (the hard case for parallel
+/// parsing), its processes after them as Jaeger writes them; returns the number of spans.
+pub fn jaeger_one_trace(w: &mut impl Write, target: usize, seed: u64) -> io::Result<usize> {
+    let rng = &mut Rng::with_seed(seed);
+    let tid = ((rng.u64(..) as u128) << 64) | rng.u64(..) as u128;
+    write!(w, "{{\"data\":[{{\"traceID\":\"{tid:032x}\",\"spans\":[")?;
+    let mut written = 0usize;
+    let mut spans_total = 0;
+    let mut s = String::with_capacity(1 << 16);
+    let mut base = 1_700_000_000_000_000i64;
+    let mut root = None;
+    while written < target {
+        // Parts of one trace: each part's root is a child of the first span written.
+        let (_, mut spans) = trace(rng, base);
+        base += 1_000_000;
+        match root {
+            Some(id) => spans[0].parent = Some(id),
+            None => root = Some(spans[0].id),
+        }
+        s.clear();
+        for sp in &spans {
+            if spans_total > 0 || !s.is_empty() {
+                s.push(',');
+            }
+            jaeger_span(&mut s, tid, sp);
+        }
+        w.write_all(s.as_bytes())?;
+        written += s.len();
+        spans_total += spans.len();
+    }
+    s.clear();
+    s.push_str("],");
+    jaeger_processes(&mut s);
+    s.push_str(",\"warnings\":null}],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}");
+    w.write_all(s.as_bytes())?;
+    Ok(spans_total)
+}
+
+fn jaeger_span(s: &mut String, tid: u128, sp: &GenSpan) {
+    let _ = write!(s, "{{\"traceID\":\"{tid:032x}\",\"spanID\":\"{:016x}\",\"flags\":1,\"operationName\":\"{}\",\"references\":[", sp.id, OPS[sp.op]);
+    if let Some(p) = sp.parent {
+        let _ = write!(
+            s,
+            "{{\"refType\":\"CHILD_OF\",\"traceID\":\"{tid:032x}\",\"spanID\":\"{p:016x}\"}}"
+        );
+    }
+    let _ = write!(
+        s,
+        "],\"startTime\":{},\"duration\":{},\"tags\":[{{\"key\":\"span.kind\",\"type\":\"string\",\"value\":\"{}\"}},{{\"key\":\"http.status_code\",\"type\":\"int64\",\"value\":{}}},{{\"key\":\"http.url\",\"type\":\"string\",\"value\":\"https://shop.example.com/api/v1/items/{}?session=abcdef0123456789\"}},{{\"key\":\"component\",\"type\":\"string\",\"value\":\"net/http\"}},{{\"key\":\"sampler.param\",\"type\":\"float64\",\"value\":0.25}},{{\"key\":\"internal.span.format\",\"type\":\"string\",\"value\":\"proto\"}}",
+        sp.start_us,
+        sp.dur_us,
+        kind_name(sp.kind),
+        if sp.error { 500 } else { 200 },
+        sp.id % 10000
+    );
+    if sp.error {
+        s.push_str(",{\"key\":\"error\",\"type\":\"bool\",\"value\":true}");
+    }
+    s.push_str("],\"logs\":[");
+    for l in 0..sp.logs {
+        if l > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{{\"timestamp\":{},\"fields\":[{{\"key\":\"event\",\"type\":\"string\",\"value\":\"cache miss\"}},{{\"key\":\"key\",\"type\":\"string\",\"value\":\"item:{}\"}}]}}", sp.start_us + 1, sp.id % 997);
+    }
+    let _ = write!(
+        s,
+        "],\"processID\":\"p{}\",\"warnings\":null}}",
+        sp.service + 1
+    );
+}
+
+/// The `processes` map every generated trace shares.
+fn jaeger_processes(s: &mut String) {
+    s.push_str("\"processes\":{");
+    for (k, svc) in SERVICES.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "\"p{}\":{{\"serviceName\":\"{svc}\",\"tags\":[{{\"key\":\"hostname\",\"type\":\"string\",\"value\":\"{svc}-7d9f\"}},{{\"key\":\"ip\",\"type\":\"string\",\"value\":\"10.0.0.{}\"}},{{\"key\":\"jaeger.version\",\"type\":\"string\",\"value\":\"Go-2.30.0\"}}]}}", k + 1, k + 1);
+    }
+    s.push('}');
 }
 
 fn otlp_kv(s: &mut String, k: &str, v: &str) {

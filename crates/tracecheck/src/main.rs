@@ -3,6 +3,7 @@
 //! explains one.
 
 mod bench;
+mod bench_parallel;
 mod cli;
 mod convert;
 mod gen;

@@ -14,7 +14,7 @@ mod stream;
 mod zipkin;
 
 pub use detect::detect;
-pub use parallel::{helper_targets, ReadPlan, ReadStep};
+pub use parallel::{expected_speed_up, helper_targets, own_share, ReadPlan, ReadStep, SPLICE_COST};
 pub use stream::{guess_span_start, ReadWhole, ScannedSpans, SpanScan, StreamImport};
 
 use crate::builder::ImportBuilder;

@@ -88,16 +88,81 @@ impl ReadPlan {
     }
 }
 
-/// Where `helpers` helper workers should start in a file of `size` bytes, as byte offsets to
-/// look for a span start at or after: the importing worker also adds every helper's spans,
-/// so it takes a smaller share (`own_share`, measured in `tracecheck bench`).
-pub fn helper_targets(size: u64, helpers: usize, own_share: f64) -> Vec<u64> {
+/// What adding a helper's spans costs the importing worker, as a share of what parsing them
+/// costs the helper (measured by `tracecheck bench`, natively, on a 100 MB trace).
+pub const SPLICE_COST: f64 = 0.2;
+
+/// The share of the file the importing worker parses itself so that it and `workers - 1`
+/// helpers finish together: its own part plus adding the helpers' spans (`cost` of parsing
+/// them) takes as long as one helper's part.
+pub fn own_share(workers: usize, cost: f64) -> f64 {
+    let helpers = workers.saturating_sub(1);
     if helpers == 0 {
-        return Vec::new();
+        return 1.0;
     }
-    let own = own_share.clamp(0.0, 1.0);
-    let each = (1.0 - own) / helpers as f64;
+    let each = 1.0 / helpers as f64;
+    ((each - cost) / (1.0 - cost + each)).clamp(0.0, 1.0)
+}
+
+/// How much faster `workers` workers parse than one, on as many free cores, when adding a
+/// helper's spans costs `cost` of parsing them (reading the file and memory bandwidth aside).
+pub fn expected_speed_up(workers: usize, cost: f64) -> f64 {
+    let own = own_share(workers, cost);
+    1.0 / (own + cost * (1.0 - own)).max(f64::EPSILON)
+}
+
+/// Where `helpers` helper workers should start in a file of `size` bytes (offsets to look for
+/// a span start at or after), the importing worker keeping [`own_share`] of it.
+pub fn helper_targets(size: u64, helpers: usize) -> Vec<u64> {
+    let own = own_share(helpers + 1, SPLICE_COST);
+    let each = (1.0 - own) / helpers.max(1) as f64;
     (0..helpers)
         .map(|k| ((own + each * k as f64) * size as f64) as u64)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shares_finish_together() {
+        for workers in 2..=8 {
+            for cost in [0.1, 0.3] {
+                let own = own_share(workers, cost);
+                let helper_part = (1.0 - own) / (workers - 1) as f64;
+                let importer = own + cost * (1.0 - own);
+                assert!((importer - helper_part).abs() < 1e-9 || own == 0.0);
+            }
+        }
+        assert_eq!(own_share(1, 0.3), 1.0);
+        // Two workers, adding at 0.3 of parsing: 0.41 of the file parsed by the importer,
+        // 1.7 times as fast as one.
+        assert!((own_share(2, 0.3) - 0.7 / 1.7).abs() < 1e-9);
+        assert!((expected_speed_up(2, 0.3) - 1.7).abs() < 1e-9);
+        // With many helpers the importer only adds their spans: 1 / cost at most.
+        assert!((expected_speed_up(64, 0.3) - 1.0 / 0.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_plan_reads_up_to_each_helper_then_where_it_ended() {
+        let mut plan = ReadPlan::new(1000, 300);
+        plan.with_helpers_at(&[400, 700]);
+        assert_eq!(plan.next_step(), ReadStep::Read { from: 0, to: 300 });
+        assert_eq!(plan.next_step(), ReadStep::Read { from: 300, to: 464 });
+        assert_eq!(plan.next_step(), ReadStep::Splice { helper: 0, at: 400 });
+        plan.spliced(Some(650));
+        assert_eq!(plan.next_step(), ReadStep::Read { from: 650, to: 764 });
+        assert_eq!(plan.next_step(), ReadStep::Splice { helper: 1, at: 700 });
+        // Not spliced: the reading goes on from where it was.
+        plan.spliced(None);
+        assert_eq!(
+            plan.next_step(),
+            ReadStep::Read {
+                from: 764,
+                to: 1000
+            }
+        );
+        assert_eq!(plan.next_step(), ReadStep::Done);
+    }
 }
