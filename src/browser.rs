@@ -53,6 +53,16 @@ pub fn store_library_settings(settings: &viewer_session::library::LibrarySetting
     }
 }
 
+/// localStorage key that fixes how many workers parse a big file (a number; benchmarks set it
+/// to compare one worker with two). Unset: the worker decides from the machine's cores.
+const PARSERS_KEY: &str = "trace-parsers";
+
+pub fn stored_parsers() -> Option<u32> {
+    storage()
+        .and_then(|s| s.get_item(PARSERS_KEY).ok().flatten())
+        .and_then(|text| text.trim().parse().ok())
+}
+
 pub fn stored_theme() -> Option<Theme> {
     let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     Theme::parse(stored.as_deref())

@@ -140,7 +140,10 @@ impl WorkerClient {
             list.push(f);
         }
         self.start_load(
-            &Request::OpenFiles { names },
+            &Request::OpenFiles {
+                names,
+                parsers: crate::browser::stored_parsers(),
+            },
             Some((envelope::FILES, list.into())),
             None,
         );

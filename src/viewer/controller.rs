@@ -297,6 +297,8 @@ impl Controller {
             WorkerEvent::Response(Response::ShareLink(link)) => {
                 viewer.share_link.set(Some(*link));
             }
+            // Only a helper worker says this, to the worker that started it.
+            WorkerEvent::Response(Response::Scanned(_)) => {}
             WorkerEvent::Response(Response::Error { message }) => {
                 leptos::logging::warn!("worker: {message}");
                 viewer.pending_span.set(None);

@@ -118,9 +118,20 @@ fn ViewerActions() -> impl IntoView {
             labels.join(", ")
         })
     };
+    // How many workers parsed each file: what the parallel-parsing tests look at.
+    let parsed_by = move || {
+        viewer.files.with(|f| {
+            f.iter()
+                .map(|f| f.parsed_by.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    };
     view! {
         <div class="viewer-actions" role="group" aria-label="This trace">
-            <span class="muted file-label" data-testid="header-file">{file_names} " (" {format} ")"</span>
+            <span class="muted file-label" data-testid="header-file" data-parsed-by=parsed_by>
+                {file_names} " (" {format} ")"
+            </span>
             <Show when=many>
                 <trace_list::TracePicker/>
             </Show>

@@ -127,6 +127,7 @@ fn a_big_trace_split_among_helpers_gives_the_traces_of_a_whole_import() {
                 &format!("{helpers} helpers, chunks of {chunk}"),
             );
             assert_eq!(p.spliced, helpers, "every guess was a span start");
+            assert_eq!(p.import.parsed_by as usize, 1 + helpers);
         }
     }
 }

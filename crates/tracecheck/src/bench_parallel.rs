@@ -138,9 +138,10 @@ fn help(file: &[u8], start: u64, end: u64, tx: &mpsc::Sender<FromHelper>) {
         let _ = tx.send(FromHelper::Records(scan.take_records()));
         at = to;
     }
+    let end = scan.end();
     let _ = tx.send(FromHelper::Done {
-        spans: scan.spans(),
-        resume_at: scan.resume_at(),
+        spans: end.spans,
+        resume_at: end.resume_at,
     });
 }
 

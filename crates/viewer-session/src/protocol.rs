@@ -34,6 +34,8 @@ pub mod envelope {
     pub const REMEMBER: &str = "remember";
     /// The library copy's content id.
     pub const ID: &str = "id";
+    /// Helper -> importing worker, during `ScanSpans`: a batch of span records.
+    pub const RECORDS: &str = "records";
     /// Which loaded file the library copy is of.
     pub const FILE: &str = "file";
 }
@@ -43,7 +45,17 @@ pub mod envelope {
 pub enum Request {
     /// Import files. The `File` objects travel next to this message; the worker reads them.
     /// Several files are merged into one trace list.
-    OpenFiles { names: Vec<String> },
+    OpenFiles {
+        names: Vec<String>,
+        /// How many workers parse a big file (the importing one and its helpers); `None`:
+        /// as many as the machine has cores but one, and at least two.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parsers: Option<u32>,
+    },
+    /// Importing worker -> helper worker: parse the span objects of the `File` sent along that
+    /// start in `start..end` (`trace_core::SpanScan`); records come back as `RECORDS` batches,
+    /// then `Response::Scanned`.
+    ScanSpans { start: u64, end: u64 },
     /// Import text the user pasted (sent as UTF-8 bytes next to this message).
     OpenPasted,
     /// Import a bundled sample: the worker fetches it from the site's samples folder
@@ -166,6 +178,8 @@ pub enum Response {
     ShareLink(Box<ShareLinkView>),
     Vocabulary(Box<crate::vocabulary::Vocabulary>),
     TracePage(Box<crate::trace_pages::TracePage>),
+    /// A helper's scan ended (its records were all sent before).
+    Scanned(trace_core::ScanEnd),
     /// A request could not be answered (bad span index, no trace open, ...).
     Error {
         message: String,
@@ -190,6 +204,13 @@ pub struct FileSummary {
     /// The host it was fetched from, for a file opened from a URL.
     #[serde(default)]
     pub source: Option<String>,
+    /// How many workers parsed it (`trace_core::Import::parsed_by`).
+    #[serde(default = "one")]
+    pub parsed_by: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl FileSummary {

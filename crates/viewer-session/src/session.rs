@@ -178,6 +178,7 @@ impl Session {
                 // Counted once the traces are known (install).
                 traces: 0,
                 spans: 0,
+                parsed_by: imp.parsed_by,
             });
             let file_source = file.read_back.filter(|_| imp.parsed_the_input_as_is);
             // A trace without spans has nothing to draw: leave it out of the list.
@@ -255,6 +256,7 @@ impl Session {
             source: None,
             traces: 0,
             spans: 0,
+            parsed_by: 1,
         };
         let answer = self.install(vec![file], vec![t], &[0]);
         self.opened_link = Some(data.to_string());
@@ -627,7 +629,8 @@ impl Session {
             Request::OpenFiles { .. }
             | Request::OpenPasted
             | Request::OpenSample { .. }
-            | Request::OpenUrl { .. } => Outgoing::Json(Response::Error {
+            | Request::OpenUrl { .. }
+            | Request::ScanSpans { .. } => Outgoing::Json(Response::Error {
                 message: "a load request needs its bytes: the worker reads them first".to_string(),
             }),
             Request::SelectTrace { trace } => view(self.select(trace)),

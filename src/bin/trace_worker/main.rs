@@ -27,10 +27,13 @@ fn main() {
 
 #[cfg(target_arch = "wasm32")]
 mod file_source;
+#[cfg(target_arch = "wasm32")]
+mod parallel;
 
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use crate::file_source;
+    use crate::parallel;
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use std::cell::RefCell;
     use std::sync::Arc;
@@ -49,16 +52,14 @@ mod worker {
         ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode, WritableStream,
     };
 
-    /// Read files in slices of this size: large enough that per-call overhead is negligible,
-    /// small enough that the JS-side ArrayBuffer for one slice stays modest and progress
-    /// updates come several times a second.
-    const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+    /// Files read whole are read in the slices a streamed import reads.
+    const CHUNK: f64 = parallel::CHUNK as f64;
 
     thread_local! {
         static SESSION: RefCell<Session> = RefCell::new(Session::new());
     }
 
-    fn scope() -> DedicatedWorkerGlobalScope {
+    pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
         js_sys::global().unchecked_into()
     }
 
@@ -97,11 +98,12 @@ mod worker {
             Err(e) => return reply_error(format!("unreadable request: {e}")),
         };
         match req {
-            Request::OpenFiles { names } => {
+            Request::OpenFiles { names, parsers } => {
                 let files = Reflect::get(&data, &JsValue::from_str(envelope::FILES))
                     .unwrap_or(JsValue::UNDEFINED);
+                let parsers = parsers.unwrap_or_else(parallel::default_parsers);
                 wasm_bindgen_futures::spawn_local(async move {
-                    match read_files(&files, &names).await {
+                    match read_files(&files, &names, parsers).await {
                         Ok(read) => open(read),
                         Err(message) => post_json(&Response::Failed { message }),
                     }
@@ -130,10 +132,14 @@ mod worker {
             Request::OpenUrl { url } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = match fetch_url(&url).await {
-                        Ok(body) => match read_file(&url, &body, 0.0, 0.0).await {
-                            Ok(file) => with_session(|s| s.import_remote(&url, file)),
-                            Err(message) => Response::Failed { message },
-                        },
+                        Ok(body) => {
+                            match read_file(&url, &body, (0.0, 0.0), parallel::default_parsers())
+                                .await
+                            {
+                                Ok(file) => with_session(|s| s.import_remote(&url, file)),
+                                Err(message) => Response::Failed { message },
+                            }
+                        }
                         Err(failure) => Response::Failed {
                             message: failure.to_string(),
                         },
@@ -153,6 +159,18 @@ mod worker {
                 });
             }
             Request::Remember { file, kind } => remember(file, kind),
+            Request::ScanSpans { start, end } => {
+                let blob = Reflect::get(&data, &JsValue::from_str(envelope::FILES))
+                    .ok()
+                    .and_then(|files| files.dyn_into::<Array>().ok())
+                    .and_then(|files| files.get(0).dyn_into::<Blob>().ok());
+                match blob {
+                    Some(blob) => {
+                        wasm_bindgen_futures::spawn_local(parallel::scan_part(blob, start, end))
+                    }
+                    None => reply_error("ScanSpans: no file was sent".to_string()),
+                }
+            }
             other => {
                 let opens_a_view = matches!(
                     other,
@@ -176,7 +194,11 @@ mod worker {
     }
 
     /// Reads and imports every `File` with [`read_file`].
-    async fn read_files(files: &JsValue, names: &[String]) -> Result<Vec<FileImport>, String> {
+    async fn read_files(
+        files: &JsValue,
+        names: &[String],
+        parsers: u32,
+    ) -> Result<Vec<FileImport>, String> {
         let files: Array = files
             .clone()
             .dyn_into()
@@ -192,32 +214,29 @@ mod worker {
         for (k, file) in files.iter().enumerate() {
             // The names in the request are what the page shows; fall back to the File's own.
             let name = names.get(k).cloned().unwrap_or_else(|| file.name());
-            out.push(read_file(&name, file, done, total).await?);
+            out.push(read_file(&name, file, (done, total), parsers).await?);
             done += file.size();
         }
         Ok(out)
     }
 
     /// Imports a `File` (or a fetched body): streamed a chunk at a time when trace-core can
-    /// (a big Jaeger file never sits whole in this worker's memory), else read whole and
-    /// imported. Either way its details are read back from it afterwards. Progress counts
-    /// from `done` of `total` bytes (several files), or of the blob alone when `total` is 0.
+    /// (a big Jaeger file never sits whole in this worker's memory; `parsers` workers parse
+    /// it), else read whole and imported. Either way its details are read back from it
+    /// afterwards. Progress counts from `done` of `total` bytes (several files), or of the
+    /// blob alone when `total` is 0.
     async fn read_file(
         name: &str,
         blob: &Blob,
-        done: f64,
-        total: f64,
+        (done, total): (f64, f64),
+        parsers: u32,
     ) -> Result<FileImport, String> {
         let read_back = file_source::read_back(blob);
         let size = blob.size();
         let total = if total > 0.0 { total } else { size };
         let mut stream = StreamImport::new();
-        let streamed = each_chunk(name, blob, done, total, |chunk| {
-            stream
-                .feed_with(chunk.length() as usize, |room| chunk.copy_to(room))
-                .is_ok()
-        })
-        .await?;
+        let streamed =
+            parallel::stream_file(name, blob, (done, total), &mut stream, parsers).await?;
         if streamed {
             if let Ok(import) = stream.finish(Arc::clone(&read_back)) {
                 return Ok(FileImport {
@@ -594,7 +613,7 @@ mod worker {
         }
     }
 
-    fn progress(phase: Phase, done: u64, total: u64) {
+    pub(crate) fn progress(phase: Phase, done: u64, total: u64) {
         post_json(&Response::Progress { phase, done, total });
     }
 
@@ -612,7 +631,7 @@ mod worker {
         }
     }
 
-    fn post_json(r: &Response) {
+    pub(crate) fn post_json(r: &Response) {
         let text = serde_json::to_string(r).unwrap_or_else(|e| {
             // Serialising our own types cannot fail; if it ever did, say so rather than hang.
             format!(r#"{{"Error":{{"message":"worker could not encode a reply: {e}"}}}}"#)
@@ -622,7 +641,7 @@ mod worker {
 
     /// Copies the encoded bytes into a fresh JS buffer once and transfers it (no second copy
     /// on the way to the page).
-    fn post_bytes(key: &str, bytes: &[u8]) {
+    pub(crate) fn post_bytes(key: &str, bytes: &[u8]) {
         let arr = Uint8Array::from(bytes);
         let transfer = Array::of1(&arr.buffer());
         post_field(key, &arr, Some(&transfer));
@@ -674,7 +693,7 @@ mod worker {
     }
 
     /// A JS exception as text for a message: its `message` when it is an Error.
-    fn js_text(what: &str, e: &JsValue) -> String {
+    pub(crate) fn js_text(what: &str, e: &JsValue) -> String {
         let msg = e
             .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))

@@ -15,7 +15,7 @@ mod zipkin;
 
 pub use detect::detect;
 pub use parallel::{expected_speed_up, helper_targets, own_share, ReadPlan, ReadStep, SPLICE_COST};
-pub use stream::{guess_span_start, ReadWhole, ScannedSpans, SpanScan, StreamImport};
+pub use stream::{guess_span_start, ReadWhole, ScanEnd, ScannedSpans, SpanScan, StreamImport};
 
 use crate::builder::ImportBuilder;
 use crate::model::{SpanDetails, Trace, Warning, WarningKind};
@@ -69,6 +69,9 @@ pub struct Import {
     /// the traces keep for their details are then offsets in the input, which can be read back
     /// from it instead of kept in memory (`Trace::set_source`).
     pub parsed_the_input_as_is: bool,
+    /// How many workers parsed it: 1, plus each helper whose spans were spliced in
+    /// (`StreamImport::splice`).
+    pub parsed_by: u32,
 }
 
 /// Input that could not be read.
@@ -398,6 +401,7 @@ fn read(
     }
     let (traces, warnings) = b.finish(format, &(Arc::clone(&src) as Arc<dyn Source>));
     Ok(Import {
+        parsed_by: 1,
         format,
         traces,
         warnings,

@@ -8,7 +8,7 @@
 //! the file whole with [`super::import_owned`], which reads every case and names every error.
 //! Both give the same traces (tested on every Jaeger fixture, fed in pieces of every size).
 
-pub use super::jaeger::span_scan::{guess_span_start, ScannedSpans, SpanScan};
+pub use super::jaeger::span_scan::{guess_span_start, ScanEnd, ScannedSpans, SpanScan};
 use super::jaeger::stream::Walk;
 use super::{detect, gzip, replace_lone_surrogates_before, Format, Import};
 use crate::builder::ImportBuilder;
@@ -118,6 +118,8 @@ pub struct StreamImport {
     /// The walk takes no token that starts at one of these offsets (other workers parse from
     /// there on), in order.
     stops: Vec<u64>,
+    /// Helpers whose spans were added.
+    spliced: u32,
     builder: ImportBuilder<'static>,
 }
 
@@ -129,6 +131,7 @@ impl Default for StreamImport {
             detect_after: Self::DETECT_BYTES,
             walk: Walk::default(),
             stops: Vec::new(),
+            spliced: 0,
             builder: ImportBuilder::streaming(),
         }
     }
@@ -186,13 +189,31 @@ impl StreamImport {
     /// the offset was not where a span starts (it was guessed from a few bytes; this is the
     /// check).
     pub fn splice(&mut self, offset: u64, scan: &ScannedSpans) -> Result<bool, ReadWhole> {
+        let end = ScanEnd {
+            spans: scan.spans,
+            resume_at: scan.resume_at,
+        };
+        self.splice_batches(offset, end, [&scan.records])
+    }
+
+    /// [`StreamImport::splice`] with the records in the batches the helper sent them in (so
+    /// they need not be in this memory all at once).
+    pub fn splice_batches<B: AsRef<[u8]>>(
+        &mut self,
+        offset: u64,
+        end: ScanEnd,
+        batches: impl IntoIterator<Item = B>,
+    ) -> Result<bool, ReadWhole> {
         self.stops.retain(|&stop| stop > offset);
         let stands_there = self.input.base() == offset && self.walk.expects_span();
-        if !stands_there || scan.spans == 0 {
+        if !stands_there || end.spans == 0 {
             return Ok(false);
         }
-        self.walk.add_scanned(&scan.records, &mut self.builder)?;
-        self.input.skip_to(scan.resume_at);
+        for records in batches {
+            self.walk.add_scanned(records.as_ref(), &mut self.builder)?;
+        }
+        self.input.skip_to(end.resume_at);
+        self.spliced += 1;
         Ok(true)
     }
 
@@ -220,6 +241,7 @@ impl StreamImport {
         }
         let (traces, warnings) = b.finish(Format::Jaeger, &source);
         Ok(Import {
+            parsed_by: 1 + self.spliced,
             format: Format::Jaeger,
             traces,
             warnings,

@@ -35,6 +35,13 @@ pub struct ScannedSpans {
     pub resume_at: u64,
 }
 
+/// How a scan ended: how many spans it read, and where the last one ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScanEnd {
+    pub spans: u64,
+    pub resume_at: u64,
+}
+
 impl SpanScan {
     /// A scan of the span objects that start in `start..end` of the file; it is fed the file
     /// from `start` on.
@@ -106,12 +113,11 @@ impl SpanScan {
     }
 
     /// How many spans were read, and where the last one ends.
-    pub fn spans(&self) -> u64 {
-        self.spans
-    }
-
-    pub fn resume_at(&self) -> u64 {
-        self.resume_at
+    pub fn end(&self) -> ScanEnd {
+        ScanEnd {
+            spans: self.spans,
+            resume_at: self.resume_at,
+        }
     }
 
     /// Everything the scan read (the records not taken before included).
