@@ -34,12 +34,41 @@ pub fn encode(t: &Trace, scope: &Scope, limit: usize) -> Result<Packed, EncodeEr
     if keep.is_empty() {
         return Err(EncodeError::Empty);
     }
-    let index_map = index_map(t.len(), &keep);
+    if surely_too_big(t, &keep, limit) {
+        return Err(EncodeError::TooBig {
+            limit,
+            spans: keep.len() as u32,
+        });
+    }
+    encode_kept(t, &keep, limit)
+}
+
+/// Spans packed to tell early that a big scope will not fit.
+const PROBE_SPANS: usize = 20_000;
+
+/// Whether `keep` surely makes a link longer than `limit`: its first [`PROBE_SPANS`] spans
+/// alone take more than four times their share of it. Packing a million spans only to find
+/// that takes the worker most of a second (deflate does not get four times better further
+/// into the same trace).
+fn surely_too_big(t: &Trace, keep: &[u32], limit: usize) -> bool {
+    if keep.len() <= 4 * PROBE_SPANS {
+        return false;
+    }
+    let share = limit as f64 * PROBE_SPANS as f64 / keep.len() as f64;
+    let probe_limit = (4.0 * share) as usize;
+    matches!(
+        encode_kept(t, &keep[..PROBE_SPANS], probe_limit),
+        Err(EncodeError::TooBig { .. })
+    )
+}
+
+fn encode_kept(t: &Trace, keep: &[u32], limit: usize) -> Result<Packed, EncodeError> {
+    let index_map = index_map(t.len(), keep);
     let mut w = Writer::new(limit, keep.len() as u32);
-    header(&mut w, t, &keep);
-    columns(&mut w, t, &keep, &index_map)?;
+    header(&mut w, t, keep);
+    columns(&mut w, t, keep, &index_map)?;
     let own_warnings = own_warning_counts(t);
-    for &i in &keep {
+    for &i in keep {
         let own = own_warnings.get(i as usize).copied().unwrap_or(0);
         record(&mut w, t, i, own);
         w.flush_if_full()?;
@@ -317,5 +346,60 @@ fn warnings(w: &mut Writer, t: &Trace, index_map: &[Option<u32>]) {
         w.out.u8(wa.kind.code());
         w.out.uvarint(span);
         w.out.len_bytes(wa.message.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trace of `n` spans under one root; `random_ids`: ids that do not compress.
+    fn wide_trace(n: usize, random_ids: bool) -> Trace {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let ids: Vec<u64> = (1..=n as u64)
+            .map(|k| if random_ids { rng.u64(1..) } else { k })
+            .collect();
+        let spans: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .map(|(k, id)| {
+                let parent = match k {
+                    0 => String::new(),
+                    _ => format!(r#","parentSpanID":"{:x}""#, ids[0]),
+                };
+                format!(
+                    r#"{{"traceID":"t1","spanID":"{id:x}"{parent},"operationName":"op","startTime":{},"duration":5,"processID":"p1"}}"#,
+                    1_700_000_000_000_000u64 + k as u64
+                )
+            })
+            .collect();
+        let file = format!(
+            r#"{{"data":[{{"traceID":"t1","spans":[{}],"processes":{{"p1":{{"serviceName":"s"}}}}}}]}}"#,
+            spans.join(",")
+        );
+        crate::import(file.as_bytes(), None)
+            .expect("imports")
+            .traces
+            .remove(0)
+    }
+
+    fn all(t: &Trace) -> Vec<u32> {
+        (0..t.len()).collect()
+    }
+
+    #[test]
+    fn a_sample_tells_a_scope_far_over_the_limit() {
+        // ~14 characters a span with random ids: 400k spans need 5.6 MB of link.
+        let random = wide_trace(400_000, true);
+        assert!(surely_too_big(&random, &all(&random), 1_000_000));
+        // ~10 characters a span with sequential ids: 150k spans fit in 2 MB, and the sample
+        // does not say otherwise.
+        let repetitive = wide_trace(150_000, false);
+        assert!(!surely_too_big(&repetitive, &all(&repetitive), 2_000_000));
+        let link = encode(&repetitive, &Scope::Whole, 2_000_000).expect("fits");
+        assert_eq!(link.spans, 150_000);
+        // Scopes of a few sample sizes are always packed whole.
+        let small = wide_trace(4 * PROBE_SPANS, true);
+        assert!(!surely_too_big(&small, &all(&small), 1));
     }
 }
