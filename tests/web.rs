@@ -144,6 +144,10 @@ fn small_view() -> viewer_session::wire::ViewData {
         subtree_len: tree.subtree_len,
         services: vec![0],
         duration_ns: 100,
+        minimap: viewer_core::minimap::bins(
+            start_ns.iter().map(|&s| s as u64).zip([100, 30, 5, 2, 10]),
+            (0, 100),
+        ),
         ..ViewData::default()
     }
 }
@@ -153,7 +157,7 @@ fn viewer_state_collapses_expands_and_reveals() {
     let owner = Owner::new();
     owner.set();
     let viewer = gosf_site::viewer::state::Viewer::new();
-    viewer.show_view(small_view());
+    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(small_view()));
     let rows = || viewer.rows.get_untracked().len();
     assert_eq!(rows(), 5);
     assert_eq!(viewer.window.get_untracked(), (0, 100));
@@ -179,11 +183,11 @@ fn viewer_state_collapses_expands_and_reveals() {
     );
 
     // The same trace again (skew switched) keeps the collapse state; a new trace resets it.
-    viewer.show_view(small_view());
+    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(small_view()));
     assert_eq!(rows(), 4);
     let mut other = small_view();
     other.trace_id = "t2".into();
-    viewer.show_view(other);
+    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(other));
     assert_eq!(rows(), 5);
 }
 

@@ -8,9 +8,10 @@ use viewer_core::share::ViewTab;
 use viewer_core::trace_list::SortKey;
 use viewer_session::library::{LibraryEntry, SourceKind};
 use viewer_session::protocol::{FileSummary, Request, Response, ShareScope};
+use viewer_session::wire::ViewData;
 
 use crate::viewer::library;
-use crate::viewer::state::{AppState, LinkedOrigin, Matches, Viewer};
+use crate::viewer::state::{AppState, LinkedOrigin, Matches, OpenTrace, Viewer};
 use crate::worker_client::{WorkerClient, WorkerEvent};
 
 /// How long typing must pause before a search is sent to the worker.
@@ -307,19 +308,7 @@ impl Controller {
                     viewer.state.set(AppState::Error);
                 }
             }
-            WorkerEvent::View(data) => {
-                // Receiving and decoding the columns was one task; indexing and drawing them is
-                // another, so neither blocks the page for long on a million spans.
-                let controller = *self;
-                set_timeout(
-                    move || {
-                        viewer.show_view(*data);
-                        viewer.state.set(AppState::Idle);
-                        crate::viewer::url_state::apply_link(viewer, controller);
-                    },
-                    std::time::Duration::ZERO,
-                );
-            }
+            WorkerEvent::View(data) => self.show_view_soon(*data),
             WorkerEvent::Matches(m) => {
                 // Ignore answers to a query the user has since changed.
                 if m.query == viewer.query.get_untracked() {
@@ -351,6 +340,30 @@ impl Controller {
                 viewer.state.set(AppState::Error);
             }
         }
+    }
+}
+
+impl Controller {
+    /// Receiving and decoding the columns was one task; indexing them is another, and showing
+    /// them a third, so none blocks the page for long on a million spans (~45, ~45 and ~60 ms
+    /// here).
+    fn show_view_soon(&self, data: ViewData) {
+        let viewer = self.viewer;
+        let controller = *self;
+        set_timeout(
+            move || {
+                let open = OpenTrace::new(data);
+                set_timeout(
+                    move || {
+                        viewer.show_view(open);
+                        viewer.state.set(AppState::Idle);
+                        crate::viewer::url_state::apply_link(viewer, controller);
+                    },
+                    std::time::Duration::ZERO,
+                );
+            },
+            std::time::Duration::ZERO,
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use trace_core::time::format_duration;
 use viewer_core::hidden::{self, HiddenSpans};
-use viewer_core::lod::{minimap_density_iter, DrawRect};
+use viewer_core::lod::DrawRect;
 use viewer_core::palette::text_color_on;
 use viewer_core::rows::{row_of_span, row_range, scroll_to_row, Collapsed};
 use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
@@ -858,17 +858,13 @@ fn Minimap() -> impl IntoView {
     let viewer = use_viewer();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let size = observe_size(canvas_ref);
-    // Density per pixel column, computed once per trace and width.
+    // Density per pixel column, fitted to the width from the bins the worker made.
     let width = Memo::new(move |_| size.get().0.round() as usize);
     let density = Memo::new(move |_| {
         let width = width.get();
         viewer.open.with(|o| {
-            o.as_ref().map(|o| {
-                let pairs = o.data.start.iter().copied().zip(o.data.dur.iter().copied());
-                let mut d = minimap_density_iter(pairs, o.extent(), width);
-                viewer_core::lod::normalize_max(&mut d);
-                d
-            })
+            o.as_ref()
+                .map(|o| viewer_core::minimap::columns(&o.data.minimap, width))
         })
     });
     // What a drag does: move the window, or resize it from one edge.

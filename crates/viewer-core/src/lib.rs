@@ -61,6 +61,7 @@ pub mod filter;
 pub mod hidden;
 pub mod keymap;
 pub mod lod;
+pub mod minimap;
 pub mod navigation;
 pub mod palette;
 pub mod rows;

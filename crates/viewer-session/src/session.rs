@@ -776,7 +776,7 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
     }
     let warnings = warnings.finish();
 
-    ViewData {
+    let mut view = ViewData {
         trace: open.index,
         trace_id: t.trace_id().to_string(),
         strings,
@@ -802,7 +802,14 @@ fn view_data(t: &Trace, open: &Open) -> ViewData {
         start_unix_ns: start_unix(t),
         warnings,
         skew_corrected: open.skewed.is_some(),
-    }
+        minimap: Vec::new(),
+    };
+    // The density of the columns just made, over the extent the page draws.
+    view.minimap = viewer_core::minimap::bins(
+        view.start.iter().copied().zip(view.dur.iter().copied()),
+        (0, view.duration_ns.max(1)),
+    );
+    view
 }
 
 fn attrs(kvs: &[KeyValue]) -> Vec<AttrView> {

@@ -53,6 +53,9 @@ pub struct ViewData {
     pub subtree_len: Vec<u32>,
     /// Service string ids sorted by service name.
     pub services: Vec<u32>,
+    /// The minimap's span density over `0..duration_ns` (`viewer_core::minimap::bins`),
+    /// made here so the page never walks every span to draw it.
+    pub minimap: Vec<u16>,
     pub duration_ns: u64,
     pub start_unix_ns: i64,
     /// The trace's warnings by kind, bounded (data-quality panel).
@@ -98,7 +101,7 @@ const MATCH_MAGIC: &[u8; 4] = b"TVMD";
 /// must fail loudly rather than misread columns.
 // 2: warnings grouped by kind. 3: every u16/u32/u64 column starts at a multiple of its
 // element size (zero padding), so the page copies each straight out of the transferred buffer.
-const VERSION: u16 = 3;
+const VERSION: u16 = 4;
 
 /// A span count or string count larger than this is corrupt whatever the buffer holds: it keeps
 /// `usize` arithmetic far from overflow on wasm32.
@@ -372,6 +375,7 @@ impl ViewData {
                 + n * SPAN_BYTES
                 + rows * ROW_BYTES
                 + self.services.len() * 4
+                + self.minimap.len() * 2
                 + warnings,
         );
         w.u32(self.trace);
@@ -395,6 +399,8 @@ impl ViewData {
         w.col_u32(&fit(&self.subtree_len, rows));
         w.len(self.services.len());
         w.col_u32(&self.services);
+        w.len(self.minimap.len());
+        w.col_u16(&self.minimap);
         w.u64(self.duration_ns);
         w.u64(self.start_unix_ns as u64);
         w.len(self.warnings.len());
@@ -449,6 +455,8 @@ impl ViewData {
         let subtree_len = r.col_u32(rows, "subtree column")?;
         let nsv = r.count(4, "services")?;
         let services = r.col_u32(nsv, "services")?;
+        let bins = r.count(2, "minimap")?;
+        let minimap = r.col_u16(bins, "minimap")?;
         let duration_ns = r.u64("duration")?;
         let start_unix_ns = r.u64("start time")? as i64;
         // A group is at least an empty kind, a total and a count; a warning at least two
@@ -498,6 +506,7 @@ impl ViewData {
             depth,
             subtree_len,
             services,
+            minimap,
             duration_ns,
             start_unix_ns,
             warnings,
@@ -626,6 +635,7 @@ mod tests {
                 },
             ],
             skew_corrected: true,
+            minimap: vec![0, 7, u16::MAX],
         }
     }
 
@@ -754,7 +764,7 @@ mod tests {
             assert_eq!(ViewData::decode_from(&src), Ok(v));
             assert_eq!(
                 src.1.get(),
-                10,
+                11,
                 "every wide column went through a typed copy"
             );
             let m = MatchData {
