@@ -28,6 +28,10 @@ const GEN_VERSION = 1; // bump when the generator changes, so cached files are r
 const V8_MAX_STRING = 2 ** 29 - 24;
 const LONG = Number(process.env.BENCH_TIMEOUT_MS ?? 30 * 60_000); // generous: a slow load is a result, not a failure
 const ROW_H = 24; // src/viewer/timeline.rs ROW_H
+// Files from this size are parsed by several workers (src/bin/trace_worker/parallel.rs
+// HELPED_FROM_BYTES): the bench also loads them with one, to compare.
+const PARALLEL_FROM_BYTES = 32 << 20;
+const PARSERS_NOTE = 'the cores but one, at least two';
 // The pause before the first attribute search (the worker indexes ~200k spans a second here).
 const INDEX_PAUSE_MS = 12_000;
 
@@ -316,8 +320,11 @@ async function gc(page) {
   await cdp.detach();
 }
 
-async function benchViewer(browser, browserPid, file) {
+/** Opens `file` in the viewer; `parsers` fixes how many workers parse it (else the page's
+ *  default); `loadOnly` stops after the load figures (no interactions). */
+async function benchViewer(browser, browserPid, file, { parsers = null, loadOnly = false } = {}) {
   const page = await newPage(browser);
+  if (parsers !== null) await page.addInitScript((n) => localStorage.setItem('trace-parsers', n), String(parsers));
   await page.goto(`${BASE_URL}/viewer`);
   await page.waitForSelector('[data-testid=viewer][data-app-state=idle]');
   // Nobody drops a file within a second of the page appearing; the page may use that second.
@@ -342,9 +349,14 @@ async function benchViewer(browser, browserPid, file) {
     phases: b.phases.map((p) => ({ phase: p.phase, at: p.at - b.change })),
     longTasks: b.longTasks.map((t) => ({ at: t.start - b.change, dur: t.dur })),
     spansShown: Number(await page.getByTestId('header-summary').getAttribute('data-spans')),
+    parsedBy: await page.getByTestId('header-file').getAttribute('data-parsed-by'),
     peakRss, baseRss,
   };
   r.worst = Math.max(0, ...r.longTasks.map((t) => t.dur));
+  if (loadOnly) {
+    await page.context().close();
+    return r;
+  }
   await gc(page);
   r.heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
   const m = await cdpMetrics(page);
@@ -518,6 +530,7 @@ async function main() {
   console.log(`browser: ${version}, pid ${browserPid}`);
 
   const viewer = [];
+  const oneWorker = [];
   const peers = [];
   let failed = false;
   for (const f of files) {
@@ -535,6 +548,16 @@ async function main() {
       } else {
         console.error(`viewer bench, ${f.spans} spans: ${e.stack ?? e}`);
         failed = true;
+      }
+    }
+    if (f.bytes >= PARALLEL_FROM_BYTES) {
+      log('viewer with one parsing worker ...');
+      try {
+        const one = await benchViewer(browser, browserPid, f, { parsers: 1, loadOnly: true });
+        oneWorker.push(one);
+        log(`  drawn ${ms(one.toDrawn)} ms`);
+      } catch (e) {
+        oneWorker.push({ kind: 'viewer', file: f, error: String(e.message ?? e).split('\n')[0] });
       }
     }
     if (f.bytes > V8_MAX_STRING) {
@@ -565,6 +588,15 @@ async function main() {
     ok.map((v) => [mb(v.file.bytes), v.file.spans, v.spansShown, ms(v.toIdle), ms(v.toDrawn), v.longTasks.length,
       ms(v.worst), v.heap ? mb(v.heap) : '-', mb(v.cdpHeap), v.domNodes, `${mb(v.baseRss)} / ${mb(v.peakRss)} / ${mb(v.afterRss)}`]));
   for (const v of viewer.filter((v) => v.error)) console.log(`  ${v.file.spans} spans: FAILED: ${v.error}`);
+  console.log('');
+  console.log(`One parsing worker against the default (${PARSERS_NOTE}): pick -> first drawn timeline`);
+  table(['file MB', 'spans', 'one worker ms', 'default ms', 'speed-up', 'parsed by (one / default)', 'worst LT ms (one / default)', 'renderer RSS peak MB (one / default)'],
+    oneWorker.map((o) => {
+      const v = ok.find((x) => x.file === o.file);
+      if (o.error || !v) return [mb(o.file.bytes), o.file.spans, o.error ? `FAILED: ${o.error}` : ms(o.toDrawn), v ? ms(v.toDrawn) : '-', '-', '-', '-', '-'];
+      return [mb(o.file.bytes), o.file.spans, ms(o.toDrawn), ms(v.toDrawn), `${(o.toDrawn / v.toDrawn).toFixed(2)}x`,
+        `${o.parsedBy} / ${v.parsedBy}`, `${ms(o.worst)} / ${ms(v.worst)}`, `${mb(o.peakRss)} / ${mb(v.peakRss)}`];
+    }));
   console.log('');
   console.log('Load phases (ms after pick when the progress label first shows each phase)');
   for (const v of ok) {
