@@ -9,6 +9,7 @@
 //! Any doubt ends the scan early; the importing worker parses the rest itself.
 
 use super::record::{encode, SpanRecord};
+use super::stream::skip_whitespace;
 use super::WireSpan;
 use crate::builder::Window;
 use crate::import::lenient::Obj;
@@ -193,13 +194,6 @@ fn walk(text: &str, base: u64, eof: bool, clean_until: Option<u64>, w: &mut Walk
         *w.after_span = true;
         pos = end;
     }
-}
-
-fn skip_whitespace(buf: &[u8], mut at: usize) -> usize {
-    while let Some(b' ' | b'\t' | b'\n' | b'\r') = buf.get(at) {
-        at += 1;
-    }
-    at
 }
 
 /// Where a span object seems to start at or after `from` in `bytes` (a piece of the file

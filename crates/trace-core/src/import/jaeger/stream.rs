@@ -414,7 +414,7 @@ impl Walk {
     }
 }
 
-fn skip_whitespace(buf: &[u8], mut at: usize) -> usize {
+pub(super) fn skip_whitespace(buf: &[u8], mut at: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = buf.get(at) {
         at += 1;
     }
