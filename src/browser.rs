@@ -63,6 +63,16 @@ pub fn stored_parsers() -> Option<u32> {
         .and_then(|text| text.trim().parse().ok())
 }
 
+/// The page's wasm memory in bytes: the most it has held, since wasm memory never shrinks
+/// (what the viewer's bytes-per-span figure is measured from).
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
+}
+
 pub fn stored_theme() -> Option<Theme> {
     let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     Theme::parse(stored.as_deref())

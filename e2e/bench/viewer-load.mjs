@@ -350,6 +350,7 @@ async function benchViewer(browser, browserPid, file, { parsers = null, loadOnly
     longTasks: b.longTasks.map((t) => ({ at: t.start - b.change, dur: t.dur })),
     spansShown: Number(await page.getByTestId('header-summary').getAttribute('data-spans')),
     parsedBy: await page.getByTestId('header-file').getAttribute('data-parsed-by'),
+    pageWasm: Number(await page.getByTestId('viewer').getAttribute('data-wasm-bytes')),
     peakRss, baseRss,
   };
   r.worst = Math.max(0, ...r.longTasks.map((t) => t.dur));
@@ -583,10 +584,12 @@ async function main() {
   console.log('');
   console.log('Viewer load: pick -> data-app-state idle, pick -> first drawn timeline (span bars on the canvas);');
   console.log('main-thread long tasks during the load; memory after load and a GC (JS heap = page main thread only;');
-  console.log('the parsed trace lives in wasm memory in the worker and the page, which only the renderer RSS shows)');
-  table(['file MB', 'spans', 'shown', 'idle ms', 'drawn ms', 'long tasks', 'worst LT ms', 'JS heap MB', 'CDP heap MB', 'DOM nodes', 'renderer RSS MB before / peak / after'],
+  console.log('the parsed trace lives in wasm memory in the worker and the page; page wasm = the page\'s wasm memory, which');
+  console.log('never shrinks, so its peak; the renderer RSS holds the page and its workers)');
+  table(['file MB', 'spans', 'shown', 'idle ms', 'drawn ms', 'long tasks', 'worst LT ms', 'JS heap MB', 'CDP heap MB', 'page wasm MB (B/span)', 'DOM nodes', 'renderer RSS MB before / peak / after'],
     ok.map((v) => [mb(v.file.bytes), v.file.spans, v.spansShown, ms(v.toIdle), ms(v.toDrawn), v.longTasks.length,
-      ms(v.worst), v.heap ? mb(v.heap) : '-', mb(v.cdpHeap), v.domNodes, `${mb(v.baseRss)} / ${mb(v.peakRss)} / ${mb(v.afterRss)}`]));
+      ms(v.worst), v.heap ? mb(v.heap) : '-', mb(v.cdpHeap), `${mb(v.pageWasm)} (${Math.round(v.pageWasm / v.file.spans)})`, v.domNodes,
+      `${mb(v.baseRss)} / ${mb(v.peakRss)} / ${mb(v.afterRss)}`]));
   for (const v of viewer.filter((v) => v.error)) console.log(`  ${v.file.spans} spans: FAILED: ${v.error}`);
   console.log('');
   console.log(`One parsing worker against the default (${PARSERS_NOTE}): pick -> first drawn timeline`);

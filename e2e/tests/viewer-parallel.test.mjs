@@ -53,10 +53,13 @@ async function openWith(parsers) {
   await page.addInitScript((n) => localStorage.setItem('trace-parsers', n), String(parsers));
   const viewer = new ViewerPage(page);
   await viewer.open();
+  const wasmBytes = async () => Number(await page.getByTestId('viewer').getAttribute('data-wasm-bytes'));
+  const emptyWasmBytes = await wasmBytes();
   assert.equal(await viewer.pick(path), 'idle');
   const shown = {
     header: await viewer.header(),
     parsedBy: await page.getByTestId('header-file').getAttribute('data-parsed-by'),
+    wasmGrowth: (await wasmBytes()) - emptyWasmBytes,
     searches: {},
   };
   // Spans all over the file: every 7th, and one near its end (parsed by the helper).
@@ -84,4 +87,7 @@ test('a big trace parsed by two workers shows what one worker shows', async () =
   assert.deepEqual(two.searches, one.searches);
   assert.equal(two.searches['component=grpc'], `${Math.ceil(SPANS / 7)} matches`);
   assert.equal(two.searches[`item=${SPANS - 5}`], '1 match');
+  // The page's memory figure counts the trace it holds: it grew by at least its drawing
+  // columns (start, duration, self time: 24 bytes a span).
+  assert.ok(two.wasmGrowth >= SPANS * 24, `page wasm memory grew ${two.wasmGrowth} bytes`);
 });

@@ -45,12 +45,18 @@ pub fn TraceViewer() -> impl IntoView {
     url_state::follow_hash_changes(viewer, controller);
 
     let has_trace = move || viewer.open.with(Option::is_some);
+    // What the page's memory came to once a load settled (benchmarks divide it by the spans).
+    let wasm_bytes = move || {
+        viewer.state.track();
+        viewer.open.track();
+        crate::browser::wasm_memory_bytes()
+    };
     let many = move || viewer.trace_count.get() > 1;
     // With a trace open the viewer is an application: it fills the window below the site
     // header, and only the rows (or the open tab's panel) scroll.
     view! {
         <div class="viewer" class:app=has_trace data-testid="viewer" data-app-state=move || viewer.state.get().as_str()
-            data-library-size=move || viewer.library.with(Vec::len)>
+            data-library-size=move || viewer.library.with(Vec::len) data-wasm-bytes=wasm_bytes>
             <input::DropTarget/>
             <header class="viewer-header">
                 <h1>"Trace viewer"</h1>
