@@ -34,7 +34,10 @@ fn scan(file: &[u8], start: u64, end: u64, chunk: usize) -> ScannedSpans {
     }
     let mut last = scan.finish();
     records.append(&mut last.records);
-    ScannedSpans { records, ..last }
+    ScannedSpans {
+        records,
+        end: last.end,
+    }
 }
 
 /// Imports `file` with helpers starting at the span starts guessed after each of `targets`,
@@ -79,7 +82,7 @@ fn starts_at(file: &[u8], starts: &[u64], chunk: usize) -> Result<Parallel, Read
             ReadStep::Splice { helper, at } => {
                 let added = import.splice(at, &scans[helper])?;
                 spliced += usize::from(added);
-                plan.spliced(added.then_some(scans[helper].resume_at));
+                plan.spliced(added.then_some(scans[helper].end.resume_at));
             }
             ReadStep::Done => break,
         }
@@ -264,15 +267,14 @@ fn records_that_are_not_a_helpers_never_panic() {
         }
         let bad = ScannedSpans {
             records,
-            spans: good.spans,
-            resume_at: good.resume_at,
+            end: good.end,
         };
         let mut import = StreamImport::detecting_after(1000);
         import.stop_before(&[start]);
         let _ = import.feed(&file[..start as usize + 64]);
         // Adding fails (the import is then read whole) or adds what the bytes say: no panic.
         if let Ok(true) = import.splice(start, &bad) {
-            let _ = import.feed(&file[bad.resume_at as usize..]);
+            let _ = import.feed(&file[bad.end.resume_at as usize..]);
         }
     }
 }

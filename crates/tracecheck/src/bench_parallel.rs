@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use trace_core::source::Source;
 use trace_core::time::wall_ms;
 use trace_core::{
-    guess_span_start, helper_targets, ReadPlan, ReadStep, ScannedSpans, SpanScan, StreamImport,
+    guess_span_start, helper_targets, ReadPlan, ReadStep, ScanEnd, ScannedSpans, SpanScan,
+    StreamImport,
 };
 
 /// The slices both sides read, as the browser's worker does.
@@ -83,7 +84,7 @@ fn guessed_starts(file: &[u8], helpers: usize) -> Vec<u64> {
 /// What a helper thread sends: its records as it goes, then where it ended.
 enum FromHelper {
     Records(Vec<u8>),
-    Done { spans: u64, resume_at: u64 },
+    Done(ScanEnd),
 }
 
 /// Imports `file` with one helper thread per start; the time from the first slice to the
@@ -115,7 +116,7 @@ fn import(file: &[u8], starts: &[u64]) -> Result<Duration, String> {
                 ReadStep::Splice { helper, at } => {
                     let scan = collect(&helpers[helper]);
                     let added = import.splice(at, &scan).map_err(|_| read_whole())?;
-                    plan.spliced(added.then_some(scan.resume_at));
+                    plan.spliced(added.then_some(scan.end.resume_at));
                 }
                 ReadStep::Done => break,
             }
@@ -138,11 +139,7 @@ fn help(file: &[u8], start: u64, end: u64, tx: &mpsc::Sender<FromHelper>) {
         let _ = tx.send(FromHelper::Records(scan.take_records()));
         at = to;
     }
-    let end = scan.end();
-    let _ = tx.send(FromHelper::Done {
-        spans: end.spans,
-        resume_at: end.resume_at,
-    });
+    let _ = tx.send(FromHelper::Done(scan.end()));
 }
 
 /// Everything a helper sent, once it is done (nothing if it stopped without saying so).
@@ -151,19 +148,12 @@ fn collect(rx: &mpsc::Receiver<FromHelper>) -> ScannedSpans {
     while let Ok(msg) = rx.recv() {
         match msg {
             FromHelper::Records(mut r) => records.append(&mut r),
-            FromHelper::Done { spans, resume_at } => {
-                return ScannedSpans {
-                    records,
-                    spans,
-                    resume_at,
-                }
-            }
+            FromHelper::Done(end) => return ScannedSpans { records, end },
         }
     }
     ScannedSpans {
         records: Vec::new(),
-        spans: 0,
-        resume_at: 0,
+        end: ScanEnd::NOTHING,
     }
 }
 

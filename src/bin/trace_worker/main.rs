@@ -267,11 +267,9 @@ mod worker {
     ) -> Result<bool, String> {
         let size = blob.size();
         let fail = |what: &str, e: &JsValue| format!("{name}: {}", js_text(what, e));
-        let ask = |at: f64| -> Result<JsFuture, String> {
-            let slice = blob
-                .slice_with_f64_and_f64(at, (at + CHUNK).min(size))
-                .map_err(|e| fail("slice", &e))?;
-            Ok(JsFuture::from(slice.array_buffer()))
+        let ask = |at: f64| {
+            parallel::read(blob, at as u64, (at + CHUNK).min(size) as u64)
+                .map_err(|e| fail("slice", &e))
         };
         let mut at = 0.0;
         let mut next = if size > 0.0 { Some(ask(0.0)?) } else { None };

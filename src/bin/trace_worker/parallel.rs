@@ -133,7 +133,7 @@ async fn span_starts(blob: &Blob, from: u64, size: u64, helpers: usize) -> Vec<u
 }
 
 /// Asks for bytes `from..to` of `blob`.
-fn read(blob: &Blob, from: u64, to: u64) -> Result<JsFuture, JsValue> {
+pub fn read(blob: &Blob, from: u64, to: u64) -> Result<JsFuture, JsValue> {
     let slice = blob.slice_with_f64_and_f64(from as f64, to as f64)?;
     Ok(JsFuture::from(slice.array_buffer()))
 }
@@ -150,7 +150,7 @@ pub struct Helper {
 struct HelperState {
     ready: bool,
     /// The request to send once it is ready (a message sent before is lost).
-    request: Option<(js_sys::Object, Blob)>,
+    request: Option<js_sys::Object>,
     batches: Vec<Uint8Array>,
     /// How the scan ended; nothing read when the helper failed.
     end: Option<ScanEnd>,
@@ -163,7 +163,7 @@ impl HelperState {
         let field = |key: &str| Reflect::get(data, &JsValue::from_str(key)).ok();
         if field(envelope::READY).is_some_and(|v| v.is_truthy()) {
             self.ready = true;
-            if let Some((msg, _blob)) = self.request.take() {
+            if let Some(msg) = self.request.take() {
                 if worker.post_message(&msg).is_err() {
                     self.ended(None);
                 }
@@ -186,10 +186,7 @@ impl HelperState {
         if self.end.is_some() {
             return;
         }
-        self.end = Some(end.unwrap_or(ScanEnd {
-            spans: 0,
-            resume_at: 0,
-        }));
+        self.end = Some(end.unwrap_or(ScanEnd::NOTHING));
         if end.is_none() {
             self.batches.clear();
         }
@@ -248,7 +245,7 @@ impl Helper {
                 state.ended(None);
             }
         } else {
-            state.request = Some((msg, blob.clone()));
+            state.request = Some(msg);
         }
     }
 
@@ -265,10 +262,7 @@ impl Helper {
         });
         let _ = JsFuture::from(promise).await;
         let mut state = self.state.borrow_mut();
-        let end = state.end.unwrap_or(ScanEnd {
-            spans: 0,
-            resume_at: 0,
-        });
+        let end = state.end.unwrap_or(ScanEnd::NOTHING);
         (end, std::mem::take(&mut state.batches))
     }
 

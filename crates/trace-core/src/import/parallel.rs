@@ -55,10 +55,6 @@ impl ReadPlan {
         self.next_helper = 0;
     }
 
-    pub fn helper_starts(&self) -> &[u64] {
-        &self.starts
-    }
-
     /// The next step. A read is taken as asked (call again for the step after it).
     pub fn next_step(&mut self) -> ReadStep {
         let until = match self.starts.get(self.next_helper) {

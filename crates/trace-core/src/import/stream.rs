@@ -189,11 +189,7 @@ impl StreamImport {
     /// the offset was not where a span starts (it was guessed from a few bytes; this is the
     /// check).
     pub fn splice(&mut self, offset: u64, scan: &ScannedSpans) -> Result<bool, ReadWhole> {
-        let end = ScanEnd {
-            spans: scan.spans,
-            resume_at: scan.resume_at,
-        };
-        self.splice_batches(offset, end, [&scan.records])
+        self.splice_batches(offset, scan.end, [&scan.records])
     }
 
     /// [`StreamImport::splice`] with the records in the batches the helper sent them in (so
@@ -215,16 +211,6 @@ impl StreamImport {
         self.input.skip_to(end.resume_at);
         self.spliced += 1;
         Ok(true)
-    }
-
-    /// Where the bytes not parsed yet start (the next byte to feed is at [`StreamImport::fed`]).
-    pub fn parsed(&self) -> u64 {
-        self.input.base()
-    }
-
-    /// How far the file was fed.
-    pub fn fed(&self) -> u64 {
-        self.input.end()
     }
 
     /// Parses the rest and builds the traces, which read their details from `source` (the

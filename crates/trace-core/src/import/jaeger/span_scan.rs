@@ -23,24 +23,31 @@ pub struct SpanScan {
     /// The last token read was a whole span (a `,` or `]` comes next), not a `,`.
     after_span: bool,
     records: Vec<u8>,
-    spans: u64,
-    /// Where the last whole span ends.
-    resume_at: u64,
+    /// Spans read, and where the last whole one ends.
+    end_so_far: ScanEnd,
     done: bool,
 }
 
-/// What a scan read: its records and where the importing worker goes on.
+/// What a scan read: its records and how it ended.
 pub struct ScannedSpans {
     pub records: Vec<u8>,
-    pub spans: u64,
-    pub resume_at: u64,
+    pub end: ScanEnd,
 }
 
-/// How a scan ended: how many spans it read, and where the last one ends.
+/// How a scan ended: how many spans it read, and where the last one ends (the importing
+/// worker goes on from there).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScanEnd {
     pub spans: u64,
     pub resume_at: u64,
+}
+
+impl ScanEnd {
+    /// A scan that read nothing (or failed): nothing to splice.
+    pub const NOTHING: ScanEnd = ScanEnd {
+        spans: 0,
+        resume_at: 0,
+    };
 }
 
 impl SpanScan {
@@ -52,8 +59,10 @@ impl SpanScan {
             end,
             after_span: false,
             records: Vec::new(),
-            spans: 0,
-            resume_at: start,
+            end_so_far: ScanEnd {
+                spans: 0,
+                resume_at: start,
+            },
             done: false,
         }
     }
@@ -80,8 +89,7 @@ impl SpanScan {
                 clean_until,
                 &mut Walked {
                     records: &mut self.records,
-                    spans: &mut self.spans,
-                    resume_at: &mut self.resume_at,
+                    end_so_far: &mut self.end_so_far,
                     after_span: &mut self.after_span,
                     end: self.end,
                     done: &mut self.done,
@@ -103,11 +111,6 @@ impl SpanScan {
         self.done
     }
 
-    /// Where the next chunk to feed starts.
-    pub fn fed(&self) -> u64 {
-        self.input.end()
-    }
-
     /// The records made since the last call, to send on while the scan goes on.
     pub fn take_records(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.records)
@@ -115,18 +118,14 @@ impl SpanScan {
 
     /// How many spans were read, and where the last one ends.
     pub fn end(&self) -> ScanEnd {
-        ScanEnd {
-            spans: self.spans,
-            resume_at: self.resume_at,
-        }
+        self.end_so_far
     }
 
     /// Everything the scan read (the records not taken before included).
     pub fn finish(mut self) -> ScannedSpans {
         ScannedSpans {
             records: self.take_records(),
-            spans: self.spans,
-            resume_at: self.resume_at,
+            end: self.end_so_far,
         }
     }
 }
@@ -134,8 +133,7 @@ impl SpanScan {
 /// The scan's state a walk over one chunk updates.
 struct Walked<'s> {
     records: &'s mut Vec<u8>,
-    spans: &'s mut u64,
-    resume_at: &'s mut u64,
+    end_so_far: &'s mut ScanEnd,
     after_span: &'s mut bool,
     end: u64,
     done: &'s mut bool,
@@ -189,8 +187,8 @@ fn walk(text: &str, base: u64, eof: bool, clean_until: Option<u64>, w: &mut Walk
                 return pos;
             }
         };
-        *w.spans += 1;
-        *w.resume_at = base + end as u64;
+        w.end_so_far.spans += 1;
+        w.end_so_far.resume_at = base + end as u64;
         *w.after_span = true;
         pos = end;
     }
