@@ -157,7 +157,7 @@ fn viewer_state_collapses_expands_and_reveals() {
     let owner = Owner::new();
     owner.set();
     let viewer = gosf_site::viewer::state::Viewer::new();
-    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(small_view()));
+    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(small_view()), true);
     let rows = || viewer.rows.get_untracked().len();
     assert_eq!(rows(), 5);
     assert_eq!(viewer.window.get_untracked(), (0, 100));
@@ -182,12 +182,20 @@ fn viewer_state_collapses_expands_and_reveals() {
         "levels 0 and 1: span 1 is collapsed, hiding span 3"
     );
 
-    // The same trace again (skew switched) keeps the collapse state; a new trace resets it.
-    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(small_view()));
+    // The same trace again (skew switched) keeps the collapse state; a new load or a new trace
+    // resets it.
+    viewer.show_view(
+        gosf_site::viewer::state::OpenTrace::new(small_view()),
+        false,
+    );
     assert_eq!(rows(), 4);
+    // The same file loaded again starts afresh.
+    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(small_view()), true);
+    assert_eq!(rows(), 5);
+    viewer.collapse_to_depth(1);
     let mut other = small_view();
     other.trace_id = "t2".into();
-    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(other));
+    viewer.show_view(gosf_site::viewer::state::OpenTrace::new(other), true);
     assert_eq!(rows(), 5);
 }
 

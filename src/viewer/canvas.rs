@@ -1,6 +1,7 @@
 //! Small helpers for drawing on a 2D canvas at the device's pixel ratio, with the page's theme
 //! colours (read from CSS custom properties so light and dark mode need no extra code).
 
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -32,8 +33,65 @@ pub fn prepare(
     Some((ctx, w, h))
 }
 
+/// The theme's colours as canvases paint them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThemeColours {
+    pub text: String,
+    pub muted: String,
+    pub border: String,
+    pub highlight: String,
+    pub error: String,
+    pub accent: String,
+    pub warn: String,
+}
+
+impl ThemeColours {
+    fn from_css() -> Self {
+        ThemeColours {
+            text: css_var("--text", "#1a1f24"),
+            muted: css_var("--muted", "#4a5560"),
+            border: css_var("--border", "#d0d7de"),
+            highlight: css_var("--match", "rgba(255, 200, 0, 0.35)"),
+            error: css_var("--error", "#b3261e"),
+            accent: css_var("--accent", "#005f86"),
+            warn: css_var("--warn", "#8a5a00"),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct SharedThemeColours(Memo<ThemeColours>);
+
+/// Reads the theme's colours once per theme, for every canvas of the viewer. Reading computed
+/// style right after the DOM changed forces the browser to recompute style there and then: per
+/// draw, that cost more than drawing on a trace's first show and during every pan. The first
+/// read happens while the page is idle, before any trace is dropped.
+pub fn provide_theme_colours() {
+    let colours = colours_memo();
+    provide_context(SharedThemeColours(colours));
+    crate::browser::when_idle(move || {
+        let _ = colours.try_with_untracked(|_| ());
+    });
+}
+
+/// The viewer's theme colours (a fresh memo outside the viewer, e.g. in component tests).
+pub fn use_theme_colours() -> Memo<ThemeColours> {
+    match use_context::<SharedThemeColours>() {
+        Some(shared) => shared.0,
+        None => colours_memo(),
+    }
+}
+
+fn colours_memo() -> Memo<ThemeColours> {
+    let theme = crate::components::theme_toggle::use_theme();
+    Memo::new(move |_| {
+        theme.track();
+        ThemeColours::from_css()
+    })
+}
+
 /// A theme colour from a CSS custom property (`--text` ...), with a fallback.
-pub fn css_var(name: &str, fallback: &str) -> String {
+fn css_var(name: &str, fallback: &str) -> String {
     web_sys::window()
         .and_then(|w| {
             let root = w.document()?.document_element()?;

@@ -29,6 +29,9 @@ pub struct Controller {
     loading_kind: StoredValue<Option<SourceKind>>,
     /// Library entries of the last load, waiting for the worker's bytes.
     pending: StoredValue<library::Pending>,
+    /// The next view comes from a new load: it starts afresh even when it shows the trace
+    /// already open (the same file dropped again).
+    next_view_is_new: StoredValue<bool>,
 }
 
 impl Controller {
@@ -39,6 +42,7 @@ impl Controller {
             loading_origin: StoredValue::new(None),
             loading_kind: StoredValue::new(None),
             pending: StoredValue::new(Default::default()),
+            next_view_is_new: StoredValue::new(false),
         };
         let client = WorkerClient::new(site::routes::WORKER_SCRIPT, move |event| {
             controller.handle(event)
@@ -258,9 +262,14 @@ impl Controller {
                 viewer.files.set(files);
                 viewer.trace_count.set(count);
                 viewer.trace_page.set(Some(Arc::new(list)));
-                viewer.open.set(None);
                 viewer.details.set(None);
                 viewer.selected.set(None);
+                // A lone trace replaces the open one when its view arrives: closing it now
+                // would show the empty page in between and rebuild the whole viewer twice.
+                if count != 1 {
+                    viewer.open.set(None);
+                }
+                self.next_view_is_new.set_value(true);
                 match linked {
                     Some(id) if count > 1 => self.select_trace_by_id(id),
                     _ if count == 1 => self.select_trace(0),
@@ -353,9 +362,11 @@ impl Controller {
         set_timeout(
             move || {
                 let open = OpenTrace::new(data);
+                let is_new = controller.next_view_is_new.get_value();
+                controller.next_view_is_new.set_value(false);
                 set_timeout(
                     move || {
-                        viewer.show_view(open);
+                        viewer.show_view(open, is_new);
                         viewer.state.set(AppState::Idle);
                         crate::viewer::url_state::apply_link(viewer, controller);
                     },

@@ -38,6 +38,7 @@ pub fn TraceViewer() -> impl IntoView {
     provide_context(viewer);
     let controller = Controller::new(viewer);
     provide_context(controller);
+    canvas::provide_theme_colours();
     let search_ref = NodeRef::<html::Input>::new();
     keyboard::install(viewer, controller, search_ref);
     url_state::restore(viewer, controller);

@@ -22,7 +22,23 @@ where
             };
             let rect = entry.content_rect();
             let next = (rect.width(), rect.height());
-            if size.get_untracked() != next {
+            if size.get_untracked() == next {
+                continue;
+            }
+            if size.get_untracked() == (0.0, 0.0) {
+                // A box's first size arrives in the frame that first laid it out: what draws
+                // at that size runs in a task of its own, so a view's first show is several
+                // short tasks (layout and paint of the frame, then each canvas) rather than
+                // one long one. Later sizes draw at once, so a canvas never shows stretched
+                // while resized.
+                set_timeout(
+                    move || {
+                        // The box may be gone by then.
+                        let _ = size.try_set(next);
+                    },
+                    std::time::Duration::ZERO,
+                );
+            } else {
                 size.set(next);
             }
         }

@@ -420,13 +420,14 @@ impl Viewer {
     }
 
     /// Shows a freshly received trace view; keeps the window and collapse state when it is the
-    /// same trace again (skew switched), resets them for a new one.
-    pub fn show_view(&self, open: OpenTrace) {
-        let same_trace = self.open.with_untracked(|o| {
-            o.as_ref().is_some_and(|o| {
-                o.data.trace_id == open.data.trace_id && o.span_count() == open.span_count()
-            })
-        });
+    /// same trace again (skew switched), resets them for a new one or a new load.
+    pub fn show_view(&self, open: OpenTrace, new_load: bool) {
+        let same_trace = !new_load
+            && self.open.with_untracked(|o| {
+                o.as_ref().is_some_and(|o| {
+                    o.data.trace_id == open.data.trace_id && o.span_count() == open.span_count()
+                })
+            });
         let open = Arc::new(open);
         if !same_trace {
             self.share_link.set(None);

@@ -14,8 +14,7 @@ use viewer_core::ticks::{ticks, DEFAULT_MIN_SPACING_PX};
 use viewer_core::time_scale::TimeScale;
 use viewer_session::wire::flag;
 
-use crate::components::theme_toggle::use_theme;
-use crate::viewer::canvas::{css_var, prepare, rgb};
+use crate::viewer::canvas::{prepare, rgb, use_theme_colours, ThemeColours};
 use crate::viewer::controller::use_controller;
 use crate::viewer::resize::observe_size;
 use crate::viewer::splitter::Splitter;
@@ -239,7 +238,7 @@ fn redraw_bars_on_change(
     range: Memo<std::ops::Range<usize>>,
     scroll_top: RwSignal<f64>,
 ) {
-    let theme = use_theme();
+    let colours = use_theme_colours();
     let bars_box = observe_size(bars_ref);
     let cache: StoredValue<HiddenCache, LocalStorage> =
         StoredValue::new_local(HiddenCache::default());
@@ -254,7 +253,7 @@ fn redraw_bars_on_change(
         });
     });
     Effect::new(move |_| {
-        theme.track();
+        let colours = colours.get();
         // Drawn at the canvas's laid-out size, so this runs again once layout changed it.
         bars_box.track();
         let range = range.get();
@@ -286,6 +285,7 @@ fn redraw_bars_on_change(
                             matches: m.as_deref(),
                             selected_events: &selected_events,
                             size: bars_box.get_untracked(),
+                            colours: &colours,
                         };
                         cache.update_value(|c| c.fill(open, rows, collapsed, range.clone()));
                         let drawn = cache.with_value(|c| {
@@ -496,6 +496,7 @@ struct Frame<'a> {
     selected_events: &'a [i64],
     /// The canvas's CSS size.
     size: (f64, f64),
+    colours: &'a ThemeColours,
 }
 
 /// A collapsed row's hidden descendants.
@@ -519,12 +520,11 @@ fn draw_bars<'c>(
         return Drawn::default();
     };
     let scale = scale_for(frame.open, frame.window, w);
-    let colours = Colours::from_css();
     let pen = Pen {
         ctx: &ctx,
         scale: &scale,
         width: w,
-        colours: &colours,
+        colours: frame.colours,
     };
     draw_grid(&pen, h);
     ctx.set_font("12px system-ui, sans-serif");
@@ -554,41 +554,18 @@ fn draw_bars<'c>(
     drawn
 }
 
-/// The theme's colours, read once per frame.
-struct Colours {
-    text: String,
-    grid: String,
-    highlight: String,
-    error: String,
-    accent: String,
-    warn: String,
-}
-
-impl Colours {
-    fn from_css() -> Self {
-        Colours {
-            text: css_var("--text", "#1a1f24"),
-            grid: css_var("--border", "#d0d7de"),
-            highlight: css_var("--match", "rgba(255, 200, 0, 0.35)"),
-            error: css_var("--error", "#b3261e"),
-            accent: css_var("--accent", "#005f86"),
-            warn: css_var("--warn", "#8a5a00"),
-        }
-    }
-}
-
 /// What every row of one frame is drawn with.
 struct Pen<'a> {
     ctx: &'a web_sys::CanvasRenderingContext2d,
     scale: &'a TimeScale,
     width: f64,
-    colours: &'a Colours,
+    colours: &'a ThemeColours,
 }
 
 /// A vertical line at every ruler tick.
 fn draw_grid(pen: &Pen, height: f64) {
     let ctx = pen.ctx;
-    ctx.set_stroke_style_str(&pen.colours.grid);
+    ctx.set_stroke_style_str(&pen.colours.border);
     ctx.set_line_width(1.0);
     for t in ticks(pen.scale, DEFAULT_MIN_SPACING_PX) {
         let x = t.px.round() + 0.5;
@@ -766,11 +743,11 @@ fn Ruler() -> impl IntoView {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     // Drag-select: start and current x in px while the button is down.
     let drag = RwSignal::new(None::<(f64, f64)>);
-    let theme = use_theme();
+    let colours = use_theme_colours();
     let size = observe_size(canvas_ref);
     Effect::new(move |_| {
         size.track();
-        theme.track();
+        colours.track();
         let window = viewer.window.get();
         let drag = drag.get();
         let Some(canvas) = canvas_ref.get() else {
@@ -782,8 +759,10 @@ fn Ruler() -> impl IntoView {
                 return;
             };
             let scale = scale_for(open, window, w);
-            ctx.set_fill_style_str(&css_var("--muted", "#4a5560"));
-            ctx.set_stroke_style_str(&css_var("--border", "#d0d7de"));
+            colours.with(|c| {
+                ctx.set_fill_style_str(&c.muted);
+                ctx.set_stroke_style_str(&c.border);
+            });
             ctx.set_font("11px system-ui, sans-serif");
             ctx.set_text_baseline("middle");
             // The rightmost pixel any label reaches (tests check none is cut).
@@ -875,9 +854,9 @@ fn Minimap() -> impl IntoView {
         Right,
     }
     let drag = RwSignal::new(None::<Drag>);
-    let theme = use_theme();
+    let colours = use_theme_colours();
     Effect::new(move |_| {
-        theme.track();
+        colours.track();
         size.track();
         let window = viewer.window.get();
         let Some(canvas) = canvas_ref.get() else {
@@ -890,7 +869,8 @@ fn Minimap() -> impl IntoView {
                 let Some((ctx, w, h)) = prepare(&canvas, size.get_untracked()) else {
                     return;
                 };
-                ctx.set_fill_style_str(&css_var("--muted", "#4a5560"));
+                let colours = colours.get();
+                ctx.set_fill_style_str(&colours.muted);
                 for (x, v) in d.iter().enumerate() {
                     if *v > 0.0 {
                         let bh = (*v as f64 * (h - 2.0)).max(1.0);
@@ -901,7 +881,7 @@ fn Minimap() -> impl IntoView {
                 let (a, b) = (full.ns_to_px(window.0), full.ns_to_px(window.1));
                 ctx.set_fill_style_str("rgba(0, 120, 200, 0.18)");
                 ctx.fill_rect(a, 0.0, (b - a).max(2.0), h);
-                ctx.set_stroke_style_str(&css_var("--accent", "#005f86"));
+                ctx.set_stroke_style_str(&colours.accent);
                 ctx.set_line_width(2.0);
                 ctx.stroke_rect(a, 1.0, (b - a).max(2.0), h - 2.0);
             });
