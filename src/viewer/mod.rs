@@ -222,6 +222,7 @@ fn EmptyState() -> impl IntoView {
                 <li><strong>"OpenTelemetry OTLP JSON"</strong>" — including the Collector's file exporter (JSON Lines) and Tempo downloads"</li>
                 <li><strong>"Zipkin"</strong>" — v2 span lists and v1"</li>
                 <li><strong>"Chrome Trace Event Format"</strong>" — chrome://tracing, Perfetto JSON, DevTools recordings"</li>
+                <li><strong>"Appdash JSON"</strong>" — the export of Appdash's web UI (the Go tracer of the OpenTracing talk's demo)"</li>
             </ul>
             <p><strong>"Nothing is uploaded:"</strong>" files are read and parsed inside your browser."</p>
             <input::Samples/>

@@ -11,11 +11,12 @@ use std::path::Path;
 
 use crate::run::{cmd, output, root, run, Result};
 
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "import_jaeger",
     "import_otlp",
     "import_zipkin",
     "import_chrome",
+    "import_appdash",
     "import_any",
     "share_link",
     "filter",

@@ -19,9 +19,9 @@ pub mod warnings;
 
 pub use critical_path::{critical_path, on_critical_path, CriticalSegment};
 pub use import::{
-    expected_speed_up, guess_span_start, helper_targets, import, import_as, import_owned,
-    own_share, ErrorKind, Format, Import, ImportError, ReadPlan, ReadStep, ReadWhole, ScanEnd,
-    ScannedSpans, SpanScan, StreamImport, SPLICE_COST,
+    appdash_permalink_payload, expected_speed_up, guess_span_start, helper_targets, import,
+    import_as, import_owned, own_share, ErrorKind, Format, Import, ImportError, ReadPlan, ReadStep,
+    ReadWhole, ScanEnd, ScannedSpans, SpanScan, StreamImport, SPLICE_COST,
 };
 pub use model::*;
 pub use tree::{self_time, PreorderColumns, Tree};

@@ -129,6 +129,17 @@ mod worker {
                     }),
                 }
             }
+            // An Appdash permalink carries its trace in the address: nothing is fetched.
+            Request::OpenUrl { url }
+                if trace_core::appdash_permalink_payload(url.as_bytes()).is_some() =>
+            {
+                progress(Phase::Parsing, 0, url.len() as u64);
+                open(vec![FileImport::whole(
+                    "Appdash permalink".to_string(),
+                    url.into_bytes(),
+                    None,
+                )]);
+            }
             Request::OpenUrl { url } => {
                 wasm_bindgen_futures::spawn_local(async move {
                     let answer = match fetch_url(&url).await {

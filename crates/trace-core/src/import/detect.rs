@@ -44,6 +44,11 @@ pub fn detect(text: &str, name_hint: Option<&str>) -> Result<Format, ImportError
     if has("batches") && (has("spans") || has("resource")) {
         return Ok(Format::Otlp);
     }
+    // Appdash: Go field names, capitalised; annotation keys are values ("Key": "Name"), so no
+    // other format's keys can be mistaken for these.
+    if has("Annotations") && has("ID") && (has("Sub") || has("Parent")) {
+        return Ok(Format::Appdash);
+    }
     if has("traceEvents") || (has("ph") && (has("ts") || has("pid") || has("name"))) {
         return Ok(Format::Chrome);
     }
@@ -155,6 +160,8 @@ fn hint_format(name: Option<&str>) -> Option<Format> {
         Some(Format::Zipkin)
     } else if n.contains("chrome") || n.contains("trace-event") || n.contains("perfetto") {
         Some(Format::Chrome)
+    } else if n.contains("appdash") {
+        Some(Format::Appdash)
     } else {
         None
     }

@@ -3,6 +3,7 @@
 //! Dispatch order (detect.rs): gzip magic, UTF-8, then the JSON keys seen near the start of the
 //! document. One file per format, each with a header naming its spec and the supported subset.
 
+mod appdash;
 mod chrome;
 mod detect;
 mod gzip;
@@ -13,6 +14,7 @@ mod parallel;
 mod stream;
 mod zipkin;
 
+pub use appdash::permalink_payload as appdash_permalink_payload;
 pub use detect::detect;
 pub use parallel::{expected_speed_up, helper_targets, own_share, ReadPlan, ReadStep, SPLICE_COST};
 pub use stream::{guess_span_start, ReadWhole, ScanEnd, ScannedSpans, SpanScan, StreamImport};
@@ -30,6 +32,7 @@ pub enum Format {
     Otlp,
     Zipkin,
     Chrome,
+    Appdash,
 }
 
 impl Format {
@@ -40,6 +43,7 @@ impl Format {
             Format::Otlp => "otlp",
             Format::Zipkin => "zipkin",
             Format::Chrome => "chrome",
+            Format::Appdash => "appdash",
         }
     }
 
@@ -50,10 +54,18 @@ impl Format {
             Format::Otlp => "OTLP JSON",
             Format::Zipkin => "Zipkin JSON",
             Format::Chrome => "Chrome Trace Event JSON",
+            Format::Appdash => "Appdash JSON",
         }
     }
 
-    pub const ALL: [Format; 4] = [Format::Jaeger, Format::Otlp, Format::Zipkin, Format::Chrome];
+    /// Share links store a format as its place here: append, never reorder.
+    pub const ALL: [Format; 5] = [
+        Format::Jaeger,
+        Format::Otlp,
+        Format::Zipkin,
+        Format::Chrome,
+        Format::Appdash,
+    ];
 }
 
 /// The result of reading one file.
@@ -154,7 +166,7 @@ impl fmt::Display for ImportError {
             ),
             ErrorKind::NotJson { found } => write!(
                 f,
-                "not JSON: the file starts with {found}; expected Jaeger, OTLP, Zipkin or Chrome trace JSON"
+                "not JSON: the file starts with {found}; expected Jaeger, OTLP, Zipkin, Chrome or Appdash trace JSON"
             ),
             ErrorKind::Syntax { line, column, message } => {
                 write!(f, "{label}: {message} at line {line}, column {column}")
@@ -360,6 +372,10 @@ fn read(
     bytes: Vec<u8>,
     choose: impl FnOnce(&str) -> Result<Format, ImportError>,
 ) -> Result<Import, ImportError> {
+    // An Appdash permalink carries its trace in the address, gzip-compressed.
+    let permalink = appdash::permalink_payload(&bytes).transpose()?;
+    let from_permalink = permalink.is_some();
+    let bytes = permalink.unwrap_or(bytes);
     let compressed = gzip::is_gzip(&bytes);
     let mut bytes = if compressed {
         gzip::decompress(&bytes)?
@@ -395,6 +411,7 @@ fn read(
         Format::Otlp => otlp::parse(text, &mut b)?,
         Format::Zipkin => zipkin::parse(text, &mut b)?,
         Format::Chrome => chrome::parse(text, &mut b)?,
+        Format::Appdash => appdash::parse(text, &mut b)?,
     }
     if lone_surrogates > 0 {
         b.warnings.push(lone_surrogates_warning(lone_surrogates));
@@ -405,7 +422,7 @@ fn read(
         format,
         traces,
         warnings,
-        parsed_the_input_as_is: !compressed,
+        parsed_the_input_as_is: !compressed && !from_permalink,
     })
 }
 
@@ -426,6 +443,7 @@ pub(crate) fn details(t: &Trace, i: u32, d: &mut SpanDetails) {
         Format::Otlp => otlp::details(t, i, d),
         Format::Zipkin => zipkin::details(t, i, d),
         Format::Chrome => chrome::details(t, i, d),
+        Format::Appdash => appdash::details(t, i, d),
     }
 }
 
