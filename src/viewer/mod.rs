@@ -41,7 +41,7 @@ pub fn TraceViewer() -> impl IntoView {
     canvas::provide_theme_colours();
     let search_ref = NodeRef::<html::Input>::new();
     keyboard::install(viewer, controller, search_ref);
-    url_state::restore(viewer, controller);
+    url_state::restore_on_mount(viewer, controller);
     url_state::keep_in_sync(viewer);
     url_state::follow_hash_changes(viewer, controller);
 
