@@ -19,7 +19,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use viewer_session::protocol::{envelope, Request, Response};
-use viewer_session::wire::{MatchData, ViewData};
+use viewer_session::wire::{MatchData, OrderData, ViewData};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
@@ -33,6 +33,8 @@ pub enum WorkerEvent {
     Response(Response),
     View(Box<ViewData>),
     Matches(MatchData),
+    /// The open trace's spans in a span-table order.
+    Order(OrderData),
     /// A file the worker wrote (an export): its name and bytes, still in JS memory.
     Export {
         name: String,
@@ -447,6 +449,11 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
         return MatchData::decode_from(&JsBytes(bytes))
             .map(WorkerEvent::Matches)
             .map_err(|e| format!("unreadable filter matches: {e}"));
+    }
+    if let Some(bytes) = field(envelope::ORDER).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        return OrderData::decode_from(&JsBytes(bytes))
+            .map(WorkerEvent::Order)
+            .map_err(|e| format!("unreadable span order: {e}"));
     }
     if let Some(bytes) = field(envelope::EXPORT).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
         let name = field(envelope::NAME)

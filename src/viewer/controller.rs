@@ -8,6 +8,7 @@ use viewer_core::share::ViewTab;
 use viewer_core::trace_list::SortKey;
 use viewer_session::library::{LibraryEntry, SourceKind};
 use viewer_session::protocol::{FileSummary, Request, Response, ShareScope};
+use viewer_session::span_table::TableColumn;
 use viewer_session::wire::ViewData;
 
 use crate::viewer::library;
@@ -209,9 +210,49 @@ impl Controller {
 
     pub fn show_tab(&self, tab: ViewTab) {
         self.viewer.tab.set(tab);
-        if tab == ViewTab::Stats && self.viewer.stats.with_untracked(Option::is_none) {
-            self.with_client(|c| c.send(Request::Stats));
+        self.request_what_the_tab_shows();
+    }
+
+    /// Statistics and the span table's order are computed by the worker when first shown.
+    fn request_what_the_tab_shows(&self) {
+        let viewer = self.viewer;
+        if viewer.open.with_untracked(Option::is_none) {
+            return;
         }
+        match viewer.tab.get_untracked() {
+            ViewTab::Stats if viewer.stats.with_untracked(Option::is_none) => {
+                self.with_client(|c| c.send(Request::Stats));
+            }
+            ViewTab::Table if viewer.table_order.with_untracked(Option::is_none) => {
+                self.request_table_order();
+            }
+            _ => {}
+        }
+    }
+
+    /// Orders the span table by `column`; the rows shown keep their order until the worker's
+    /// answer arrives.
+    pub fn sort_table(&self, column: TableColumn, descending: bool) {
+        self.viewer.table_sort.set((column, descending));
+        self.request_table_order();
+    }
+
+    fn request_table_order(&self) {
+        let (column, descending) = self.viewer.table_sort.get_untracked();
+        self.with_client(|c| c.send(Request::SortSpans { column, descending }));
+    }
+
+    /// Downloads the span table as CSV: the rows the filter keeps, in the table's order.
+    pub fn export_table(&self) {
+        let (column, descending) = self.viewer.table_sort.get_untracked();
+        let query = self.viewer.query.get_untracked();
+        self.with_client(|c| {
+            c.send(Request::ExportTable {
+                column,
+                descending,
+                query,
+            })
+        });
     }
 
     pub fn set_skew(&self, on: bool) {
@@ -318,6 +359,13 @@ impl Controller {
                 }
             }
             WorkerEvent::View(data) => self.show_view_soon(*data),
+            WorkerEvent::Order(order) => {
+                // Only the answer to the latest click is shown.
+                let (column, descending) = viewer.table_sort.get_untracked();
+                if order.column == column.as_str() && order.descending == descending {
+                    viewer.table_order.set(Some(Arc::new(order)));
+                }
+            }
             WorkerEvent::Matches(m) => {
                 // Ignore answers to a query the user has since changed.
                 if m.query == viewer.query.get_untracked() {
@@ -368,6 +416,7 @@ impl Controller {
                     move || {
                         viewer.show_view(open, is_new);
                         viewer.state.set(AppState::Idle);
+                        controller.request_what_the_tab_shows();
                         crate::viewer::url_state::apply_link(viewer, controller);
                     },
                     std::time::Duration::ZERO,

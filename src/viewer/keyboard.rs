@@ -89,6 +89,7 @@ fn perform(viewer: Viewer, controller: Controller, search: NodeRef<html::Input>,
             }
         }
         Action::ShowHelp => viewer.set_help_open(true),
+        Action::ShowTab(tab) => controller.show_tab(tab),
         Action::Dismiss => {
             if viewer.help_open.get_untracked() {
                 viewer.set_help_open(false);

@@ -15,6 +15,7 @@ pub mod quality;
 pub mod resize;
 pub mod search;
 pub mod share;
+pub mod span_table;
 pub mod splitter;
 pub mod state;
 pub mod stats;
@@ -94,10 +95,12 @@ pub fn TraceViewer() -> impl IntoView {
                     <Tabs/>
                     <search::SearchBox input_ref=search_ref/>
                 </div>
+                // Each panel names its view (`data-view`) for tests and styles.
                 {move || match viewer.tab.get() {
                     ViewTab::Timeline => view! { <workspace::Workspace/> }.into_any(),
-                    ViewTab::Stats => view! { <div class="tab-panel"><stats::StatsView/></div> }.into_any(),
-                    ViewTab::Quality => view! { <div class="tab-panel"><quality::QualityView/></div> }.into_any(),
+                    ViewTab::Stats => view! { <div class="tab-panel" data-view="stats" role="tabpanel"><stats::StatsView/></div> }.into_any(),
+                    ViewTab::Quality => view! { <div class="tab-panel" data-view="quality" role="tabpanel"><quality::QualityView/></div> }.into_any(),
+                    ViewTab::Table => view! { <div class="tab-panel table-panel" data-view="table" role="tabpanel"><span_table::SpanTable/></div> }.into_any(),
                 }}
             </Show>
             <keyboard::HelpDialog/>
@@ -166,9 +169,7 @@ fn Tabs() -> impl IntoView {
     };
     view! {
         <div class="tabs" role="tablist" aria-label="Views">
-            {tab(ViewTab::Timeline, "Timeline")}
-            {tab(ViewTab::Stats, "Statistics")}
-            {tab(ViewTab::Quality, "Data quality")}
+            {ViewTab::ALL.into_iter().map(|t| tab(t, t.label())).collect_view()}
         </div>
     }
 }

@@ -16,7 +16,8 @@ use viewer_session::protocol::{
     DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView,
 };
 use viewer_session::share_link::ShareChoice;
-use viewer_session::wire::{MatchData, ViewData};
+use viewer_session::span_table::TableColumn;
+use viewer_session::wire::{MatchData, OrderData, ViewData};
 
 /// What `data-app-state` says: tests and benchmarks wait on it, never on sleeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +112,11 @@ impl OpenTrace {
             .and_then(|&id| self.service_colors.get(id as usize))
             .copied()
             .unwrap_or(PALETTE[0])
+    }
+
+    /// The span's kind ([`trace_core::SpanKind::code`]).
+    pub fn kind(&self, span: u32) -> u8 {
+        self.data.kind.get(span as usize).copied().unwrap_or(0)
     }
 
     pub fn span_count(&self) -> usize {
@@ -228,6 +234,10 @@ pub struct Viewer {
     pub window: RwSignal<(u64, u64)>,
     pub tab: RwSignal<ViewTab>,
     pub stats: RwSignal<Option<Arc<StatsView>>>,
+    /// The span table's order: the column and whether it runs largest first.
+    pub table_sort: RwSignal<(TableColumn, bool)>,
+    /// The open trace's spans in that order, from the worker (None until asked for).
+    pub table_order: RwSignal<Option<Arc<OrderData>>>,
     /// The open trace's attribute keys, for search suggestions (asked for on first use).
     pub vocabulary: RwSignal<Option<Arc<Vocabulary>>>,
     pub skew: RwSignal<bool>,
@@ -316,6 +326,8 @@ impl Viewer {
             window: RwSignal::new((0, 1)),
             tab: RwSignal::new(ViewTab::Timeline),
             stats: RwSignal::new(None),
+            table_sort: RwSignal::new((TableColumn::Start, false)),
+            table_order: RwSignal::new(None),
             vocabulary: RwSignal::new(None),
             skew: RwSignal::new(false),
             critical: RwSignal::new(false),
@@ -441,6 +453,8 @@ impl Viewer {
         } else {
             self.stats.set(None);
         }
+        // Skew correction moves start times: the order is asked for again.
+        self.table_order.set(None);
         self.open.set(Some(open));
     }
 
@@ -452,6 +466,7 @@ impl Viewer {
         self.details.set(None);
         self.matches.set(None);
         self.stats.set(None);
+        self.table_order.set(None);
         self.vocabulary.set(None);
         self.share_link.set(None);
         self.skew.set(false);

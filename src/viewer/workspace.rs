@@ -20,7 +20,7 @@ pub fn Workspace() -> impl IntoView {
     let width_at_drag = StoredValue::new(DEFAULT_DETAILS_PX);
     let hidden = RwSignal::new(false);
     view! {
-        <div class="workspace" class:details-hidden=hidden
+        <div class="workspace" data-view="timeline" role="tabpanel" class:details-hidden=hidden
             style=("--details-w", move || format!("{}px", width.get()))>
             <Timeline/>
             <Show when=move || !hidden.get() fallback=move || view! {

@@ -40,6 +40,11 @@ impl SpanKind {
         }
     }
 
+    /// The kind of a [`SpanKind::code`].
+    pub fn from_code(code: u8) -> SpanKind {
+        Self::from_bits(code)
+    }
+
     pub(crate) fn from_bits(b: u8) -> SpanKind {
         match b & 7 {
             1 => SpanKind::Internal,

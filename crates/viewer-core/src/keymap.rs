@@ -1,6 +1,8 @@
 //! The viewer's keyboard shortcuts: one table drives both the key handler and the `?` help,
 //! so the help cannot drift from what the keys do.
 
+use crate::share::ViewTab;
+
 /// What a shortcut does; the page carries it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -22,6 +24,8 @@ pub enum Action {
     ShowHelp,
     /// Close the help, else clear the selection.
     Dismiss,
+    /// Show a view (its tab).
+    ShowTab(ViewTab),
 }
 
 /// One line of the table.
@@ -52,7 +56,7 @@ const fn bind(
     }
 }
 
-pub const BINDINGS: [Binding; 16] = [
+pub const BINDINGS: [Binding; 20] = [
     bind(
         &["ArrowUp"],
         "↑",
@@ -111,6 +115,30 @@ pub const BINDINGS: [Binding; 16] = [
         Action::PanRight,
     ),
     bind(&["0"], "0", "reset zoom", Action::ResetZoom),
+    bind(
+        &["1"],
+        "1",
+        "show the timeline",
+        Action::ShowTab(ViewTab::Timeline),
+    ),
+    bind(
+        &["2"],
+        "2",
+        "show the statistics",
+        Action::ShowTab(ViewTab::Stats),
+    ),
+    bind(
+        &["3"],
+        "3",
+        "show the data quality",
+        Action::ShowTab(ViewTab::Quality),
+    ),
+    bind(
+        &["4"],
+        "4",
+        "show the span table",
+        Action::ShowTab(ViewTab::Table),
+    ),
     bind(
         &["/"],
         "/",
@@ -174,5 +202,15 @@ mod tests {
         assert_eq!(action_for("PageDown", true), Some(Action::PageDown));
         assert_eq!(action_for("d", true), Some(Action::PanRight));
         assert_eq!(action_for("q", true), None);
+        assert_eq!(action_for("4", false), None);
+        assert_eq!(action_for("4", true), Some(Action::ShowTab(ViewTab::Table)));
+    }
+
+    #[test]
+    fn every_view_has_a_number_key_in_tab_order() {
+        for (n, tab) in ViewTab::ALL.into_iter().enumerate() {
+            let key = (n + 1).to_string();
+            assert_eq!(action_for(&key, true), Some(Action::ShowTab(tab)), "{key}");
+        }
     }
 }

@@ -43,24 +43,41 @@ pub enum ViewTab {
     Stats,
     /// Data-quality warnings.
     Quality,
+    /// One row per span, sortable.
+    Table,
 }
 
 impl ViewTab {
+    /// In the order the tabs are shown (and numbered by their keyboard shortcuts).
+    pub const ALL: [ViewTab; 4] = [
+        ViewTab::Timeline,
+        ViewTab::Stats,
+        ViewTab::Quality,
+        ViewTab::Table,
+    ];
+
     /// The URL spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             ViewTab::Timeline => "timeline",
             ViewTab::Stats => "stats",
             ViewTab::Quality => "quality",
+            ViewTab::Table => "table",
         }
     }
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "timeline" => Some(ViewTab::Timeline),
-            "stats" => Some(ViewTab::Stats),
-            "quality" => Some(ViewTab::Quality),
-            _ => None,
+
+    /// The tab's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            ViewTab::Timeline => "Timeline",
+            ViewTab::Stats => "Statistics",
+            ViewTab::Quality => "Data quality",
+            ViewTab::Table => "Span table",
         }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 
@@ -407,7 +424,7 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             },
             "view" => match ViewTab::parse(&value) {
                 Some(v) => st.view = Some(v),
-                None => invalid("timeline, stats or quality"),
+                None => invalid("timeline, stats, quality or table"),
             },
             "skew" => match value.as_str() {
                 // A bare `skew` (no `=`) switches it on.

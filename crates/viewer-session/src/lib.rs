@@ -9,6 +9,7 @@ pub mod remote;
 pub mod search_index;
 pub mod session;
 pub mod share_link;
+pub mod span_table;
 pub mod stat_table;
 pub mod trace_pages;
 pub mod vocabulary;

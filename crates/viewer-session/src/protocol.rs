@@ -26,6 +26,8 @@ pub mod envelope {
     pub const VIEW: &str = "view";
     /// Worker -> page: a search's matches (`wire::Matches` bytes).
     pub const MATCHES: &str = "matches";
+    /// An `OrderData`: the spans in a span-table order.
+    pub const ORDER: &str = "order";
     /// Worker -> page: an exported file's bytes, with [`NAME`].
     pub const EXPORT: &str = "export";
     /// The exported file's name.
@@ -110,6 +112,19 @@ pub enum Request {
     /// Attribute keys of the open trace, for search suggestions: answered with
     /// `Response::Vocabulary`.
     Vocabulary,
+    /// The open trace's spans in the order of a span-table column: answered with an
+    /// `OrderData` (binary).
+    SortSpans {
+        column: crate::span_table::TableColumn,
+        descending: bool,
+    },
+    /// The span table as CSV, in this order, restricted to the spans `query` matches (all when
+    /// empty): answered with the file's bytes (see `Outgoing::Export`).
+    ExportTable {
+        column: crate::span_table::TableColumn,
+        descending: bool,
+        query: String,
+    },
 }
 
 /// Which spans a share link carries.

@@ -10,9 +10,10 @@ use crate::protocol::{
 use crate::remote;
 use crate::search_index::{IndexState, Search};
 use crate::share_link::{self, CachedLink};
+use crate::span_table::{self, TableColumn};
 use crate::trace_pages::{TraceList, PAGE_ROWS};
 use crate::warning_groups::{WarningGroup, WarningGroups};
-use crate::wire::{flag, MatchData, ViewData, NO_PARENT};
+use crate::wire::{flag, MatchData, OrderData, ViewData, NO_PARENT};
 use std::cell::RefCell;
 use std::sync::Arc;
 use trace_core::export::ExportFormat;
@@ -42,6 +43,8 @@ pub enum Outgoing {
     /// Boxed: the view is a few hundred bytes of column headers, the others are small.
     View(Box<ViewData>),
     Matches(MatchData),
+    /// The spans in a span-table order (`Request::SortSpans`).
+    Order(OrderData),
     /// A file written by `Request::Export`: its name and bytes.
     Export {
         name: String,
@@ -520,12 +523,7 @@ impl Session {
         let selected = self
             .core_scope(scope)
             .ok_or("the filter is not valid: nothing to export")?;
-        let id: String = t
-            .trace_id()
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(16)
-            .collect();
+        let id = file_safe_id(t.trace_id());
         let part = match scope {
             ShareScope::Whole => "",
             ShareScope::Subtree { .. } => "-subtree",
@@ -539,6 +537,38 @@ impl Session {
     }
 
     /// Matches `query` against the open trace. Matches come in preorder (as drawn).
+    /// The shown trace's spans in a span-table order.
+    pub fn span_order(&self, column: TableColumn, descending: bool) -> Result<Vec<u32>, String> {
+        let (t, open) = self.shown()?;
+        Ok(span_table::order(
+            t,
+            &open.self_time,
+            open.tree.preorder(),
+            column,
+            descending,
+        ))
+    }
+
+    /// The span table as CSV: the spans `query` matches (all when empty), in a column's order.
+    fn table_csv(
+        &self,
+        column: TableColumn,
+        descending: bool,
+        query: &str,
+    ) -> Result<(String, Vec<u8>), String> {
+        let matches = self.filter(query);
+        if let Some(e) = matches.error {
+            return Err(format!("the table's filter: {e}"));
+        }
+        let (t, open) = self.shown()?;
+        let rows = span_table::order(t, &open.self_time, &matches.spans, column, descending);
+        let bytes = span_table::csv(t, &open.self_time, &rows)?;
+        Ok((
+            format!("trace-{}-spans.csv", file_safe_id(t.trace_id())),
+            bytes,
+        ))
+    }
+
     pub fn filter(&self, query: &str) -> MatchData {
         let mut out = MatchData {
             query: query.to_string(),
@@ -671,6 +701,24 @@ impl Session {
                 Err(message) => Outgoing::Json(Response::Error { message }),
             },
             Request::Export { scope, format } => match self.export(&scope, &format) {
+                Ok((name, bytes)) => Outgoing::Export { name, bytes },
+                Err(message) => Outgoing::Json(Response::Error { message }),
+            },
+            Request::SortSpans { column, descending } => {
+                match self.span_order(column, descending) {
+                    Ok(spans) => Outgoing::Order(OrderData {
+                        column: column.as_str().to_string(),
+                        descending,
+                        spans,
+                    }),
+                    Err(message) => Outgoing::Json(Response::Error { message }),
+                }
+            }
+            Request::ExportTable {
+                column,
+                descending,
+                query,
+            } => match self.table_csv(column, descending, &query) {
                 Ok((name, bytes)) => Outgoing::Export { name, bytes },
                 Err(message) => Outgoing::Json(Response::Error { message }),
             },
@@ -939,6 +987,15 @@ pub(crate) fn nonneg(x: Nanos) -> u64 {
 
 fn rel(x: Nanos, origin: Nanos) -> u64 {
     nonneg(x.saturating_sub(origin))
+}
+
+/// A trace id as part of a file name: its first 16 letters and digits.
+fn file_safe_id(trace_id: &str) -> String {
+    trace_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect()
 }
 
 /// File names come from the user's disk: keep messages readable when one is empty.

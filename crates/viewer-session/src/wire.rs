@@ -97,6 +97,7 @@ impl std::error::Error for WireError {}
 
 const VIEW_MAGIC: &[u8; 4] = b"TVVD";
 const MATCH_MAGIC: &[u8; 4] = b"TVMD";
+const ORDER_MAGIC: &[u8; 4] = b"TVSO";
 /// Bumped on any layout change: page and worker are built together, but a cached old worker
 /// must fail loudly rather than misread columns.
 // 2: warnings grouped by kind. 3: every u16/u32/u64 column starts at a multiple of its
@@ -590,6 +591,44 @@ impl MatchData {
     }
 }
 
+/// The open trace's spans in the order of a span-table column (`Request::SortSpans`): a
+/// million of them, so bytes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrderData {
+    /// The column and direction this answers (`TableColumn::as_str`), so the page can drop
+    /// answers to a superseded click.
+    pub column: String,
+    pub descending: bool,
+    pub spans: Vec<u32>,
+}
+
+impl OrderData {
+    /// Magic `TVSO`, version, column, direction, span count and the span column.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::header(ORDER_MAGIC, 24 + self.column.len() + self.spans.len() * 4);
+        w.str(&self.column);
+        w.u8(u8::from(self.descending));
+        w.len(self.spans.len());
+        w.col_u32(&self.spans);
+        w.out
+    }
+
+    /// Decodes a buffer made by [`OrderData::encode`] from any [`WireSource`]; never panics.
+    pub fn decode_from<S: WireSource + ?Sized>(buf: &S) -> Result<OrderData, WireError> {
+        let mut r = Reader::header(buf, ORDER_MAGIC)?;
+        let column = r.str("column")?;
+        let descending = r.u8("direction")? != 0;
+        let n = r.count(4, "order")?;
+        let spans = r.col_u32(n, "order")?;
+        r.finish()?;
+        Ok(OrderData {
+            column,
+            descending,
+            spans,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -835,5 +874,22 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn an_order_round_trips_and_damage_is_an_error() {
+        let order = OrderData {
+            column: "self_time".into(),
+            descending: true,
+            spans: vec![2, 0, 1],
+        };
+        let bytes = order.encode();
+        assert_eq!(OrderData::decode_from(bytes.as_slice()), Ok(order));
+        for cut in 0..bytes.len() {
+            assert!(
+                OrderData::decode_from(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
     }
 }

@@ -635,6 +635,7 @@ mod worker {
             Outgoing::Json(r) => post_json(&r),
             Outgoing::View(v) => post_bytes(envelope::VIEW, &v.encode()),
             Outgoing::Matches(m) => post_bytes(envelope::MATCHES, &m.encode()),
+            Outgoing::Order(o) => post_bytes(envelope::ORDER, &o.encode()),
             Outgoing::Export { name, bytes } => post_export(&name, &bytes),
             Outgoing::Remember { file, id, bytes } => post_remember(file, &id, &bytes),
         }

@@ -1,0 +1,177 @@
+//! The span table: one row per span of the shown trace, in the order of a column. Sorting runs
+//! in the worker (a million spans take longer than a frame), and the page renders only the rows
+//! in view from the columns it already holds. The table can be downloaded as CSV.
+
+use serde::{Deserialize, Serialize};
+use trace_core::time::Nanos;
+use trace_core::{StatusCode, Trace};
+
+/// A column of the span table that rows can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableColumn {
+    Service,
+    Operation,
+    /// Start, as an offset from the trace's start.
+    Start,
+    Duration,
+    SelfTime,
+    Status,
+    Kind,
+}
+
+impl TableColumn {
+    /// In the order the table shows them.
+    pub const ALL: [TableColumn; 7] = [
+        TableColumn::Service,
+        TableColumn::Operation,
+        TableColumn::Start,
+        TableColumn::Duration,
+        TableColumn::SelfTime,
+        TableColumn::Status,
+        TableColumn::Kind,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableColumn::Service => "service",
+            TableColumn::Operation => "operation",
+            TableColumn::Start => "start",
+            TableColumn::Duration => "duration",
+            TableColumn::SelfTime => "self_time",
+            TableColumn::Status => "status",
+            TableColumn::Kind => "kind",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TableColumn::Service => "Service",
+            TableColumn::Operation => "Operation",
+            TableColumn::Start => "Start",
+            TableColumn::Duration => "Duration",
+            TableColumn::SelfTime => "Self time",
+            TableColumn::Status => "Status",
+            TableColumn::Kind => "Kind",
+        }
+    }
+
+    /// Numbers read best largest first; names and start times from the top.
+    pub fn descending_first(self) -> bool {
+        matches!(self, TableColumn::Duration | TableColumn::SelfTime)
+    }
+}
+
+/// The spans `rows` (in the tree's preorder) ordered by `column`; equal keys keep the preorder,
+/// so a table sorted by service lists each service's spans top to bottom.
+pub fn order(
+    t: &Trace,
+    self_time: &[Nanos],
+    rows: &[u32],
+    column: TableColumn,
+    descending: bool,
+) -> Vec<u32> {
+    let mut out = rows.to_vec();
+    match column {
+        TableColumn::Service => sort_by_rank(
+            &mut out,
+            &ranks(t, |i| t.service_id(i)),
+            |i| t.service_id(i),
+            descending,
+        ),
+        TableColumn::Operation => sort_by_rank(
+            &mut out,
+            &ranks(t, |i| t.name_id(i)),
+            |i| t.name_id(i),
+            descending,
+        ),
+        TableColumn::Start => sort_by(&mut out, |i| t.start_ns(i), descending),
+        TableColumn::Duration => sort_by(&mut out, |i| t.duration_ns(i), descending),
+        TableColumn::SelfTime => sort_by(
+            &mut out,
+            |i| self_time.get(i as usize).copied().unwrap_or(0),
+            descending,
+        ),
+        TableColumn::Status => sort_by(&mut out, |i| status_rank(t.status(i)), descending),
+        TableColumn::Kind => sort_by(&mut out, |i| t.kind(i).as_str(), descending),
+    }
+    out
+}
+
+fn sort_by<K: Ord>(rows: &mut [u32], key: impl Fn(u32) -> K, descending: bool) {
+    if descending {
+        rows.sort_by_key(|&i| std::cmp::Reverse(key(i)));
+    } else {
+        rows.sort_by_key(|&i| key(i));
+    }
+}
+
+/// Sorting by name compares interned ids through their place in alphabetical order, so a million
+/// spans need one string comparison per distinct name, not per comparison.
+fn sort_by_rank(rows: &mut [u32], rank: &[u32], id: impl Fn(u32) -> u32, descending: bool) {
+    let key = |i: u32| rank.get(id(i) as usize).copied().unwrap_or(u32::MAX);
+    sort_by(rows, key, descending);
+}
+
+/// For each interned string id used by `id`, its place in alphabetical order.
+fn ranks(t: &Trace, id: impl Fn(u32) -> u32) -> Vec<u32> {
+    let mut ids: Vec<u32> = t.spans().map(&id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let len = ids.last().map_or(0, |&largest| largest as usize + 1);
+    ids.sort_by(|&a, &b| t.string(a).cmp(t.string(b)));
+    let mut rank = vec![u32::MAX; len];
+    for (place, &id) in ids.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(id as usize) {
+            *slot = place as u32;
+        }
+    }
+    rank
+}
+
+/// Errors first when sorted ascending: they are what a person sorts by status for.
+fn status_rank(s: StatusCode) -> u8 {
+    match s {
+        StatusCode::Error => 0,
+        StatusCode::Ok => 1,
+        StatusCode::Unset => 2,
+    }
+}
+
+/// The table's rows as CSV (RFC 4180, through the `csv` crate): ids, names, and times in
+/// nanoseconds from the trace's start, so a spreadsheet gets exact numbers.
+pub fn csv(t: &Trace, self_time: &[Nanos], rows: &[u32]) -> Result<Vec<u8>, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let origin = t.trace_start_ns();
+    let fail = |e: csv::Error| format!("could not write the table: {e}");
+    w.write_record([
+        "span_id",
+        "parent_span_id",
+        "service",
+        "operation",
+        "start_offset_ns",
+        "duration_ns",
+        "self_time_ns",
+        "status",
+        "kind",
+    ])
+    .map_err(fail)?;
+    for &i in rows {
+        let parent = t.parent(i).map(|p| t.span_id(p)).unwrap_or_default();
+        let self_ns = self_time.get(i as usize).copied().unwrap_or(0);
+        w.write_record([
+            t.span_id(i).as_str(),
+            parent.as_str(),
+            t.service(i),
+            t.name(i),
+            &t.start_ns(i).saturating_sub(origin).to_string(),
+            &t.duration_ns(i).to_string(),
+            &self_ns.to_string(),
+            t.status(i).as_str(),
+            t.kind(i).as_str(),
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| format!("could not write the table: {e}"))
+}

@@ -1,0 +1,166 @@
+//! The span table against real trace files: every column's order, ties in tree order, the
+//! filter, and the CSV download.
+
+use viewer_session::protocol::{Request, Response};
+use viewer_session::span_table::TableColumn;
+use viewer_session::wire::{OrderData, ViewData};
+use viewer_session::{Outgoing, Session};
+
+fn opened(name: &str) -> (Session, ViewData) {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut s = Session::new();
+    match s.import(vec![(name.to_string(), bytes)]) {
+        Response::Loaded { .. } => {}
+        other => panic!("import failed: {other:?}"),
+    }
+    let v = s.select(0).expect("select");
+    (s, v)
+}
+
+fn order(s: &mut Session, column: TableColumn, descending: bool) -> OrderData {
+    match s.handle(Request::SortSpans { column, descending }) {
+        Outgoing::Order(o) => o,
+        other => panic!("{column:?}: {other:?}"),
+    }
+}
+
+fn csv_of(s: &mut Session, column: TableColumn, descending: bool, query: &str) -> String {
+    let request = Request::ExportTable {
+        column,
+        descending,
+        query: query.to_string(),
+    };
+    match s.handle(request) {
+        Outgoing::Export { name, bytes } => {
+            assert!(name.ends_with("-spans.csv"), "{name}");
+            String::from_utf8(bytes).expect("UTF-8")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Where each span sits in the tree's preorder.
+fn preorder_place(v: &ViewData) -> Vec<usize> {
+    let mut place = vec![0; v.len()];
+    for (p, &s) in v.order.iter().enumerate() {
+        place[s as usize] = p;
+    }
+    place
+}
+
+#[test]
+fn every_column_orders_every_span_once_and_ties_keep_the_tree_order() {
+    let (mut s, v) = opened("smartthings-oauth-authorization.json");
+    let place = preorder_place(&v);
+    for column in TableColumn::ALL {
+        for descending in [false, true] {
+            let o = order(&mut s, column, descending);
+            assert_eq!(o.column, column.as_str());
+            assert_eq!(o.descending, descending);
+            let mut seen = o.spans.clone();
+            seen.sort_unstable();
+            assert_eq!(
+                seen,
+                (0..v.len() as u32).collect::<Vec<_>>(),
+                "{column:?}: a permutation"
+            );
+            let key = |i: u32| -> (u64, String) {
+                let i = i as usize;
+                match column {
+                    TableColumn::Service => (0, v.string(v.service[i]).to_string()),
+                    TableColumn::Operation => (0, v.string(v.name[i]).to_string()),
+                    TableColumn::Start => (v.start[i], String::new()),
+                    TableColumn::Duration => (v.dur[i], String::new()),
+                    TableColumn::SelfTime => (v.self_time[i], String::new()),
+                    // Errors first; the page's flags know only failed or not.
+                    TableColumn::Status => (u64::from(v.flags[i] & 1 == 0), String::new()),
+                    TableColumn::Kind => (0, kind_name(v.kind[i]).to_string()),
+                }
+            };
+            for pair in o.spans.windows(2) {
+                let (a, b) = (key(pair[0]), key(pair[1]));
+                let in_order = if descending { a >= b } else { a <= b };
+                assert!(in_order, "{column:?} desc={descending}: {a:?} then {b:?}");
+                if a == b {
+                    assert!(
+                        place[pair[0] as usize] < place[pair[1] as usize],
+                        "{column:?}: equal keys keep the tree order"
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn kind_name(code: u8) -> &'static str {
+    trace_core::SpanKind::from_code(code).as_str()
+}
+
+#[test]
+fn the_csv_has_a_header_and_one_record_per_kept_span_in_table_order() {
+    let (mut s, v) = opened("graph-testTrace.json");
+    let all = csv_of(&mut s, TableColumn::Duration, true, "");
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(
+        lines[0],
+        "span_id,parent_span_id,service,operation,start_offset_ns,duration_ns,self_time_ns,status,kind"
+    );
+    assert_eq!(lines.len(), v.len() + 1);
+    let durations: Vec<u64> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
+        .collect();
+    assert!(durations.windows(2).all(|w| w[0] >= w[1]), "{durations:?}");
+
+    let errors = csv_of(&mut s, TableColumn::Start, false, "status=error");
+    let expected = v.flags.iter().filter(|&&f| f & 1 != 0).count();
+    assert!(expected > 0);
+    assert_eq!(errors.lines().count(), expected + 1);
+    assert!(errors.lines().skip(1).all(|l| l.contains(",error,")));
+}
+
+#[test]
+fn csv_fields_with_commas_quotes_and_newlines_read_back_whole() {
+    let name = "GET /a,b \"quoted\"\nnext line";
+    let doc = serde_json::json!({"data": [{
+        "traceID": "t1",
+        "spans": [{"traceID": "t1", "spanID": "s1", "operationName": name,
+                   "startTime": 1_000_000, "duration": 5, "processID": "p1"}],
+        "processes": {"p1": {"serviceName": "svc, with comma"}}
+    }]});
+    let mut s = Session::new();
+    let loaded = s.import(vec![("t.json".into(), doc.to_string().into_bytes())]);
+    assert!(matches!(loaded, Response::Loaded { .. }), "{loaded:?}");
+    s.select(0).expect("select");
+    let csv = csv_of(&mut s, TableColumn::Start, false, "");
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let records: Vec<csv::StringRecord> = r.records().map(|rec| rec.expect("valid CSV")).collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(&records[0][2], "svc, with comma");
+    assert_eq!(&records[0][3], name);
+    assert_eq!(&records[0][5], "5000");
+}
+
+#[test]
+fn a_bad_filter_or_no_open_trace_is_an_error_not_a_file() {
+    let (mut s, _) = opened("graph-testTrace.json");
+    let bad = s.handle(Request::ExportTable {
+        column: TableColumn::Start,
+        descending: false,
+        query: "duration>".into(),
+    });
+    assert!(
+        matches!(bad, Outgoing::Json(Response::Error { .. })),
+        "{bad:?}"
+    );
+    let mut empty = Session::new();
+    let none = empty.handle(Request::SortSpans {
+        column: TableColumn::Start,
+        descending: false,
+    });
+    assert!(
+        matches!(none, Outgoing::Json(Response::Error { .. })),
+        "{none:?}"
+    );
+}

@@ -1,0 +1,188 @@
+//! The span table tab: one row per span of the open trace, sortable by any column, kept to the
+//! spans the search matches, downloadable as CSV. The worker sorts (a million spans take longer
+//! than a frame); the page renders only the rows in view, from the columns it already holds.
+//! Clicking a row selects the span everywhere.
+
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+use trace_core::time::format_duration;
+use trace_core::SpanKind;
+use viewer_core::rows::row_range;
+use viewer_core::share::ViewTab;
+use viewer_core::trace_list::group_thousands;
+use viewer_core::sort::{after_click, aria_sort};
+use viewer_session::span_table::TableColumn;
+use viewer_session::wire::flag::ERROR;
+
+use crate::viewer::controller::use_controller;
+use crate::viewer::resize::observe_size;
+use crate::viewer::state::{use_viewer, OpenTrace};
+
+/// Row height in px. Browsers cap an element's height near 33.5 million px: 22 px rows keep a
+/// 1.5-million-span table scrollable to its end.
+const ROW_H: f64 = 22.0;
+/// Rows kept rendered beyond each edge of the view, to hide pop-in while scrolling.
+const OVERSCAN: usize = 10;
+
+/// The rows in table order. Compared by identity: a new order or filter is a new list, and
+/// comparing a million spans to find that out would cost more than redrawing.
+#[derive(Clone)]
+struct TableRows(Arc<Vec<u32>>);
+
+impl PartialEq for TableRows {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[component]
+pub fn SpanTable() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let rows = Memo::new(move |_| {
+        viewer.table_order.with(|order| {
+            let order = order.as_ref()?;
+            let kept = viewer.matches.with(|m| match m {
+                Some(m) if m.error.is_none() && !m.query.trim().is_empty() => order
+                    .spans
+                    .iter()
+                    .copied()
+                    .filter(|&s| m.set.contains(s))
+                    .collect(),
+                _ => order.spans.clone(),
+            });
+            Some(TableRows(Arc::new(kept)))
+        })
+    });
+    let count = move || rows.with(|r| r.as_ref().map_or(0, |r| r.0.len()));
+    let total = move || {
+        viewer
+            .open
+            .with(|o| o.as_ref().map_or(0, |o| o.span_count()))
+    };
+    let summary = move || match (count() as u64, total() as u64) {
+        (shown, all) if shown == all => format!("{} spans", group_thousands(all)),
+        (shown, all) => format!(
+            "{} of {} spans match the search",
+            group_thousands(shown),
+            group_thousands(all)
+        ),
+    };
+    view! {
+        <div class="span-table-bar">
+            <span class="muted" data-testid="table-count" data-rows=count>{summary}</span>
+            <button type="button" class="copy" data-testid="table-csv"
+                title="The rows the search keeps, in this order"
+                on:click=move |_| controller.export_table()>"Download CSV"</button>
+        </div>
+        <TableBody rows=rows/>
+    }
+}
+
+#[component]
+fn TableBody(rows: Memo<Option<TableRows>>) -> impl IntoView {
+    let viewer = use_viewer();
+    let scroller = NodeRef::<html::Div>::new();
+    let size = observe_size(scroller);
+    let scroll_top = RwSignal::new(0.0f64);
+    let count = move || rows.with(|r| r.as_ref().map_or(0, |r| r.0.len()));
+    // (row, span) pairs in view: keyed by both, so a new order re-renders the rows it moved.
+    let visible = Memo::new(move |_| {
+        rows.with(|r| {
+            let Some(r) = r else { return Vec::new() };
+            let height = size.get().1.max(ROW_H);
+            row_range(scroll_top.get(), height, ROW_H, r.0.len(), OVERSCAN)
+                .filter_map(|i| r.0.get(i).map(|&span| (i, span)))
+                .collect::<Vec<_>>()
+        })
+    });
+    // Back to the top when the order or the filter changes.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        scroll_top.set(0.0);
+    });
+    let ready = move || rows.with(Option::is_some).then_some("");
+    view! {
+        <div class="span-table" role="table" aria-label="Spans" data-testid="span-table"
+            aria-rowcount=move || count() + 1 aria-busy=move || rows.with(Option::is_none).to_string()
+            data-ready=ready node_ref=scroller
+            on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll_top.set(el.scroll_top() as f64) }>
+            <HeaderRow/>
+            <div class="st-body" role="rowgroup" style:height=move || format!("{}px", count() as f64 * ROW_H)>
+                <For each=move || visible.get() key=|pair| *pair let:pair>
+                    {move || viewer.open.with(|open| open.as_ref().map(|open| {
+                        view! { <Row index=pair.0 span=pair.1 open=open.clone()/> }
+                    }))}
+                </For>
+            </div>
+            {move || rows.with(Option::is_none).then(|| view! {
+                <p class="muted st-wait" data-testid="table-sorting">"Sorting the spans…"</p>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn HeaderRow() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let header = move |column: TableColumn| {
+        let click = move |_| {
+            let (c, d) = after_click(
+                viewer.table_sort.get_untracked(),
+                column,
+                column.descending_first(),
+            );
+            controller.sort_table(c, d);
+        };
+        view! {
+            <div role="columnheader" class=format!("st-cell st-{}", column.as_str())
+                aria-sort=move || viewer.table_sort.with(|s| aria_sort(s, &column))>
+                <button type="button" class="th-sort" data-testid=format!("table-sort-{}", column.as_str())
+                    on:click=click>{column.label()}</button>
+            </div>
+        }
+    };
+    view! {
+        <div class="st-row st-head" role="row" aria-rowindex="1">
+            {TableColumn::ALL.into_iter().map(header).collect_view()}
+        </div>
+    }
+}
+
+/// One span's row; its cells come from the page's copy of the trace's columns.
+#[component]
+fn Row(index: usize, span: u32, open: Arc<OpenTrace>) -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let failed = open.flags(span) & ERROR != 0;
+    let selected = move || viewer.selected.get() == Some(span);
+    let color = crate::viewer::canvas::rgb(open.color(span));
+    view! {
+        <div class="st-row" role="row" data-testid="table-row" data-span=span
+            aria-rowindex=index + 2 aria-selected=move || selected().to_string()
+            class:selected=selected class:failed=failed
+            style:top=format!("{}px", index as f64 * ROW_H)
+            title="Click: select the span. Double-click: show it on the timeline."
+            on:click=move |_| controller.select_span(Some(span))
+            on:dblclick=move |_| {
+                viewer.reveal(span);
+                controller.show_tab(ViewTab::Timeline);
+            }>
+            <div role="cell" class="st-cell st-service">
+                <span class="st-swatch" style:background=color></span>{open.service(span).to_string()}
+            </div>
+            <div role="cell" class="st-cell st-operation" title=open.name(span).to_string()>{open.name(span).to_string()}</div>
+            <div role="cell" class="st-cell st-start st-num">{format_duration(open.start(span))}</div>
+            <div role="cell" class="st-cell st-duration st-num">{format_duration(open.dur(span))}</div>
+            <div role="cell" class="st-cell st-self_time st-num">{format_duration(open.self_time(span))}</div>
+            <div role="cell" class="st-cell st-status">{if failed { "error" } else { "" }}</div>
+            <div role="cell" class="st-cell st-kind">{SpanKind::from_code(open.kind(span)).as_str()}</div>
+        </div>
+    }
+}
