@@ -166,3 +166,10 @@ pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) {
             .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
     }
 }
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`), for timing a draw.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

@@ -18,6 +18,7 @@ use crate::js_wire::JsBytes;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use viewer_session::flame::FlameData;
 use viewer_session::protocol::{envelope, Request, Response};
 use viewer_session::wire::{MatchData, OrderData, ViewData};
 use wasm_bindgen::prelude::*;
@@ -35,6 +36,8 @@ pub enum WorkerEvent {
     Matches(MatchData),
     /// The open trace's spans in a span-table order.
     Order(OrderData),
+    /// The open trace's merged flame graph.
+    Flame(Box<FlameData>),
     /// A file the worker wrote (an export): its name and bytes, still in JS memory.
     Export {
         name: String,
@@ -454,6 +457,11 @@ fn decode(data: &JsValue) -> Result<WorkerEvent, String> {
         return OrderData::decode_from(&JsBytes(bytes))
             .map(WorkerEvent::Order)
             .map_err(|e| format!("unreadable span order: {e}"));
+    }
+    if let Some(bytes) = field(envelope::FLAME).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
+        return FlameData::decode_from(&JsBytes(bytes))
+            .map(|f| WorkerEvent::Flame(Box::new(f)))
+            .map_err(|e| format!("unreadable flame graph: {e}"));
     }
     if let Some(bytes) = field(envelope::EXPORT).and_then(|v| v.dyn_into::<Uint8Array>().ok()) {
         let name = field(envelope::NAME)

@@ -430,6 +430,13 @@ async function benchViewer(browser, browserPid, file, { parsers = null, loadOnly
     `document.querySelector('[data-testid=tab-stats]').click();`,
     `return document.querySelectorAll('[data-testid=chart-self-time] svg rect').length >= 2
        && document.querySelectorAll('[data-testid=chart-histogram] svg rect').length >= 2;`);
+  await step('table',
+    `document.querySelector('[data-testid=tab-table]').click();`,
+    `return !!document.querySelector('[data-testid=span-table][data-ready] [data-testid=table-row]');`);
+  await step('tableSort',
+    `document.querySelector('[data-testid=table-sort-duration]').click();`,
+    `return document.querySelector('[data-testid=span-table]')?.dataset.order === 'duration-desc'
+       && !!document.querySelector('[data-testid=table-row]');`);
   r.steps = steps;
   r.pageErrors = page.errors;
   await page.context().close();
@@ -619,11 +626,11 @@ async function main() {
       const s = v.steps;
       return [mb(v.file.bytes), v.file.spans, f(s.attrFirst), f(s.attrNext), f(s.text), [s.attrFirst, s.attrNext, s.text].map((x) => x.shown ?? '-').join(' / ')];
     }));
-  table(['file MB', 'spans', 'scroll 5000px', 'search status=error', 'matches shown / errors in file', 'collapse all', 'expand all', 'span details', 'statistics'],
+  table(['file MB', 'spans', 'scroll 5000px', 'search status=error', 'matches shown / errors in file', 'collapse all', 'expand all', 'span details', 'statistics', 'span table', 'table by duration'],
     ok.map((v) => {
       const s = v.steps;
       const scroll = `${f(s.scroll)}${s.scroll.scrolled !== undefined && s.scroll.scrolled !== 5000 ? ` [scrolled ${s.scroll.scrolled}px]` : ''}`;
-      return [mb(v.file.bytes), v.file.spans, scroll, f(s.search), `${s.search.shown} / ${v.file.errors}`, f(s.collapse), f(s.expand), f(s.details), f(s.stats)];
+      return [mb(v.file.bytes), v.file.spans, scroll, f(s.search), `${s.search.shown} / ${v.file.errors}`, f(s.collapse), f(s.expand), f(s.details), f(s.stats), f(s.table), f(s.tableSort)];
     }));
   console.log('');
   console.log('Peer: File.text() + JSON.parse on the page main thread (what Jaeger UI does); heap = the parsed document');

@@ -226,6 +226,9 @@ impl Controller {
             ViewTab::Table if viewer.table_order.with_untracked(Option::is_none) => {
                 self.request_table_order();
             }
+            ViewTab::Flame if viewer.flame.with_untracked(Option::is_none) => {
+                self.with_client(|c| c.send(Request::Flame));
+            }
             _ => {}
         }
     }
@@ -364,6 +367,15 @@ impl Controller {
                 let (column, descending) = viewer.table_sort.get_untracked();
                 if order.column == column.as_str() && order.descending == descending {
                     viewer.table_order.set(Some(Arc::new(order)));
+                }
+            }
+            WorkerEvent::Flame(flame) => {
+                // Only for the trace still open.
+                let open = viewer
+                    .open
+                    .with_untracked(|o| o.as_ref().map(|o| o.data.trace));
+                if open == Some(flame.trace) {
+                    viewer.flame.set(Some(Arc::new(*flame)));
                 }
             }
             WorkerEvent::Matches(m) => {

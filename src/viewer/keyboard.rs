@@ -4,6 +4,7 @@ use leptos::html;
 use leptos::prelude::*;
 use viewer_core::keymap::{action_for, Action, BINDINGS, GESTURES};
 use viewer_core::rows::row_of_span;
+use viewer_core::share::ViewTab;
 use wasm_bindgen::JsCast;
 
 use crate::viewer::controller::Controller;
@@ -75,6 +76,15 @@ fn perform(viewer: Viewer, controller: Controller, search: NodeRef<html::Input>,
             if let Some(span) = viewer.selected.get_untracked() {
                 viewer.set_collapsed(span, action == Action::Collapse);
             }
+        }
+        Action::ZoomIn
+        | Action::ZoomOut
+        | Action::PanLeft
+        | Action::PanRight
+        | Action::ResetZoom
+            if viewer.tab.get_untracked() == ViewTab::Flame =>
+        {
+            crate::viewer::flame::on_key(viewer, action)
         }
         Action::ZoomIn => zoom(viewer, 1.5, 0.5),
         Action::ZoomOut => zoom(viewer, 1.0 / 1.5, 0.5),

@@ -6,6 +6,7 @@ pub mod canvas;
 pub mod controller;
 pub mod details;
 pub mod export;
+pub mod flame;
 pub mod heading;
 pub mod input;
 pub mod keyboard;
@@ -101,6 +102,7 @@ pub fn TraceViewer() -> impl IntoView {
                     ViewTab::Stats => view! { <div class="tab-panel" data-view="stats" role="tabpanel"><stats::StatsView/></div> }.into_any(),
                     ViewTab::Quality => view! { <div class="tab-panel" data-view="quality" role="tabpanel"><quality::QualityView/></div> }.into_any(),
                     ViewTab::Table => view! { <div class="tab-panel table-panel" data-view="table" role="tabpanel"><span_table::SpanTable/></div> }.into_any(),
+                    ViewTab::Flame => view! { <div class="tab-panel" data-view="flame" role="tabpanel"><flame::FlameGraph/></div> }.into_any(),
                 }}
             </Show>
             <keyboard::HelpDialog/>

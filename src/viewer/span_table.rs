@@ -11,8 +11,8 @@ use trace_core::time::format_duration;
 use trace_core::SpanKind;
 use viewer_core::rows::row_range;
 use viewer_core::share::ViewTab;
-use viewer_core::trace_list::group_thousands;
 use viewer_core::sort::{after_click, aria_sort};
+use viewer_core::trace_list::group_thousands;
 use viewer_session::span_table::TableColumn;
 use viewer_session::wire::flag::ERROR;
 
@@ -107,10 +107,17 @@ fn TableBody(rows: Memo<Option<TableRows>>) -> impl IntoView {
         scroll_top.set(0.0);
     });
     let ready = move || rows.with(Option::is_some).then_some("");
+    // Which order the rows are in ("duration-desc"), once the worker's answer arrived.
+    let order = move || {
+        viewer.table_order.with(|o| {
+            o.as_ref()
+                .map(|o| format!("{}{}", o.column, if o.descending { "-desc" } else { "" }))
+        })
+    };
     view! {
         <div class="span-table" role="table" aria-label="Spans" data-testid="span-table"
             aria-rowcount=move || count() + 1 aria-busy=move || rows.with(Option::is_none).to_string()
-            data-ready=ready node_ref=scroller
+            data-ready=ready data-order=order node_ref=scroller
             on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll_top.set(el.scroll_top() as f64) }>
             <HeaderRow/>
             <div class="st-body" role="rowgroup" style:height=move || format!("{}px", count() as f64 * ROW_H)>

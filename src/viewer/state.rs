@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
 use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
 use viewer_core::share::{ViewState, ViewTab};
+use viewer_session::flame::FlameData;
 use viewer_session::library::{LibraryEntry, LibrarySettings};
 use viewer_session::protocol::{
     DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView,
@@ -238,6 +239,10 @@ pub struct Viewer {
     pub table_sort: RwSignal<(TableColumn, bool)>,
     /// The open trace's spans in that order, from the worker (None until asked for).
     pub table_order: RwSignal<Option<Arc<OrderData>>>,
+    /// The open trace's merged flame graph, from the worker (None until asked for).
+    pub flame: RwSignal<Option<Arc<FlameData>>>,
+    /// What the flame graph shows: fractions of its width, left and right.
+    pub flame_window: RwSignal<(f64, f64)>,
     /// The open trace's attribute keys, for search suggestions (asked for on first use).
     pub vocabulary: RwSignal<Option<Arc<Vocabulary>>>,
     pub skew: RwSignal<bool>,
@@ -328,6 +333,8 @@ impl Viewer {
             stats: RwSignal::new(None),
             table_sort: RwSignal::new((TableColumn::Start, false)),
             table_order: RwSignal::new(None),
+            flame: RwSignal::new(None),
+            flame_window: RwSignal::new((0.0, 1.0)),
             vocabulary: RwSignal::new(None),
             skew: RwSignal::new(false),
             critical: RwSignal::new(false),
@@ -453,8 +460,10 @@ impl Viewer {
         } else {
             self.stats.set(None);
         }
-        // Skew correction moves start times: the order is asked for again.
+        // Skew correction moves start times: the order and the folds are asked for again.
         self.table_order.set(None);
+        self.flame.set(None);
+        self.flame_window.set((0.0, 1.0));
         self.open.set(Some(open));
     }
 
@@ -467,6 +476,7 @@ impl Viewer {
         self.matches.set(None);
         self.stats.set(None);
         self.table_order.set(None);
+        self.flame.set(None);
         self.vocabulary.set(None);
         self.share_link.set(None);
         self.skew.set(false);

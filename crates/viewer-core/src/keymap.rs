@@ -56,7 +56,7 @@ const fn bind(
     }
 }
 
-pub const BINDINGS: [Binding; 20] = [
+pub const BINDINGS: [Binding; 21] = [
     bind(
         &["ArrowUp"],
         "↑",
@@ -100,18 +100,28 @@ pub const BINDINGS: [Binding; 20] = [
         "expand the selected span",
         Action::Expand,
     ),
-    bind(&["+", "=", "w", "W"], "+ or W", "zoom in", Action::ZoomIn),
-    bind(&["-", "_", "s", "S"], "− or S", "zoom out", Action::ZoomOut),
+    bind(
+        &["+", "=", "w", "W"],
+        "+ or W",
+        "zoom in (timeline, flame graph)",
+        Action::ZoomIn,
+    ),
+    bind(
+        &["-", "_", "s", "S"],
+        "− or S",
+        "zoom out (timeline, flame graph)",
+        Action::ZoomOut,
+    ),
     bind(
         &["a", "A", "["],
         "A or [",
-        "pan to earlier times",
+        "pan to earlier times (timeline, flame graph)",
         Action::PanLeft,
     ),
     bind(
         &["d", "D", "]"],
         "D or ]",
-        "pan to later times",
+        "pan to later times (timeline, flame graph)",
         Action::PanRight,
     ),
     bind(&["0"], "0", "reset zoom", Action::ResetZoom),
@@ -138,6 +148,12 @@ pub const BINDINGS: [Binding; 20] = [
         "4",
         "show the span table",
         Action::ShowTab(ViewTab::Table),
+    ),
+    bind(
+        &["5"],
+        "5",
+        "show the flame graph",
+        Action::ShowTab(ViewTab::Flame),
     ),
     bind(
         &["/"],

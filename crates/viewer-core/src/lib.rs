@@ -58,6 +58,7 @@ pub mod bitset;
 pub mod charts;
 pub mod detail_text;
 pub mod filter;
+pub mod flame_layout;
 pub mod hidden;
 pub mod keymap;
 pub mod lod;

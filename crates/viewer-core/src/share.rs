@@ -45,15 +45,18 @@ pub enum ViewTab {
     Quality,
     /// One row per span, sortable.
     Table,
+    /// Flame graph (icicle): merged by path, or each span at its time.
+    Flame,
 }
 
 impl ViewTab {
     /// In the order the tabs are shown (and numbered by their keyboard shortcuts).
-    pub const ALL: [ViewTab; 4] = [
+    pub const ALL: [ViewTab; 5] = [
         ViewTab::Timeline,
         ViewTab::Stats,
         ViewTab::Quality,
         ViewTab::Table,
+        ViewTab::Flame,
     ];
 
     /// The URL spelling.
@@ -63,6 +66,7 @@ impl ViewTab {
             ViewTab::Stats => "stats",
             ViewTab::Quality => "quality",
             ViewTab::Table => "table",
+            ViewTab::Flame => "flame",
         }
     }
 
@@ -73,6 +77,7 @@ impl ViewTab {
             ViewTab::Stats => "Statistics",
             ViewTab::Quality => "Data quality",
             ViewTab::Table => "Span table",
+            ViewTab::Flame => "Flame graph",
         }
     }
 
@@ -424,7 +429,7 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             },
             "view" => match ViewTab::parse(&value) {
                 Some(v) => st.view = Some(v),
-                None => invalid("timeline, stats, quality or table"),
+                None => invalid("timeline, stats, quality, table or flame"),
             },
             "skew" => match value.as_str() {
                 // A bare `skew` (no `=`) switches it on.
@@ -611,7 +616,7 @@ mod tests {
 
     #[test]
     fn one_bad_key_does_not_break_the_link() {
-        let (st, w) = decode("?v=1&trace=abc&t=2000-1000&depth=-1&view=flame&span=def&skew=maybe");
+        let (st, w) = decode("?v=1&trace=abc&t=2000-1000&depth=-1&view=banana&span=def&skew=maybe");
         assert_eq!(st.trace.as_deref(), Some("abc"));
         assert_eq!(st.span.as_deref(), Some("def"));
         assert_eq!(st.window, None);

@@ -28,6 +28,8 @@ pub mod envelope {
     pub const MATCHES: &str = "matches";
     /// An `OrderData`: the spans in a span-table order.
     pub const ORDER: &str = "order";
+    /// A `FlameData`: the open trace's merged flame graph.
+    pub const FLAME: &str = "flame";
     /// Worker -> page: an exported file's bytes, with [`NAME`].
     pub const EXPORT: &str = "export";
     /// The exported file's name.
@@ -118,6 +120,8 @@ pub enum Request {
         column: crate::span_table::TableColumn,
         descending: bool,
     },
+    /// The open trace folded into a merged flame graph: answered with a `FlameData` (binary).
+    Flame,
     /// The span table as CSV, in this order, restricted to the spans `query` matches (all when
     /// empty): answered with the file's bytes (see `Outgoing::Export`).
     ExportTable {

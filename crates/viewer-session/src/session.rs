@@ -2,6 +2,7 @@
 //! and the answers to the page's requests. Pure Rust so every answer is tested natively; the
 //! worker binary only moves bytes in and messages out.
 
+use crate::flame::{self, FlameData};
 use crate::library::{self, SourceKind};
 use crate::protocol::{
     AttrView, DetailsView, EventView, FileSummary, HistogramBucket, LinkView, Request, Response,
@@ -45,6 +46,8 @@ pub enum Outgoing {
     Matches(MatchData),
     /// The spans in a span-table order (`Request::SortSpans`).
     Order(OrderData),
+    /// The open trace's merged flame graph (`Request::Flame`); boxed, like the view.
+    Flame(Box<FlameData>),
     /// A file written by `Request::Export`: its name and bytes.
     Export {
         name: String,
@@ -714,6 +717,15 @@ impl Session {
                     Err(message) => Outgoing::Json(Response::Error { message }),
                 }
             }
+            Request::Flame => match self.shown() {
+                Ok((t, open)) => Outgoing::Flame(Box::new(flame::fold(
+                    t,
+                    &open.tree,
+                    &open.self_time,
+                    open.index,
+                ))),
+                Err(message) => Outgoing::Json(Response::Error { message }),
+            },
             Request::ExportTable {
                 column,
                 descending,

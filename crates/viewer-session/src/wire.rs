@@ -98,6 +98,7 @@ impl std::error::Error for WireError {}
 const VIEW_MAGIC: &[u8; 4] = b"TVVD";
 const MATCH_MAGIC: &[u8; 4] = b"TVMD";
 const ORDER_MAGIC: &[u8; 4] = b"TVSO";
+const FLAME_MAGIC: &[u8; 4] = b"TVFG";
 /// Bumped on any layout change: page and worker are built together, but a cached old worker
 /// must fail loudly rather than misread columns.
 // 2: warnings grouped by kind. 3: every u16/u32/u64 column starts at a multiple of its
@@ -629,6 +630,77 @@ impl OrderData {
     }
 }
 
+/// Bytes per frame: parent, depth, service, name, start, total, self time, count.
+const FRAME_BYTES: usize = 4 + 2 + 4 + 4 + 8 + 8 + 8 + 4;
+
+impl crate::flame::FlameData {
+    /// Magic `TVFG`, version, trace, string table, the frame columns, the span-to-frame column.
+    pub fn encode(&self) -> Vec<u8> {
+        let n = self.len();
+        let strings: usize = self.strings.iter().map(|s| s.len() + 4).sum();
+        let mut w = Writer::header(
+            FLAME_MAGIC,
+            64 + strings + n * FRAME_BYTES + self.span_frame.len() * 4,
+        );
+        w.u32(self.trace);
+        w.len(self.strings.len());
+        for s in &self.strings {
+            w.str(s);
+        }
+        w.len(n);
+        w.col_u32(&fit(&self.parent, n));
+        w.col_u16(&fit(&self.depth, n));
+        w.col_u32(&fit(&self.service, n));
+        w.col_u32(&fit(&self.name, n));
+        w.col_u64(&fit(&self.start, n));
+        w.col_u64(&fit(&self.total, n));
+        w.col_u64(&fit(&self.self_time, n));
+        w.col_u32(&fit(&self.count, n));
+        w.len(self.span_frame.len());
+        w.col_u32(&self.span_frame);
+        w.out
+    }
+
+    /// Decodes a buffer made by [`FlameData::encode`](crate::flame::FlameData::encode) from any
+    /// [`WireSource`]; never panics.
+    pub fn decode_from<S: WireSource + ?Sized>(
+        buf: &S,
+    ) -> Result<crate::flame::FlameData, WireError> {
+        let mut r = Reader::header(buf, FLAME_MAGIC)?;
+        let trace = r.u32("trace")?;
+        let ns = r.count(4, "flame strings")?;
+        let mut strings = Vec::with_capacity(ns);
+        for _ in 0..ns {
+            strings.push(r.str("flame strings")?);
+        }
+        let n = r.count(FRAME_BYTES, "frames")?;
+        let parent = r.col_u32(n, "frame parents")?;
+        let depth = r.col_u16(n, "frame depths")?;
+        let service = r.col_u32(n, "frame services")?;
+        let name = r.col_u32(n, "frame names")?;
+        let start = r.col_u64(n, "frame starts")?;
+        let total = r.col_u64(n, "frame totals")?;
+        let self_time = r.col_u64(n, "frame self times")?;
+        let count = r.col_u32(n, "frame counts")?;
+        let spans = r.count(4, "span frames")?;
+        let span_frame = r.col_u32(spans, "span frames")?;
+        r.finish()?;
+        Ok(crate::flame::FlameData {
+            trace,
+            strings,
+            parent,
+            depth,
+            service,
+            name,
+            start,
+            total,
+            self_time,
+            count,
+            span_frame,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -888,6 +960,34 @@ mod tests {
         for cut in 0..bytes.len() {
             assert!(
                 OrderData::decode_from(&bytes[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_flame_graph_round_trips_and_damage_is_an_error() {
+        let flame = crate::flame::FlameData {
+            trace: 2,
+            strings: vec!["frontend".into(), "GET /".into(), "ünï".into()],
+            parent: vec![crate::flame::NO_FRAME, 0],
+            depth: vec![0, 1],
+            service: vec![0, 0],
+            name: vec![1, 2],
+            start: vec![0, 0],
+            total: vec![100, 60],
+            self_time: vec![40, 60],
+            count: vec![1, 3],
+            span_frame: vec![0, 1, 1, 1],
+        };
+        let bytes = flame.encode();
+        assert_eq!(
+            crate::flame::FlameData::decode_from(bytes.as_slice()),
+            Ok(flame)
+        );
+        for cut in 0..bytes.len() {
+            assert!(
+                crate::flame::FlameData::decode_from(&bytes[..cut]).is_err(),
                 "cut at {cut}"
             );
         }

@@ -636,6 +636,7 @@ mod worker {
             Outgoing::View(v) => post_bytes(envelope::VIEW, &v.encode()),
             Outgoing::Matches(m) => post_bytes(envelope::MATCHES, &m.encode()),
             Outgoing::Order(o) => post_bytes(envelope::ORDER, &o.encode()),
+            Outgoing::Flame(f) => post_bytes(envelope::FLAME, &f.encode()),
             Outgoing::Export { name, bytes } => post_export(&name, &bytes),
             Outgoing::Remember { file, id, bytes } => post_remember(file, &id, &bytes),
         }
