@@ -437,6 +437,24 @@ async function benchViewer(browser, browserPid, file, { parsers = null, loadOnly
     `document.querySelector('[data-testid=table-sort-duration]').click();`,
     `return document.querySelector('[data-testid=span-table]')?.dataset.order === 'duration-desc'
        && !!document.querySelector('[data-testid=table-row]');`);
+  // The flame graph: first drawing (the worker folds), then one zoom step in each mode, with
+  // the time the drawing itself took (the canvas's data-draw-ms).
+  const flameZoom = async (name) => {
+    await step(name,
+      `window.__flameWindow = document.querySelector('.flame').dataset.window;
+       window.dispatchEvent(new KeyboardEvent('keydown', { key: 'w', bubbles: true }));`,
+      `return document.querySelector('.flame').dataset.window !== window.__flameWindow;`);
+    if (!steps[name].error) steps[name].drawMs = Number(await page.evaluate(() => document.querySelector('[data-testid=flame-canvas]').dataset.drawMs));
+  };
+  await step('flame',
+    `document.querySelector('[data-testid=tab-flame]').click();`,
+    `return !!document.querySelector('[data-view=flame] .flame-area[data-ready]');`);
+  await flameZoom('flameZoom');
+  await step('flameTime',
+    `document.querySelector('[data-testid=flame-mode-time]').click();`,
+    `return document.querySelector('.flame')?.dataset.mode === 'time'
+       && !!document.querySelector('[data-view=flame] .flame-area[data-ready]');`);
+  await flameZoom('flameTimeZoom');
   r.steps = steps;
   r.pageErrors = page.errors;
   await page.context().close();
@@ -631,6 +649,12 @@ async function main() {
       const s = v.steps;
       const scroll = `${f(s.scroll)}${s.scroll.scrolled !== undefined && s.scroll.scrolled !== 5000 ? ` [scrolled ${s.scroll.scrolled}px]` : ''}`;
       return [mb(v.file.bytes), v.file.spans, scroll, f(s.search), `${s.search.shown} / ${v.file.errors}`, f(s.collapse), f(s.expand), f(s.details), f(s.stats), f(s.table), f(s.tableSort)];
+    }));
+  const drawn = (x) => (x.error || x.drawMs === undefined ? '' : ` (drawing ${x.drawMs} ms)`);
+  table(['file MB', 'spans', 'flame graph (merged)', 'zoom step', 'time order', 'zoom step'],
+    ok.map((v) => {
+      const s = v.steps;
+      return [mb(v.file.bytes), v.file.spans, f(s.flame), `${f(s.flameZoom)}${drawn(s.flameZoom)}`, f(s.flameTime), `${f(s.flameTimeZoom)}${drawn(s.flameTimeZoom)}`];
     }));
   console.log('');
   console.log('Peer: File.text() + JSON.parse on the page main thread (what Jaeger UI does); heap = the parsed document');

@@ -229,6 +229,9 @@ impl Controller {
             ViewTab::Flame if viewer.flame.with_untracked(Option::is_none) => {
                 self.with_client(|c| c.send(Request::Flame));
             }
+            ViewTab::Map if viewer.service_map.with_untracked(Option::is_none) => {
+                self.with_client(|c| c.send(Request::ServiceMap));
+            }
             _ => {}
         }
     }
@@ -345,6 +348,9 @@ impl Controller {
                 }
             }
             WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
+            WorkerEvent::Response(Response::ServiceMap(m)) => {
+                viewer.service_map.set(Some(Arc::new(*m)));
+            }
             WorkerEvent::Response(Response::Vocabulary(v)) => {
                 viewer.vocabulary.set(Some(Arc::new(*v)));
             }

@@ -15,7 +15,8 @@ use leptos::html;
 use leptos::prelude::*;
 use trace_core::time::format_duration;
 use viewer_core::bitset::BitSet;
-use viewer_core::flame_layout::{layout, pan, zoom, FlameLayout, FlameRect};
+use viewer_core::charts::truncate;
+use viewer_core::flame_layout::{in_order, layout, pan, zoom, FlameLayout, FlameRect};
 use viewer_core::keymap::Action;
 use viewer_core::palette::{text_color_on, Rgb};
 use viewer_core::share::ViewTab;
@@ -80,8 +81,8 @@ impl TimeItems {
         let order = open.tree.order();
         TimeItems {
             view_id: open.view_id,
-            start: order.iter().map(|&s| open.start(s)).collect(),
-            len: order.iter().map(|&s| open.dur(s)).collect(),
+            start: in_order(order, &open.data.start),
+            len: in_order(order, &open.data.dur),
         }
     }
 }
@@ -434,20 +435,40 @@ impl Painter<'_> {
         let Some((ctx, _w, _h)) = prepare(self.canvas, self.size) else {
             return;
         };
-        ctx.set_font("11px system-ui, sans-serif");
-        ctx.set_text_baseline("middle");
-        for r in &l.rects {
+        // One fill style per colour: setting it parses a CSS colour, which costs more than
+        // filling a box.
+        let mut groups: std::collections::HashMap<(Rgb, bool), Vec<usize>> = Default::default();
+        let mut labelled = Vec::new();
+        for (k, r) in l.rects.iter().enumerate() {
             let (colour, label) = look(r.item);
             let dim = self.lit.is_some_and(|lit| !lit.contains(r.item));
+            groups.entry((colour, dim)).or_default().push(k);
+            if labels && r.w >= LABEL_MIN_PX {
+                labelled.push((k, colour, label));
+            }
+        }
+        for ((colour, dim), members) in groups {
             ctx.set_global_alpha(if dim { 0.25 } else { 1.0 });
             ctx.set_fill_style_str(&rgb(colour));
-            let y = r.depth as f64 * ROW_H;
-            ctx.fill_rect(r.x, y, (r.w - 1.0).max(1.0), ROW_H - 1.0);
-            if labels && r.w >= LABEL_MIN_PX {
-                let fits = ((r.w - 6.0) / CHAR_PX).floor().max(0.0) as usize;
-                ctx.set_fill_style_str(&rgb(text_color_on(colour)));
-                let _ = ctx.fill_text(&clip(&label, fits), r.x + 3.0, y + ROW_H / 2.0);
+            for k in members {
+                let r = &l.rects[k];
+                ctx.fill_rect(
+                    r.x,
+                    r.depth as f64 * ROW_H,
+                    (r.w - 1.0).max(1.0),
+                    ROW_H - 1.0,
+                );
             }
+        }
+        ctx.set_global_alpha(1.0);
+        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_text_baseline("middle");
+        for (k, colour, label) in labelled {
+            let r = &l.rects[k];
+            let fits = ((r.w - 6.0) / CHAR_PX).floor().max(0.0) as usize;
+            ctx.set_fill_style_str(&rgb(text_color_on(colour)));
+            let y = r.depth as f64 * ROW_H + ROW_H / 2.0;
+            let _ = ctx.fill_text(&truncate(&label, fits), r.x + 3.0, y);
         }
         ctx.set_global_alpha(1.0);
         ctx.set_fill_style_str(&self.colours.muted);
@@ -469,16 +490,6 @@ fn outline(ctx: &web_sys::CanvasRenderingContext2d, r: &FlameRect, colour: &str)
         (r.w - 2.0).max(1.0),
         ROW_H - 3.0,
     );
-}
-
-/// `text` cut to `chars` characters, with an ellipsis when cut.
-fn clip(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(chars.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 #[component]

@@ -15,6 +15,7 @@ pub mod open_url;
 pub mod quality;
 pub mod resize;
 pub mod search;
+pub mod service_map;
 pub mod share;
 pub mod span_table;
 pub mod splitter;
@@ -103,6 +104,8 @@ pub fn TraceViewer() -> impl IntoView {
                     ViewTab::Quality => view! { <div class="tab-panel" data-view="quality" role="tabpanel"><quality::QualityView/></div> }.into_any(),
                     ViewTab::Table => view! { <div class="tab-panel table-panel" data-view="table" role="tabpanel"><span_table::SpanTable/></div> }.into_any(),
                     ViewTab::Flame => view! { <div class="tab-panel" data-view="flame" role="tabpanel"><flame::FlameGraph/></div> }.into_any(),
+                    ViewTab::Map => view! { <div class="tab-panel" data-view="map" role="tabpanel"
+                        data-ready=move || viewer.service_map.with(Option::is_some).then_some("")><service_map::ServiceMap/></div> }.into_any(),
                 }}
             </Show>
             <keyboard::HelpDialog/>

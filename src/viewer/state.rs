@@ -16,6 +16,7 @@ use viewer_session::library::{LibraryEntry, LibrarySettings};
 use viewer_session::protocol::{
     DetailsView, FileSummary, Phase, ShareLinkView, ShareScope, StatsView,
 };
+use viewer_session::service_map::ServiceMapView;
 use viewer_session::share_link::ShareChoice;
 use viewer_session::span_table::TableColumn;
 use viewer_session::wire::{MatchData, OrderData, ViewData};
@@ -243,6 +244,8 @@ pub struct Viewer {
     pub flame: RwSignal<Option<Arc<FlameData>>>,
     /// What the flame graph shows: fractions of its width, left and right.
     pub flame_window: RwSignal<(f64, f64)>,
+    /// The open trace's service map, from the worker (None until asked for).
+    pub service_map: RwSignal<Option<Arc<ServiceMapView>>>,
     /// The open trace's attribute keys, for search suggestions (asked for on first use).
     pub vocabulary: RwSignal<Option<Arc<Vocabulary>>>,
     pub skew: RwSignal<bool>,
@@ -335,6 +338,7 @@ impl Viewer {
             table_order: RwSignal::new(None),
             flame: RwSignal::new(None),
             flame_window: RwSignal::new((0.0, 1.0)),
+            service_map: RwSignal::new(None),
             vocabulary: RwSignal::new(None),
             skew: RwSignal::new(false),
             critical: RwSignal::new(false),
@@ -464,6 +468,7 @@ impl Viewer {
         self.table_order.set(None);
         self.flame.set(None);
         self.flame_window.set((0.0, 1.0));
+        self.service_map.set(None);
         self.open.set(Some(open));
     }
 
@@ -477,6 +482,7 @@ impl Viewer {
         self.stats.set(None);
         self.table_order.set(None);
         self.flame.set(None);
+        self.service_map.set(None);
         self.vocabulary.set(None);
         self.share_link.set(None);
         self.skew.set(false);

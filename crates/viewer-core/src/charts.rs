@@ -163,8 +163,8 @@ fn text_width_px(chars: usize, font_px: u32) -> i32 {
     (chars as f64 * font_px as f64 * 0.6).ceil() as i32
 }
 
-/// `label` cut to `max_chars` with an ellipsis.
-fn truncate(label: &str, max_chars: usize) -> String {
+/// `label` cut to `max_chars` with an ellipsis (also for the page's canvas and SVG labels).
+pub fn truncate(label: &str, max_chars: usize) -> String {
     if label.chars().count() <= max_chars {
         label.to_string()
     } else if max_chars == 0 {

@@ -8,6 +8,7 @@
 //! http.url="/a b"               quoted values may hold spaces; \" and \\ escape
 //! http.status_code>=500         numeric comparison of an attribute (<, <=, >, >=)
 //! service=api  name~get         span service / name: `=` equal (case-insensitive), `~` contains
+//! caller=api                    the parent span's service (the service map's calls)
 //! duration>10ms  dur<=1.5s      units ns, us (µs), ms, s, m, h
 //! status=error|ok|unset         kind=server|client|producer|consumer|internal|unspecified
 //! -term  !term                  negation
@@ -34,6 +35,10 @@ pub trait SpanFields {
     fn name(&self) -> &str;
     /// Service name.
     fn service(&self) -> &str;
+    /// The parent span's service; "" for a root.
+    fn caller(&self) -> &str {
+        ""
+    }
     /// Duration in nanoseconds.
     fn duration_ns(&self) -> u64;
     /// True when the span failed (error status or error tag, however the format says it).
@@ -55,6 +60,9 @@ impl<T: SpanFields + ?Sized> SpanFields for &T {
     }
     fn service(&self) -> &str {
         (**self).service()
+    }
+    fn caller(&self) -> &str {
+        (**self).caller()
     }
     fn duration_ns(&self) -> u64 {
         (**self).duration_ns()
@@ -122,6 +130,8 @@ pub enum TextField {
     Name,
     /// `service=`
     Service,
+    /// `caller=`: the parent span's service.
+    Caller,
 }
 
 /// `status=` values.
@@ -287,6 +297,7 @@ impl Pred {
                 let hay = match field {
                     TextField::Name => span.name(),
                     TextField::Service => span.service(),
+                    TextField::Caller => span.caller(),
                 };
                 match op {
                     CmpOp::Contains => contains_ci(hay, value),
@@ -718,7 +729,7 @@ impl Parser {
                 }
                 Ok(Pred::Kind(k))
             }
-            "service" | "name" => {
+            "service" | "name" | "caller" => {
                 if !matches!(op, CmpOp::Eq | CmpOp::Contains) {
                     return Err(self.err(
                         key_at + key.chars().count(),
@@ -726,10 +737,10 @@ impl Parser {
                         Some("use =, != or ~"),
                     ));
                 }
-                let field = if lower == "name" {
-                    TextField::Name
-                } else {
-                    TextField::Service
+                let field = match lower.as_str() {
+                    "name" => TextField::Name,
+                    "caller" => TextField::Caller,
+                    _ => TextField::Service,
                 };
                 Ok(Pred::Field {
                     field,
@@ -807,6 +818,7 @@ mod tests {
     struct S {
         name: &'static str,
         service: &'static str,
+        caller: &'static str,
         dur: u64,
         error: bool,
         status: &'static str,
@@ -820,6 +832,9 @@ mod tests {
         }
         fn service(&self) -> &str {
             self.service
+        }
+        fn caller(&self) -> &str {
+            self.caller
         }
         fn duration_ns(&self) -> u64 {
             self.dur
@@ -847,6 +862,7 @@ mod tests {
         S {
             name: "GET /users/{id}",
             service: "API-Gateway",
+            caller: "",
             dur: 12_000_000,
             error: false,
             status: "ok",
@@ -864,6 +880,7 @@ mod tests {
         S {
             name: "query",
             service: "postgres",
+            caller: "API-Gateway",
             dur: 1_500_000_000,
             error: true,
             status: "error",
@@ -945,6 +962,20 @@ mod tests {
             !m("http.method>1", &a),
             "non-numeric attribute never orders"
         );
+    }
+
+    #[test]
+    fn caller_is_the_parent_spans_service() {
+        let called = S {
+            service: "cart",
+            caller: "Frontend",
+            ..S::default()
+        };
+        assert!(m("caller=frontend service=cart", &called));
+        assert!(m("caller~front", &called));
+        assert!(!m("caller=cart", &called));
+        assert!(!m("caller=frontend", &S::default()), "a root has no caller");
+        assert!(Filter::parse("caller>3").is_err(), "names do not order");
     }
 
     #[test]

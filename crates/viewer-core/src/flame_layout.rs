@@ -81,6 +81,15 @@ pub fn layout(
     out
 }
 
+/// `values[order[k]]` for each position `k`: a span column in the tree's preorder (what the
+/// time-order flame graph lays out), built once per trace.
+pub fn in_order(order: &[u32], values: &[u64]) -> Vec<u64> {
+    order
+        .iter()
+        .map(|&span| values.get(span as usize).copied().unwrap_or(0))
+        .collect()
+}
+
 /// The view after zooming by `factor` (above 1: in) around `at` (a fraction of the canvas
 /// width), kept inside the graph and no narrower than `min_width` of it.
 pub fn zoom(window: (f64, f64), factor: f64, at: f64, min_width: f64) -> (f64, f64) {
@@ -161,6 +170,11 @@ mod tests {
                 depth: 1
             }
         );
+    }
+
+    #[test]
+    fn a_column_in_tree_order() {
+        assert_eq!(in_order(&[2, 0, 1, 9], &[10, 20, 30]), vec![30, 10, 20, 0]);
     }
 
     #[test]

@@ -56,7 +56,7 @@ const fn bind(
     }
 }
 
-pub const BINDINGS: [Binding; 21] = [
+pub const BINDINGS: [Binding; 22] = [
     bind(
         &["ArrowUp"],
         "↑",
@@ -154,6 +154,12 @@ pub const BINDINGS: [Binding; 21] = [
         "5",
         "show the flame graph",
         Action::ShowTab(ViewTab::Flame),
+    ),
+    bind(
+        &["6"],
+        "6",
+        "show the service map",
+        Action::ShowTab(ViewTab::Map),
     ),
     bind(
         &["/"],

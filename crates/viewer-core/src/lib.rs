@@ -61,6 +61,7 @@ pub mod filter;
 pub mod flame_layout;
 pub mod hidden;
 pub mod keymap;
+pub mod layered;
 pub mod lod;
 pub mod minimap;
 pub mod navigation;

@@ -47,16 +47,19 @@ pub enum ViewTab {
     Table,
     /// Flame graph (icicle): merged by path, or each span at its time.
     Flame,
+    /// Services and the calls between them.
+    Map,
 }
 
 impl ViewTab {
     /// In the order the tabs are shown (and numbered by their keyboard shortcuts).
-    pub const ALL: [ViewTab; 5] = [
+    pub const ALL: [ViewTab; 6] = [
         ViewTab::Timeline,
         ViewTab::Stats,
         ViewTab::Quality,
         ViewTab::Table,
         ViewTab::Flame,
+        ViewTab::Map,
     ];
 
     /// The URL spelling.
@@ -67,6 +70,7 @@ impl ViewTab {
             ViewTab::Quality => "quality",
             ViewTab::Table => "table",
             ViewTab::Flame => "flame",
+            ViewTab::Map => "map",
         }
     }
 
@@ -78,6 +82,7 @@ impl ViewTab {
             ViewTab::Quality => "Data quality",
             ViewTab::Table => "Span table",
             ViewTab::Flame => "Flame graph",
+            ViewTab::Map => "Service map",
         }
     }
 
@@ -429,7 +434,7 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             },
             "view" => match ViewTab::parse(&value) {
                 Some(v) => st.view = Some(v),
-                None => invalid("timeline, stats, quality, table or flame"),
+                None => invalid("timeline, stats, quality, table, flame or map"),
             },
             "skew" => match value.as_str() {
                 // A bare `skew` (no `=`) switches it on.

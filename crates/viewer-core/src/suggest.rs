@@ -27,8 +27,9 @@ pub struct Suggestion {
 }
 
 /// Fields of the filter language, as they are completed from a bare word.
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 7] = [
     "service=",
+    "caller=",
     "name~",
     "duration>",
     "status=error",
@@ -94,7 +95,7 @@ fn split_operator(word: &str) -> Option<(&str, &str, &str)> {
 /// Completions of a value after `key` and `op`.
 fn value_words(key: &str, op: &str, value: &str, vocab: &Vocab) -> Vec<(String, &'static str)> {
     let (pool, what): (Vec<&str>, &'static str) = match key.to_ascii_lowercase().as_str() {
-        "service" => (vocab.services.to_vec(), "service"),
+        "service" | "caller" => (vocab.services.to_vec(), "service"),
         "name" => (vocab.names.to_vec(), "operation"),
         "status" => (STATUSES.to_vec(), "value"),
         "kind" => (KINDS.to_vec(), "value"),

@@ -8,6 +8,7 @@ pub mod library;
 pub mod protocol;
 pub mod remote;
 pub mod search_index;
+pub mod service_map;
 pub mod session;
 pub mod share_link;
 pub mod span_table;

@@ -122,6 +122,9 @@ pub enum Request {
     },
     /// The open trace folded into a merged flame graph: answered with a `FlameData` (binary).
     Flame,
+    /// The open trace's services and the calls between them: answered with
+    /// `Response::ServiceMap`.
+    ServiceMap,
     /// The span table as CSV, in this order, restricted to the spans `query` matches (all when
     /// empty): answered with the file's bytes (see `Outgoing::Export`).
     ExportTable {
@@ -194,6 +197,7 @@ pub enum Response {
     },
     Details(Box<DetailsView>),
     Stats(Box<StatsView>),
+    ServiceMap(Box<crate::service_map::ServiceMapView>),
     ShareLink(Box<ShareLinkView>),
     Vocabulary(Box<crate::vocabulary::Vocabulary>),
     TracePage(Box<crate::trace_pages::TracePage>),

@@ -322,6 +322,10 @@ impl SpanFields for IndexedSpan<'_, '_> {
     fn service(&self) -> &str {
         self.search.trace.service(self.i)
     }
+    fn caller(&self) -> &str {
+        let t = self.search.trace;
+        t.parent(self.i).map_or("", |p| t.service(p))
+    }
     fn duration_ns(&self) -> u64 {
         crate::session::nonneg(self.search.trace.duration_ns(self.i))
     }

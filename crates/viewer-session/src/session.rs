@@ -717,6 +717,13 @@ impl Session {
                     Err(message) => Outgoing::Json(Response::Error { message }),
                 }
             }
+            Request::ServiceMap => Outgoing::Json(match self.shown() {
+                Ok((t, open)) => Response::ServiceMap(Box::new(crate::service_map::service_map(
+                    t,
+                    &open.self_time,
+                ))),
+                Err(message) => Response::Error { message },
+            }),
             Request::Flame => match self.shown() {
                 Ok((t, open)) => Outgoing::Flame(Box::new(flame::fold(
                     t,
