@@ -14,9 +14,9 @@ use crate::viewer::canvas::rgb;
 use crate::viewer::controller::use_controller;
 use crate::viewer::state::use_viewer;
 
-const NODE_W: f64 = 180.0;
+const NODE_W: f64 = 200.0;
 const NODE_H: f64 = 58.0;
-const LAYER_GAP: f64 = 110.0;
+const LAYER_GAP: f64 = 130.0;
 const SLOT_GAP: f64 = 26.0;
 const MARGIN: f64 = 16.0;
 
@@ -153,6 +153,7 @@ fn Edge(
         format_duration(edge.p50_ns),
         format_duration(edge.p95_ns)
     );
+    let count = format!("{}×", group_thousands(edge.calls));
     let errors = (edge.errors > 0).then(|| format!("{} failed", edge.errors));
     let label = format!(
         "{text}{}",
@@ -163,8 +164,12 @@ fn Edge(
         <g class="map-edge" data-testid="map-edge" data-calls=edge.calls data-messaging=edge.messaging.to_string()
             role="button" tabindex="0" aria-label=label on:click=move |_| on_pick()
             on:keydown=move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { pick() }>
+            <title>{label.clone()}</title>
             <path d=path.clone() class="map-hit"/>
             <path d=path class="map-line" class:messaging=edge.messaging class:failed={edge.errors > 0} marker-end="url(#map-arrow)"/>
+            // The count always, near the arrow; the rest while the edge is pointed at, so
+            // labels of a fan-out never pile up.
+            <text x=x2 - 8.0 y=y2 - 6.0 text-anchor="end" class="map-edge-count">{count}</text>
             <text x=mx y=my text-anchor="middle" class="map-edge-label">{text}{errors.map(|e| view! { <tspan class="map-errors">" · " {e}</tspan> })}</text>
         </g>
     }
