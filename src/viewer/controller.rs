@@ -6,10 +6,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
 use viewer_core::trace_list::SortKey;
+use viewer_session::flame::FlameData;
 use viewer_session::library::{LibraryEntry, SourceKind};
 use viewer_session::protocol::{FileSummary, Request, Response, ShareScope};
 use viewer_session::span_table::TableColumn;
-use viewer_session::wire::ViewData;
+use viewer_session::wire::{OrderData, ViewData};
 
 use crate::viewer::library;
 use crate::viewer::state::{AppState, LinkedOrigin, Matches, OpenTrace, Viewer};
@@ -368,22 +369,8 @@ impl Controller {
                 }
             }
             WorkerEvent::View(data) => self.show_view_soon(*data),
-            WorkerEvent::Order(order) => {
-                // Only the answer to the latest click is shown.
-                let (column, descending) = viewer.table_sort.get_untracked();
-                if order.column == column.as_str() && order.descending == descending {
-                    viewer.table_order.set(Some(Arc::new(order)));
-                }
-            }
-            WorkerEvent::Flame(flame) => {
-                // Only for the trace still open.
-                let open = viewer
-                    .open
-                    .with_untracked(|o| o.as_ref().map(|o| o.data.trace));
-                if open == Some(flame.trace) {
-                    viewer.flame.set(Some(Arc::new(*flame)));
-                }
-            }
+            WorkerEvent::Order(order) => self.show_table_order(order),
+            WorkerEvent::Flame(flame) => self.show_flame(*flame),
             WorkerEvent::Matches(m) => {
                 // Ignore answers to a query the user has since changed.
                 if m.query == viewer.query.get_untracked() {
@@ -419,6 +406,25 @@ impl Controller {
 }
 
 impl Controller {
+    /// The span table's order, when it answers the latest click.
+    fn show_table_order(&self, order: OrderData) {
+        let (column, descending) = self.viewer.table_sort.get_untracked();
+        if order.column == column.as_str() && order.descending == descending {
+            self.viewer.table_order.set(Some(Arc::new(order)));
+        }
+    }
+
+    /// The flame graph, when it folds the trace still open.
+    fn show_flame(&self, flame: FlameData) {
+        let open = self
+            .viewer
+            .open
+            .with_untracked(|o| o.as_ref().map(|o| o.data.trace));
+        if open == Some(flame.trace) {
+            self.viewer.flame.set(Some(Arc::new(flame)));
+        }
+    }
+
     /// Receiving and decoding the columns was one task; indexing them is another, and showing
     /// them a third, so none blocks the page for long on a million spans (~45, ~45 and ~60 ms
     /// here).

@@ -23,7 +23,7 @@ use viewer_core::share::ViewTab;
 use viewer_session::flame::FlameData;
 
 use crate::viewer::canvas::{prepare, rgb, use_theme_colours, ThemeColours};
-use crate::viewer::controller::use_controller;
+use crate::viewer::controller::{use_controller, Controller};
 use crate::viewer::resize::observe_size;
 use crate::viewer::state::{use_viewer, Matches, OpenTrace, Viewer};
 
@@ -65,7 +65,7 @@ pub fn on_key(viewer: Viewer, action: Action) {
         Action::PanRight => pan(w, PAN_STEP),
         _ => (0.0, 1.0),
     };
-    viewer.flame_window.set(next);
+    viewer.set_flame_window(next);
 }
 
 /// The spans in the tree's preorder as boxes: start and duration (ns from the trace's start)
@@ -95,82 +95,126 @@ struct Hover {
     y: f64,
 }
 
-#[component]
-pub fn FlameGraph() -> impl IntoView {
-    let viewer = use_viewer();
-    let controller = use_controller();
-    let mode = RwSignal::new(Mode::Merged);
-    let chosen = RwSignal::new(None::<u32>);
-    let hover = RwSignal::new(None::<Hover>);
-    let drawn = RwSignal::new(false);
-    let canvas_ref = NodeRef::<html::Canvas>::new();
-    let size = observe_size(canvas_ref);
-    let laid_out: StoredValue<FlameLayout, LocalStorage> =
-        StoredValue::new_local(FlameLayout::default());
-    let time_items: StoredValue<Option<Arc<TimeItems>>, LocalStorage> =
-        StoredValue::new_local(None);
-    let colours = use_theme_colours();
-    // A new trace or mode starts from the whole graph, with nothing chosen.
-    Effect::new(move |_| {
-        mode.track();
-        viewer.flame.track();
-        chosen.set(None);
-        viewer.flame_window.set((0.0, 1.0));
-    });
-    Effect::new(move |_| {
-        let colours = colours.get();
-        let window = viewer.flame_window.get();
-        let (mode, chosen, selected) = (mode.get(), chosen.get(), viewer.selected.get());
-        size.track();
-        let Some(canvas) = canvas_ref.get() else {
+/// The flame tab's own state (what it shows and what the pointer does), shared by its parts.
+#[derive(Clone, Copy)]
+struct FlameState {
+    mode: RwSignal<Mode>,
+    /// The merged frame the person clicked.
+    chosen: RwSignal<Option<u32>>,
+    hover: RwSignal<Option<Hover>>,
+    drawn: RwSignal<bool>,
+    canvas_ref: NodeRef<html::Canvas>,
+    size: ReadSignal<(f64, f64)>,
+    laid_out: StoredValue<FlameLayout, LocalStorage>,
+    time_items: StoredValue<Option<Arc<TimeItems>>, LocalStorage>,
+    /// Drag to pan: where the button went down and the window then; a drag is not a click.
+    drag: StoredValue<Option<(f64, (f64, f64))>>,
+    dragged: StoredValue<bool>,
+}
+
+impl FlameState {
+    fn new() -> Self {
+        let canvas_ref = NodeRef::<html::Canvas>::new();
+        FlameState {
+            mode: RwSignal::new(Mode::Merged),
+            chosen: RwSignal::new(None),
+            hover: RwSignal::new(None),
+            drawn: RwSignal::new(false),
+            canvas_ref,
+            size: observe_size(canvas_ref),
+            laid_out: StoredValue::new_local(FlameLayout::default()),
+            time_items: StoredValue::new_local(None),
+            drag: StoredValue::new(None),
+            dragged: StoredValue::new(false),
+        }
+    }
+
+    /// The drawn box under the pointer, and where the pointer is.
+    fn item_at(&self, ev: &web_sys::MouseEvent) -> Option<(u32, f64, f64)> {
+        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
+        let row = (y / ROW_H).floor() as u16;
+        self.laid_out
+            .with_value(|l| l.hit(x, row).map(|r| (r.item, x, y)))
+    }
+
+    fn on_move(&self, viewer: Viewer, ev: &web_sys::MouseEvent) {
+        if let Some((x0, w0)) = self.drag.get_value() {
+            let width = self.size.get_untracked().0.max(1.0);
+            let dx = ev.offset_x() as f64 - x0;
+            if dx.abs() > 3.0 {
+                self.dragged.set_value(true);
+                viewer.set_flame_window(pan(w0, -dx / width));
+            }
+            return;
+        }
+        self.hover
+            .set(self.item_at(ev).map(|(item, x, y)| Hover { item, x, y }));
+    }
+
+    fn on_click(&self, viewer: Viewer, controller: Controller, ev: &web_sys::MouseEvent) {
+        if self.dragged.get_value() {
+            return;
+        }
+        let Some((item, _, _)) = self.item_at(ev) else {
             return;
         };
-        viewer.open.with(|open| {
-            let Some(open) = open else { return };
-            viewer.matches.with(|m| {
-                let lit = lit_items(
-                    mode,
-                    open,
-                    viewer.flame.get_untracked().as_deref(),
-                    m.as_deref(),
-                );
-                let t0 = crate::browser::now_ms();
-                let painter = Painter {
-                    canvas: &canvas,
-                    size: size.get_untracked(),
-                    colours: &colours,
-                    open,
-                    lit: lit.as_ref(),
-                };
-                let result = match mode {
-                    Mode::Merged => viewer
-                        .flame
-                        .with(|f| f.as_ref().map(|f| painter.merged(f, window, chosen))),
-                    Mode::TimeOrder => {
-                        let items = time_items_of(open, time_items);
-                        Some(painter.time_order(&items, window, selected))
-                    }
-                };
-                if let Some(l) = result {
-                    let _ = canvas
-                        .set_attribute("data-boxes", &(l.rects.len() + l.thin.len()).to_string());
-                    // How many drawn boxes the search lights up (tests read it).
-                    let lit_boxes = lit.as_ref().map_or(0, |lit| {
-                        l.rects.iter().filter(|r| lit.contains(r.item)).count()
-                    });
-                    let _ = canvas.set_attribute("data-lit", &lit_boxes.to_string());
-                    let _ = canvas.set_attribute(
-                        "data-draw-ms",
-                        &format!("{:.1}", crate::browser::now_ms() - t0),
-                    );
-                    laid_out.set_value(l);
-                    drawn.set(true);
-                }
-            })
-        });
-    });
-    let height = move || {
-        let levels = match mode.get() {
+        match self.mode.get_untracked() {
+            Mode::Merged => self.chosen.set(Some(item)),
+            Mode::TimeOrder => {
+                let span = viewer.open.with_untracked(|o| {
+                    o.as_ref()
+                        .and_then(|o| o.tree.order().get(item as usize).copied())
+                });
+                controller.select_span(span);
+            }
+        }
+    }
+
+    /// Zooms to the box double-clicked.
+    fn on_dblclick(&self, viewer: Viewer, ev: &web_sys::MouseEvent) {
+        let Some((item, _, _)) = self.item_at(ev) else {
+            return;
+        };
+        let extent = match self.mode.get_untracked() {
+            Mode::Merged => viewer
+                .flame
+                .with_untracked(|f| f.as_ref().map(|f| frame_extent(f, item))),
+            Mode::TimeOrder => viewer
+                .open
+                .with_untracked(|o| o.as_ref().map(|o| span_extent(o, item))),
+        };
+        if let Some(w) = extent {
+            viewer.set_flame_window(w);
+        }
+    }
+
+    /// Ctrl (or Cmd) + wheel zooms at the pointer; Shift + wheel or a sideways wheel pans; a
+    /// plain wheel scrolls the page.
+    fn on_wheel(&self, viewer: Viewer, ev: &web_sys::WheelEvent) {
+        let width = self.size.get_untracked().0.max(1.0);
+        let w = viewer.flame_window.get_untracked();
+        if ev.ctrl_key() || ev.meta_key() {
+            ev.prevent_default();
+            let factor = if ev.delta_y() < 0.0 {
+                ZOOM_STEP
+            } else {
+                1.0 / ZOOM_STEP
+            };
+            viewer.set_flame_window(zoom(w, factor, ev.offset_x() as f64 / width, MIN_WINDOW));
+        } else if ev.shift_key() || ev.delta_x().abs() > ev.delta_y().abs() {
+            ev.prevent_default();
+            let d = if ev.delta_x() != 0.0 {
+                ev.delta_x()
+            } else {
+                ev.delta_y()
+            };
+            viewer.set_flame_window(pan(w, d / width));
+        }
+    }
+
+    /// The canvas is as tall as the graph is deep.
+    fn height(&self, viewer: Viewer) -> String {
+        let levels = match self.mode.get() {
             Mode::Merged => viewer.flame.with(|f| {
                 f.as_ref().map_or(1, |f| {
                     f.depth.iter().copied().max().unwrap_or(0) as usize + 1
@@ -181,84 +225,74 @@ pub fn FlameGraph() -> impl IntoView {
                 .with(|o| o.as_ref().map_or(1, |o| o.tree.max_depth() as usize + 1)),
         };
         format!("{}px", levels as f64 * ROW_H)
-    };
-    let item_at = move |ev: &web_sys::MouseEvent| -> Option<(u32, f64, f64)> {
-        let (x, y) = (ev.offset_x() as f64, ev.offset_y() as f64);
-        let row = (y / ROW_H).floor() as u16;
-        laid_out.with_value(|l| l.hit(x, row).map(|r| (r.item, x, y)))
-    };
-    // Drag to pan: where the button went down and the window then; a drag is not a click.
-    let drag = StoredValue::new(None::<(f64, (f64, f64))>);
-    let dragged = StoredValue::new(false);
-    let on_move = move |ev: web_sys::MouseEvent| {
-        if let Some((x0, w0)) = drag.get_value() {
-            let width = size.get_untracked().0.max(1.0);
-            let dx = ev.offset_x() as f64 - x0;
-            if dx.abs() > 3.0 {
-                dragged.set_value(true);
-                viewer.flame_window.set(pan(w0, -dx / width));
-            }
-            return;
-        }
-        hover.set(item_at(&ev).map(|(item, x, y)| Hover { item, x, y }));
-    };
-    let on_click = move |ev: web_sys::MouseEvent| {
-        if dragged.get_value() {
-            return;
-        }
-        let Some((item, _, _)) = item_at(&ev) else {
+    }
+}
+
+/// Draws whenever what is shown changes; a new trace or mode starts from the whole graph.
+fn redraw_on_change(state: FlameState, viewer: Viewer) {
+    let colours = use_theme_colours();
+    Effect::new(move |_| {
+        state.mode.track();
+        viewer.flame.track();
+        state.chosen.set(None);
+        viewer.set_flame_window((0.0, 1.0));
+    });
+    Effect::new(move |_| {
+        let colours = colours.get();
+        let window = viewer.flame_window.get();
+        let (mode, chosen) = (state.mode.get(), state.chosen.get());
+        let selected = viewer.selected.get();
+        state.size.track();
+        let Some(canvas) = state.canvas_ref.get() else {
             return;
         };
-        match mode.get_untracked() {
-            Mode::Merged => chosen.set(Some(item)),
-            Mode::TimeOrder => {
-                let span = viewer.open.with_untracked(|o| {
-                    o.as_ref()
-                        .and_then(|o| o.tree.order().get(item as usize).copied())
-                });
-                controller.select_span(span);
-            }
-        }
-    };
-    let on_dblclick = move |ev: web_sys::MouseEvent| {
-        let Some((item, _, _)) = item_at(&ev) else {
-            return;
-        };
-        let extent = match mode.get_untracked() {
-            Mode::Merged => viewer
-                .flame
-                .with_untracked(|f| f.as_ref().map(|f| frame_extent(f, item))),
-            Mode::TimeOrder => viewer
-                .open
-                .with_untracked(|o| o.as_ref().map(|o| span_extent(o, item))),
-        };
-        if let Some(w) = extent {
-            viewer.flame_window.set(w);
-        }
-    };
-    let on_wheel = move |ev: web_sys::WheelEvent| {
-        let width = size.get_untracked().0.max(1.0);
-        let w = viewer.flame_window.get_untracked();
-        if ev.ctrl_key() || ev.meta_key() {
-            ev.prevent_default();
-            let factor = if ev.delta_y() < 0.0 {
-                ZOOM_STEP
-            } else {
-                1.0 / ZOOM_STEP
-            };
-            viewer
-                .flame_window
-                .set(zoom(w, factor, ev.offset_x() as f64 / width, MIN_WINDOW));
-        } else if ev.shift_key() || ev.delta_x().abs() > ev.delta_y().abs() {
-            ev.prevent_default();
-            let d = if ev.delta_x() != 0.0 {
-                ev.delta_x()
-            } else {
-                ev.delta_y()
-            };
-            viewer.flame_window.set(pan(w, d / width));
-        }
-    };
+        viewer.open.with(|open| {
+            let Some(open) = open else { return };
+            viewer.matches.with(|m| {
+                let flame = viewer.flame.get_untracked();
+                let lit = lit_items(mode, open, flame.as_deref(), m.as_deref());
+                let t0 = crate::browser::now_ms();
+                let painter = Painter {
+                    canvas: &canvas,
+                    size: state.size.get_untracked(),
+                    colours: &colours,
+                    open,
+                    lit: lit.as_ref(),
+                };
+                let result = match mode {
+                    Mode::Merged => flame.map(|f| painter.merged(&f, window, chosen)),
+                    Mode::TimeOrder => {
+                        let items = time_items_of(open, state.time_items);
+                        Some(painter.time_order(&items, window, selected))
+                    }
+                };
+                if let Some(l) = result {
+                    mark_drawn(&canvas, &l, lit.as_ref(), crate::browser::now_ms() - t0);
+                    state.laid_out.set_value(l);
+                    state.drawn.set(true);
+                }
+            })
+        });
+    });
+}
+
+/// What tests and benchmarks read of a drawing: boxes, boxes the search lit, and its time.
+fn mark_drawn(canvas: &web_sys::HtmlCanvasElement, l: &FlameLayout, lit: Option<&BitSet>, ms: f64) {
+    let lit_boxes = lit.map_or(0, |lit| {
+        l.rects.iter().filter(|r| lit.contains(r.item)).count()
+    });
+    let _ = canvas.set_attribute("data-boxes", &(l.rects.len() + l.thin.len()).to_string());
+    let _ = canvas.set_attribute("data-lit", &lit_boxes.to_string());
+    let _ = canvas.set_attribute("data-draw-ms", &format!("{ms:.1}"));
+}
+
+#[component]
+pub fn FlameGraph() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let state = FlameState::new();
+    redraw_on_change(state, viewer);
+    let mode = state.mode;
     let mode_button = move |m: Mode, label: &'static str| {
         view! {
             <button type="button" class="copy" data-testid=format!("flame-mode-{}", m.as_str())
@@ -275,17 +309,22 @@ pub fn FlameGraph() -> impl IntoView {
                 <span class="muted">"Ctrl + wheel: zoom · drag or Shift + wheel: pan · double-click: zoom to a box · 0: whole graph"</span>
             </div>
             {move || waiting().then(|| view! { <p class="muted" data-testid="flame-loading">"Folding the spans…"</p> })}
-            <div class="flame-area" data-ready=move || (drawn.get() && !waiting()).then_some("")>
-                <canvas class="flame-canvas" data-testid="flame-canvas" node_ref=canvas_ref
-                    style:height=height role="img" aria-label="Flame graph of the trace"
-                    on:mousemove=on_move
-                    on:mouseleave=move |_| { hover.set(None); drag.set_value(None); }
-                    on:mousedown=move |ev: web_sys::MouseEvent| { dragged.set_value(false); drag.set_value(Some((ev.offset_x() as f64, viewer.flame_window.get_untracked()))); }
-                    on:mouseup=move |_| drag.set_value(None)
-                    on:click=on_click on:dblclick=on_dblclick on:wheel=on_wheel></canvas>
-                {move || hover.get().map(|h| view! { <Tooltip hover=h mode=mode.get_untracked()/> })}
+            <div class="flame-area" data-ready=move || (state.drawn.get() && !waiting()).then_some("")>
+                <canvas class="flame-canvas" data-testid="flame-canvas" node_ref=state.canvas_ref
+                    style:height=move || state.height(viewer) role="img" aria-label="Flame graph of the trace"
+                    on:mousemove=move |ev| state.on_move(viewer, &ev)
+                    on:mouseleave=move |_| { state.hover.set(None); state.drag.set_value(None); }
+                    on:mousedown=move |ev: web_sys::MouseEvent| {
+                        state.dragged.set_value(false);
+                        state.drag.set_value(Some((ev.offset_x() as f64, viewer.flame_window.get_untracked())));
+                    }
+                    on:mouseup=move |_| state.drag.set_value(None)
+                    on:click=move |ev| state.on_click(viewer, controller, &ev)
+                    on:dblclick=move |ev| state.on_dblclick(viewer, &ev)
+                    on:wheel=move |ev| state.on_wheel(viewer, &ev)></canvas>
+                {move || state.hover.get().map(|h| view! { <Tooltip hover=h mode=mode.get_untracked()/> })}
             </div>
-            {move || chosen.get().map(|f| view! { <ChosenFrame frame=f/> })}
+            {move || state.chosen.get().map(|f| view! { <ChosenFrame frame=f/> })}
         </div>
     }
 }

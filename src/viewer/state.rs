@@ -377,6 +377,11 @@ impl Viewer {
         self.hovered.set(span);
     }
 
+    /// What the flame graph shows (fractions of its width).
+    pub fn set_flame_window(&self, window: (f64, f64)) {
+        self.flame_window.set(window);
+    }
+
     pub fn set_help_open(&self, open: bool) {
         self.help_open.set(open);
     }

@@ -3,6 +3,7 @@
 //! (the state the worker keeps: imported traces, the open one, and the answers to requests).
 //! The worker binary is a thin shell over `Session`, so all of this is tested natively.
 
+pub mod compare;
 pub mod flame;
 pub mod library;
 pub mod protocol;

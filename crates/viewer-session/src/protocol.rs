@@ -125,6 +125,11 @@ pub enum Request {
     /// The open trace's services and the calls between them: answered with
     /// `Response::ServiceMap`.
     ServiceMap,
+    /// Traces `a` and `b` of the list aligned into one tree: answered with `Response::Compare`.
+    Compare { a: u32, b: u32 },
+    /// One span of trace `trace` of the list (a compared one): answered with
+    /// `Response::CompareDetails`.
+    CompareDetails { trace: u32, span: u32 },
     /// The span table as CSV, in this order, restricted to the spans `query` matches (all when
     /// empty): answered with the file's bytes (see `Outgoing::Export`).
     ExportTable {
@@ -198,6 +203,11 @@ pub enum Response {
     Details(Box<DetailsView>),
     Stats(Box<StatsView>),
     ServiceMap(Box<crate::service_map::ServiceMapView>),
+    Compare(Box<crate::compare::CompareView>),
+    CompareDetails {
+        trace: u32,
+        details: Box<DetailsView>,
+    },
     ShareLink(Box<ShareLinkView>),
     Vocabulary(Box<crate::vocabulary::Vocabulary>),
     TracePage(Box<crate::trace_pages::TracePage>),

@@ -433,72 +433,20 @@ impl Session {
         if i >= t.len() {
             return Err(format!("no span {i}: the trace has {} spans", t.len()));
         }
-        let d = t.span_details(i);
-        let parent_span_id = match t.parent(i) {
-            Some(p) => Some(t.span_id(p)),
-            // An orphan still names its parent through its reference, which the viewer shows
-            // so the user can look for it in another file.
-            None => d
-                .links
-                .iter()
-                .find(|l| l.kind == LinkKind::ChildOf)
-                .map(|l| l.span_id.clone()),
-        };
-        let skew_shift_ns = open.skewed.as_ref().map(|_| {
-            let original = self.traces.get(open.index as usize);
-            original.map_or(0, |o| t.start_ns(i).saturating_sub(o.start_ns(i)))
-        });
-        let mut warnings: Vec<WarningView> = d.warnings.iter().map(warning_view).collect();
+        let self_ns = nonneg(open.self_time.get(i as usize).copied().unwrap_or(0));
+        let mut view = span_details_view(t, i, Some(self_ns));
         if let Some(s) = &open.skewed {
-            warnings.extend(
+            let original = self.traces.get(open.index as usize);
+            view.skew_shift_ns =
+                Some(original.map_or(0, |o| t.start_ns(i).saturating_sub(o.start_ns(i))));
+            view.warnings.extend(
                 s.adjustments
                     .iter()
                     .filter(|a| a.span == i)
                     .map(skew_warning),
             );
         }
-        Ok(DetailsView {
-            span: i,
-            name: t.name(i).to_string(),
-            service: t.service(i).to_string(),
-            kind: t.kind(i).as_str().to_string(),
-            status: t.status(i),
-            status_message: d.status_message.clone(),
-            start_offset_ns: rel(t.start_ns(i), t.trace_start_ns()),
-            duration_ns: nonneg(t.duration_ns(i)),
-            self_ns: nonneg(open.self_time.get(i as usize).copied().unwrap_or(0)),
-            trace_id: t.trace_id().to_string(),
-            span_id: t.span_id(i),
-            parent_span_id,
-            attributes: attrs(&d.attributes),
-            events: d
-                .events
-                .iter()
-                .map(|e| EventView {
-                    offset_ns: e.offset_ns,
-                    name: e.name.clone(),
-                    attributes: attrs(&e.attributes),
-                })
-                .collect(),
-            links: d
-                .links
-                .iter()
-                .map(|l| LinkView {
-                    kind: l.kind.as_str().to_string(),
-                    trace_id: l.trace_id.clone(),
-                    span_id: l.span_id.clone(),
-                    target: l.target,
-                    attributes: attrs(&l.attributes),
-                })
-                .collect(),
-            resource: attrs(&d.resource),
-            scope: d
-                .scope
-                .as_ref()
-                .map(|s| (s.name.clone(), s.version.clone())),
-            warnings,
-            skew_shift_ns,
-        })
+        Ok(view)
     }
 
     /// What `scope` selects of the open trace; None for a filter that does not parse.
@@ -716,6 +664,30 @@ impl Session {
                     }),
                     Err(message) => Outgoing::Json(Response::Error { message }),
                 }
+            }
+            Request::Compare { a, b } => Outgoing::Json(
+                match (self.traces.get(a as usize), self.traces.get(b as usize)) {
+                    (Some(ta), Some(tb)) => {
+                        Response::Compare(Box::new(crate::compare::compare(ta, tb, a, b)))
+                    }
+                    _ => Response::Error {
+                        message: format!(
+                            "no traces {a} and {b} to compare: {} are loaded",
+                            self.traces.len()
+                        ),
+                    },
+                },
+            ),
+            Request::CompareDetails { trace, span } => {
+                Outgoing::Json(match self.traces.get(trace as usize) {
+                    Some(t) if span < t.len() => Response::CompareDetails {
+                        trace,
+                        details: Box::new(span_details_view(t, span, None)),
+                    },
+                    _ => Response::Error {
+                        message: format!("no span {span} in trace {trace}"),
+                    },
+                })
             }
             Request::ServiceMap => Outgoing::Json(match self.shown() {
                 Ok((t, open)) => Response::ServiceMap(Box::new(crate::service_map::service_map(
@@ -1006,6 +978,65 @@ pub(crate) fn nonneg(x: Nanos) -> u64 {
 
 fn rel(x: Nanos, origin: Nanos) -> u64 {
     nonneg(x.saturating_sub(origin))
+}
+
+/// Everything the detail panel shows of span `i` of `t` (`self_ns` when known), without skew
+/// correction.
+fn span_details_view(t: &Trace, i: u32, self_ns: Option<u64>) -> DetailsView {
+    let d = t.span_details(i);
+    let parent_span_id = match t.parent(i) {
+        Some(p) => Some(t.span_id(p)),
+        // An orphan still names its parent through its reference, which the viewer shows
+        // so the user can look for it in another file.
+        None => d
+            .links
+            .iter()
+            .find(|l| l.kind == LinkKind::ChildOf)
+            .map(|l| l.span_id.clone()),
+    };
+    let warnings: Vec<WarningView> = d.warnings.iter().map(warning_view).collect();
+    DetailsView {
+        span: i,
+        name: t.name(i).to_string(),
+        service: t.service(i).to_string(),
+        kind: t.kind(i).as_str().to_string(),
+        status: t.status(i),
+        status_message: d.status_message.clone(),
+        start_offset_ns: rel(t.start_ns(i), t.trace_start_ns()),
+        duration_ns: nonneg(t.duration_ns(i)),
+        self_ns: self_ns.unwrap_or(0),
+        trace_id: t.trace_id().to_string(),
+        span_id: t.span_id(i),
+        parent_span_id,
+        attributes: attrs(&d.attributes),
+        events: d
+            .events
+            .iter()
+            .map(|e| EventView {
+                offset_ns: e.offset_ns,
+                name: e.name.clone(),
+                attributes: attrs(&e.attributes),
+            })
+            .collect(),
+        links: d
+            .links
+            .iter()
+            .map(|l| LinkView {
+                kind: l.kind.as_str().to_string(),
+                trace_id: l.trace_id.clone(),
+                span_id: l.span_id.clone(),
+                target: l.target,
+                attributes: attrs(&l.attributes),
+            })
+            .collect(),
+        resource: attrs(&d.resource),
+        scope: d
+            .scope
+            .as_ref()
+            .map(|s| (s.name.clone(), s.version.clone())),
+        warnings,
+        skew_shift_ns: None,
+    }
 }
 
 /// A trace id as part of a file name: its first 16 letters and digits.
