@@ -149,7 +149,7 @@ fn sorted_by_start(t: &Trace, spans: &[u32]) -> Vec<u32> {
 }
 
 fn offset(t: &Trace, s: u32) -> i64 {
-    t.start_ns(s).saturating_sub(t.trace_start_ns()) as i64
+    t.start_ns(s).saturating_sub(t.trace_start_ns())
 }
 
 fn summarise(out: &mut CompareView) {
