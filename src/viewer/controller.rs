@@ -6,9 +6,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use viewer_core::share::ViewTab;
 use viewer_core::trace_list::SortKey;
+use viewer_session::compare::CompareView;
 use viewer_session::flame::FlameData;
 use viewer_session::library::{LibraryEntry, SourceKind};
-use viewer_session::protocol::{FileSummary, Request, Response, ShareScope};
+use viewer_session::protocol::{DetailsView, FileSummary, Request, Response, ShareScope};
 use viewer_session::span_table::TableColumn;
 use viewer_session::wire::{OrderData, ViewData};
 
@@ -233,6 +234,14 @@ impl Controller {
             ViewTab::Map if viewer.service_map.with_untracked(Option::is_none) => {
                 self.with_client(|c| c.send(Request::ServiceMap));
             }
+            // A file of two or more traces opens on the first two.
+            ViewTab::Compare
+                if viewer.compare.with_untracked(Option::is_none)
+                    && viewer.trace_count.get_untracked() >= 2 =>
+            {
+                let (a, b) = viewer.compare_pair.get_untracked().unwrap_or((0, 1));
+                self.compare(a, b);
+            }
             _ => {}
         }
     }
@@ -247,6 +256,29 @@ impl Controller {
     fn request_table_order(&self) {
         let (column, descending) = self.viewer.table_sort.get_untracked();
         self.with_client(|c| c.send(Request::SortSpans { column, descending }));
+    }
+
+    /// Compares traces `a` and `b` of the list.
+    pub fn compare(&self, a: u32, b: u32) {
+        self.viewer.forget_comparison();
+        self.viewer.compare_pair.set(Some((a, b)));
+        self.with_client(|c| c.send(Request::Compare { a, b }));
+    }
+
+    /// Chooses a row of the comparison: its span's details on each side are asked for.
+    pub fn choose_compared_row(&self, row: usize) {
+        let viewer = self.viewer;
+        viewer.compare_row.set(Some(row));
+        viewer.compare_details.set([None, None]);
+        let spans = viewer.compare.with_untracked(|c| {
+            c.as_ref()
+                .and_then(|c| c.rows.get(row).map(|r| [(c.a, r.a), (c.b, r.b)]))
+        });
+        for (trace, span) in spans.into_iter().flatten() {
+            if let Some(span) = span {
+                self.with_client(|c| c.send(Request::CompareDetails { trace, span }));
+            }
+        }
     }
 
     /// Downloads the span table as CSV: the rows the filter keeps, in the table's order.
@@ -297,6 +329,7 @@ impl Controller {
                 viewer.progress.set(Some((phase, done, total)));
             }
             WorkerEvent::Response(Response::Loaded { files, list }) => {
+                viewer.forget_comparison();
                 viewer.error.set(None);
                 viewer.progress.set(None);
                 let count = list.total;
@@ -351,6 +384,10 @@ impl Controller {
             WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
             WorkerEvent::Response(Response::ServiceMap(m)) => {
                 viewer.service_map.set(Some(Arc::new(*m)));
+            }
+            WorkerEvent::Response(Response::Compare(c)) => self.show_comparison(*c),
+            WorkerEvent::Response(Response::CompareDetails { trace, details }) => {
+                self.show_compared_details(trace, *details)
             }
             WorkerEvent::Response(Response::Vocabulary(v)) => {
                 viewer.vocabulary.set(Some(Arc::new(*v)));
@@ -412,6 +449,34 @@ impl Controller {
         if order.column == column.as_str() && order.descending == descending {
             self.viewer.table_order.set(Some(Arc::new(order)));
         }
+    }
+
+    /// A comparison, when it is of the pair still chosen.
+    fn show_comparison(&self, c: CompareView) {
+        if self.viewer.compare_pair.get_untracked() == Some((c.a, c.b)) {
+            self.viewer.compare.set(Some(Arc::new(c)));
+        }
+    }
+
+    /// A compared span's details, into the side (A, B or both) whose span of the chosen row it is.
+    fn show_compared_details(&self, trace: u32, details: DetailsView) {
+        let viewer = self.viewer;
+        let sides = viewer.compare.with_untracked(|c| {
+            let c = c.as_ref()?;
+            let row = c.rows.get(viewer.compare_row.get_untracked()?)?;
+            Some([
+                c.a == trace && row.a == Some(details.span),
+                c.b == trace && row.b == Some(details.span),
+            ])
+        });
+        let Some(sides) = sides else { return };
+        viewer.compare_details.update(|d| {
+            for (slot, is_it) in d.iter_mut().zip(sides) {
+                if is_it {
+                    *slot = Some(details.clone());
+                }
+            }
+        });
     }
 
     /// The flame graph, when it folds the trace still open.

@@ -74,7 +74,7 @@ fn KeyLabel(key: String) -> impl IntoView {
 }
 
 /// The text a value copies as: strings as they are, the rest as JSON would write them.
-fn value_text(v: &ValueView) -> String {
+pub fn value_text(v: &ValueView) -> String {
     match v {
         ValueView::Null => "null".into(),
         ValueView::Str(s) => s.clone(),

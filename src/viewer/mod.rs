@@ -3,6 +3,7 @@
 //! in `controller`; the panes only present.
 
 pub mod canvas;
+pub mod compare;
 pub mod controller;
 pub mod details;
 pub mod export;
@@ -104,6 +105,8 @@ pub fn TraceViewer() -> impl IntoView {
                     ViewTab::Quality => view! { <div class="tab-panel" data-view="quality" role="tabpanel"><quality::QualityView/></div> }.into_any(),
                     ViewTab::Table => view! { <div class="tab-panel table-panel" data-view="table" role="tabpanel"><span_table::SpanTable/></div> }.into_any(),
                     ViewTab::Flame => view! { <div class="tab-panel" data-view="flame" role="tabpanel"><flame::FlameGraph/></div> }.into_any(),
+                    ViewTab::Compare => view! { <div class="tab-panel" data-view="compare" role="tabpanel"
+                        data-ready=move || viewer.compare.with(Option::is_some).then_some("")><compare::CompareTraces/></div> }.into_any(),
                     ViewTab::Map => view! { <div class="tab-panel" data-view="map" role="tabpanel"
                         data-ready=move || viewer.service_map.with(Option::is_some).then_some("")><service_map::ServiceMap/></div> }.into_any(),
                 }}

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use viewer_core::bitset::BitSet;
 use viewer_core::rows::{visible_rows, visible_rows_filtered, Collapsed, TreeRows};
 use viewer_core::share::{ViewState, ViewTab};
+use viewer_session::compare::CompareView;
 use viewer_session::flame::FlameData;
 use viewer_session::library::{LibraryEntry, LibrarySettings};
 use viewer_session::protocol::{
@@ -246,6 +247,13 @@ pub struct Viewer {
     pub flame_window: RwSignal<(f64, f64)>,
     /// The open trace's service map, from the worker (None until asked for).
     pub service_map: RwSignal<Option<Arc<ServiceMapView>>>,
+    /// The two traces compared (places in the trace list, A then B).
+    pub compare_pair: RwSignal<Option<(u32, u32)>>,
+    /// Their alignment, from the worker.
+    pub compare: RwSignal<Option<Arc<CompareView>>>,
+    /// The row of the comparison chosen, and the details of its span on each side.
+    pub compare_row: RwSignal<Option<usize>>,
+    pub compare_details: RwSignal<[Option<DetailsView>; 2]>,
     /// The open trace's attribute keys, for search suggestions (asked for on first use).
     pub vocabulary: RwSignal<Option<Arc<Vocabulary>>>,
     pub skew: RwSignal<bool>,
@@ -339,6 +347,10 @@ impl Viewer {
             flame: RwSignal::new(None),
             flame_window: RwSignal::new((0.0, 1.0)),
             service_map: RwSignal::new(None),
+            compare_pair: RwSignal::new(None),
+            compare: RwSignal::new(None),
+            compare_row: RwSignal::new(None),
+            compare_details: RwSignal::new([None, None]),
             vocabulary: RwSignal::new(None),
             skew: RwSignal::new(false),
             critical: RwSignal::new(false),
@@ -375,6 +387,14 @@ impl Viewer {
 
     pub fn hover(&self, span: Option<u32>) {
         self.hovered.set(span);
+    }
+
+    /// A new load: the traces compared before are gone.
+    pub fn forget_comparison(&self) {
+        self.compare_pair.set(None);
+        self.compare.set(None);
+        self.compare_row.set(None);
+        self.compare_details.set([None, None]);
     }
 
     /// What the flame graph shows (fractions of its width).

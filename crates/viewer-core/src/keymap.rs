@@ -56,7 +56,7 @@ const fn bind(
     }
 }
 
-pub const BINDINGS: [Binding; 22] = [
+pub const BINDINGS: [Binding; 23] = [
     bind(
         &["ArrowUp"],
         "↑",
@@ -160,6 +160,12 @@ pub const BINDINGS: [Binding; 22] = [
         "6",
         "show the service map",
         Action::ShowTab(ViewTab::Map),
+    ),
+    bind(
+        &["7"],
+        "7",
+        "compare two traces",
+        Action::ShowTab(ViewTab::Compare),
     ),
     bind(
         &["/"],

@@ -49,17 +49,20 @@ pub enum ViewTab {
     Flame,
     /// Services and the calls between them.
     Map,
+    /// Two traces side by side, aligned by path.
+    Compare,
 }
 
 impl ViewTab {
     /// In the order the tabs are shown (and numbered by their keyboard shortcuts).
-    pub const ALL: [ViewTab; 6] = [
+    pub const ALL: [ViewTab; 7] = [
         ViewTab::Timeline,
         ViewTab::Stats,
         ViewTab::Quality,
         ViewTab::Table,
         ViewTab::Flame,
         ViewTab::Map,
+        ViewTab::Compare,
     ];
 
     /// The URL spelling.
@@ -71,6 +74,7 @@ impl ViewTab {
             ViewTab::Table => "table",
             ViewTab::Flame => "flame",
             ViewTab::Map => "map",
+            ViewTab::Compare => "compare",
         }
     }
 
@@ -83,6 +87,7 @@ impl ViewTab {
             ViewTab::Table => "Span table",
             ViewTab::Flame => "Flame graph",
             ViewTab::Map => "Service map",
+            ViewTab::Compare => "Compare",
         }
     }
 
@@ -434,7 +439,7 @@ pub fn decode(input: &str) -> (ViewState, Vec<ShareWarning>) {
             },
             "view" => match ViewTab::parse(&value) {
                 Some(v) => st.view = Some(v),
-                None => invalid("timeline, stats, quality, table, flame or map"),
+                None => invalid("timeline, stats, quality, table, flame, map or compare"),
             },
             "skew" => match value.as_str() {
                 // A bare `skew` (no `=`) switches it on.

@@ -105,7 +105,11 @@ fn details_of_either_side_and_bad_indices_are_errors() {
         Outgoing::Json(Response::CompareDetails { trace, details }) => {
             assert_eq!(trace, 1);
             assert_eq!(details.name, "extra");
-            assert!(details.trace_id.ends_with('b'), "trace B: {}", details.trace_id);
+            assert!(
+                details.trace_id.ends_with('b'),
+                "trace B: {}",
+                details.trace_id
+            );
         }
         other => panic!("{other:?}"),
     }
