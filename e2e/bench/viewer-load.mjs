@@ -448,13 +448,16 @@ async function benchViewer(browser, browserPid, file, { parsers = null, loadOnly
   };
   await step('flame',
     `document.querySelector('[data-testid=tab-flame]').click();`,
-    `return !!document.querySelector('[data-view=flame] .flame-area[data-ready]');`);
+    `return !!document.querySelector('[data-view=flame][data-ready]');`);
   await flameZoom('flameZoom');
   await step('flameTime',
     `document.querySelector('[data-testid=flame-mode-time]').click();`,
     `return document.querySelector('.flame')?.dataset.mode === 'time'
-       && !!document.querySelector('[data-view=flame] .flame-area[data-ready]');`);
+       && !!document.querySelector('[data-view=flame][data-ready]');`);
   await flameZoom('flameTimeZoom');
+  await step('map',
+    `document.querySelector('[data-testid=tab-map]').click();`,
+    `return !!document.querySelector('[data-view=map][data-ready] [data-testid=map-node]');`);
   r.steps = steps;
   r.pageErrors = page.errors;
   await page.context().close();
@@ -651,10 +654,10 @@ async function main() {
       return [mb(v.file.bytes), v.file.spans, scroll, f(s.search), `${s.search.shown} / ${v.file.errors}`, f(s.collapse), f(s.expand), f(s.details), f(s.stats), f(s.table), f(s.tableSort)];
     }));
   const drawn = (x) => (x.error || x.drawMs === undefined ? '' : ` (drawing ${x.drawMs} ms)`);
-  table(['file MB', 'spans', 'flame graph (merged)', 'zoom step', 'time order', 'zoom step'],
+  table(['file MB', 'spans', 'flame graph (merged)', 'zoom step', 'time order', 'zoom step', 'service map'],
     ok.map((v) => {
       const s = v.steps;
-      return [mb(v.file.bytes), v.file.spans, f(s.flame), `${f(s.flameZoom)}${drawn(s.flameZoom)}`, f(s.flameTime), `${f(s.flameTimeZoom)}${drawn(s.flameTimeZoom)}`];
+      return [mb(v.file.bytes), v.file.spans, f(s.flame), `${f(s.flameZoom)}${drawn(s.flameZoom)}`, f(s.flameTime), `${f(s.flameTimeZoom)}${drawn(s.flameTimeZoom)}`, f(s.map)];
     }));
   console.log('');
   console.log('Peer: File.text() + JSON.parse on the page main thread (what Jaeger UI does); heap = the parsed document');

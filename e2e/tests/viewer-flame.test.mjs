@@ -21,7 +21,7 @@ async function openFlame() {
   const viewer = new ViewerPage(page);
   assert.equal(await viewer.settled(), 'idle');
   await page.keyboard.press('5');
-  await page.locator('[data-view=flame] .flame-area[data-ready]').waitFor();
+  await page.locator('[data-view=flame][data-ready]').waitFor();
   return { page, viewer, canvas: page.getByTestId('flame-canvas') };
 }
 

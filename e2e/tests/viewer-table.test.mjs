@@ -21,7 +21,7 @@ async function openTable() {
   await viewer.open();
   await viewer.pick(FILE);
   await page.keyboard.press('4');
-  await page.locator('[data-view=table] [data-testid=span-table][data-ready]').waitFor();
+  await page.locator('[data-view=table][data-ready] [data-testid=span-table][data-ready]').waitFor();
   return { page, viewer };
 }
 

@@ -301,7 +301,8 @@ pub fn FlameGraph() -> impl IntoView {
     };
     let waiting = move || mode.get() == Mode::Merged && viewer.flame.with(Option::is_none);
     view! {
-        <div class="flame" data-mode=move || mode.get().as_str()
+        <div class="tab-panel flame" data-view="flame" role="tabpanel" data-mode=move || mode.get().as_str()
+            data-ready=move || (state.drawn.get() && !waiting()).then_some("")
             data-window=move || { let (a, b) = viewer.flame_window.get(); format!("{a:.9}-{b:.9}") }>
             <div class="flame-bar" role="group" aria-label="Flame graph mode">
                 {mode_button(Mode::Merged, "Merged by path")}
@@ -309,7 +310,7 @@ pub fn FlameGraph() -> impl IntoView {
                 <span class="muted">"Ctrl + wheel: zoom · drag or Shift + wheel: pan · double-click: zoom to a box · 0: whole graph"</span>
             </div>
             {move || waiting().then(|| view! { <p class="muted" data-testid="flame-loading">"Folding the spans…"</p> })}
-            <div class="flame-area" data-ready=move || (state.drawn.get() && !waiting()).then_some("")>
+            <div class="flame-area">
                 <canvas class="flame-canvas" data-testid="flame-canvas" node_ref=state.canvas_ref
                     style:height=move || state.height(viewer) role="img" aria-label="Flame graph of the trace"
                     on:mousemove=move |ev| state.on_move(viewer, &ev)

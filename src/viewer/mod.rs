@@ -103,8 +103,10 @@ pub fn TraceViewer() -> impl IntoView {
                     ViewTab::Timeline => view! { <workspace::Workspace/> }.into_any(),
                     ViewTab::Stats => view! { <div class="tab-panel" data-view="stats" role="tabpanel"><stats::StatsView/></div> }.into_any(),
                     ViewTab::Quality => view! { <div class="tab-panel" data-view="quality" role="tabpanel"><quality::QualityView/></div> }.into_any(),
-                    ViewTab::Table => view! { <div class="tab-panel table-panel" data-view="table" role="tabpanel"><span_table::SpanTable/></div> }.into_any(),
-                    ViewTab::Flame => view! { <div class="tab-panel" data-view="flame" role="tabpanel"><flame::FlameGraph/></div> }.into_any(),
+                    ViewTab::Table => view! { <div class="tab-panel table-panel" data-view="table" role="tabpanel"
+                        data-ready=move || viewer.table_order.with(Option::is_some).then_some("")><span_table::SpanTable/></div> }.into_any(),
+                    // The flame graph's panel is its own root: it knows when it has drawn.
+                    ViewTab::Flame => view! { <flame::FlameGraph/> }.into_any(),
                     ViewTab::Compare => view! { <div class="tab-panel" data-view="compare" role="tabpanel"
                         data-ready=move || viewer.compare.with(Option::is_some).then_some("")><compare::CompareTraces/></div> }.into_any(),
                     ViewTab::Map => view! { <div class="tab-panel" data-view="map" role="tabpanel"

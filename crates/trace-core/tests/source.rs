@@ -40,7 +40,9 @@ fn assert_same_details(name: &str, file: &[u8], block: u64) {
 fn every_fixture_reads_the_same_details_back_from_the_file() {
     let mut checked = 0;
     for (name, bytes) in common::ok_fixtures() {
-        if name.ends_with(".gz") {
+        // Compressed input (gzip, or an Appdash permalink's gzip in an address) is parsed
+        // from its decompressed copy, which is what details are then read from.
+        if name.ends_with(".gz") || name.contains("permalink-address") {
             continue;
         }
         for block in [1, 7, 64, 4096, Blocks::BLOCK] {
