@@ -117,3 +117,22 @@ test('the tab is listed with its key under ?', async () => {
   assert.match(await page.getByRole('dialog').textContent(), /show the span table/);
   await page.context().close();
 });
+
+test('an attribute column shows each row\'s value and goes into the CSV', async () => {
+  const { page } = await openTable();
+  const select = page.getByTestId('table-add-column');
+  await select.focus();
+  await page.waitForFunction(() => document.querySelector('[data-testid=table-add-column]').options.length > 1);
+  const key = await select.evaluate((s) => s.options[1].value);
+  await select.selectOption(key);
+  assert.equal(await page.getByTestId('table-attr-header').textContent(), `${key}×`);
+  // The spans in view that carry the key show its value (the most used key: some do).
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=table-attr-cell]')].some((c) => c.textContent.trim() !== ''));
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('table-csv').click()]);
+  const path = join(tmpdir(), `table-attr-${process.pid}.csv`);
+  await file.saveAs(path);
+  assert.ok(readFileSync(path, 'utf8').split('\n')[0].endsWith(`,${key}`), 'the column is in the header');
+  await page.getByRole('button', { name: `Remove the column ${key}` }).click();
+  assert.equal(await page.getByTestId('table-attr-header').count(), 0);
+  await page.context().close();
+});

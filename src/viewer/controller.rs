@@ -14,7 +14,7 @@ use viewer_session::span_table::TableColumn;
 use viewer_session::wire::{OrderData, ViewData};
 
 use crate::viewer::library;
-use crate::viewer::state::{AppState, LinkedOrigin, Matches, OpenTrace, Viewer};
+use crate::viewer::state::{AppState, LinkedOrigin, Matches, OpenTrace, TableCells, Viewer};
 use crate::worker_client::{WorkerClient, WorkerEvent};
 
 /// How long typing must pause before a search is sent to the worker.
@@ -281,15 +281,55 @@ impl Controller {
         }
     }
 
+    /// Adds an attribute column to the span table (once).
+    pub fn add_table_key(&self, key: String) {
+        let viewer = self.viewer;
+        if key.is_empty() || viewer.table_keys.with_untracked(|k| k.contains(&key)) {
+            return;
+        }
+        viewer.table_keys.update(|k| k.push(key));
+        viewer.table_cells.set(Arc::new(TableCells::default()));
+    }
+
+    pub fn remove_table_key(&self, key: &str) {
+        self.viewer.table_keys.update(|k| k.retain(|x| x != key));
+        self.viewer.table_cells.set(Arc::new(TableCells::default()));
+    }
+
+    /// Asks for the attribute columns' values of these rows, for those not received yet.
+    pub fn request_table_cells(&self, spans: &[u32]) {
+        let keys = self.viewer.table_keys.get_untracked();
+        if keys.is_empty() {
+            return;
+        }
+        let missing: Vec<u32> = self.viewer.table_cells.with_untracked(|c| {
+            spans
+                .iter()
+                .copied()
+                .filter(|s| c.keys != keys || !c.by_span.contains_key(s))
+                .collect()
+        });
+        if !missing.is_empty() {
+            self.with_client(|c| {
+                c.send(Request::TableCells {
+                    spans: missing,
+                    keys,
+                })
+            });
+        }
+    }
+
     /// Downloads the span table as CSV: the rows the filter keeps, in the table's order.
     pub fn export_table(&self) {
         let (column, descending) = self.viewer.table_sort.get_untracked();
         let query = self.viewer.query.get_untracked();
+        let keys = self.viewer.table_keys.get_untracked();
         self.with_client(|c| {
             c.send(Request::ExportTable {
                 column,
                 descending,
                 query,
+                keys,
             })
         });
     }
@@ -382,13 +422,12 @@ impl Controller {
                 }
             }
             WorkerEvent::Response(Response::Stats(s)) => viewer.stats.set(Some(Arc::new(*s))),
-            WorkerEvent::Response(Response::ServiceMap(m)) => {
-                viewer.service_map.set(Some(Arc::new(*m)));
-            }
-            WorkerEvent::Response(Response::Compare(c)) => self.show_comparison(*c),
-            WorkerEvent::Response(Response::CompareDetails { trace, details }) => {
-                self.show_compared_details(trace, *details)
-            }
+            WorkerEvent::Response(
+                r @ (Response::ServiceMap(_)
+                | Response::Compare(_)
+                | Response::CompareDetails { .. }
+                | Response::TableCells { .. }),
+            ) => self.handle_view_answer(r),
             WorkerEvent::Response(Response::Vocabulary(v)) => {
                 viewer.vocabulary.set(Some(Arc::new(*v)));
             }
@@ -449,6 +488,45 @@ impl Controller {
         if order.column == column.as_str() && order.descending == descending {
             self.viewer.table_order.set(Some(Arc::new(order)));
         }
+    }
+
+    /// The answers of the views beyond the timeline.
+    fn handle_view_answer(&self, response: Response) {
+        match response {
+            Response::ServiceMap(m) => self.viewer.service_map.set(Some(Arc::new(*m))),
+            Response::Compare(c) => self.show_comparison(*c),
+            Response::CompareDetails { trace, details } => {
+                self.show_compared_details(trace, *details)
+            }
+            Response::TableCells {
+                keys,
+                spans,
+                values,
+            } => self.show_table_cells(keys, spans, values),
+            _ => {}
+        }
+    }
+
+    /// Attribute cells, when they are of the columns still shown.
+    fn show_table_cells(
+        &self,
+        keys: Vec<String>,
+        spans: Vec<u32>,
+        values: Vec<Vec<Option<String>>>,
+    ) {
+        if self.viewer.table_keys.with_untracked(|k| *k != keys) {
+            return;
+        }
+        let old = self.viewer.table_cells.get_untracked();
+        let mut by_span = if old.keys == keys {
+            old.by_span.clone()
+        } else {
+            Default::default()
+        };
+        by_span.extend(spans.into_iter().zip(values));
+        self.viewer
+            .table_cells
+            .set(Arc::new(TableCells { keys, by_span }));
     }
 
     /// A comparison, when it is of the pair still chosen.

@@ -25,6 +25,9 @@ use crate::viewer::state::{use_viewer, OpenTrace};
 const ROW_H: f64 = 22.0;
 /// Rows kept rendered beyond each edge of the view, to hide pop-in while scrolling.
 const OVERSCAN: usize = 10;
+/// The fixed columns' widths; each attribute column added takes a share of what is left.
+const BASE_COLUMNS: &str =
+    "minmax(8rem, 1.2fr) minmax(10rem, 2.2fr) 6.5rem 6.5rem 6.5rem 4.2rem 5.5rem";
 
 /// The rows in table order. Compared by identity: a new order or filter is a new list, and
 /// comparing a million spans to find that out would cost more than redrawing.
@@ -73,6 +76,7 @@ pub fn SpanTable() -> impl IntoView {
     view! {
         <div class="span-table-bar">
             <span class="muted" data-testid="table-count" data-rows=count>{summary}</span>
+            <AddColumn/>
             <button type="button" class="copy" data-testid="table-csv"
                 title="The rows the search keeps, in this order"
                 on:click=move |_| controller.export_table()>"Download CSV"</button>
@@ -106,6 +110,17 @@ fn TableBody(rows: Memo<Option<TableRows>>) -> impl IntoView {
         }
         scroll_top.set(0.0);
     });
+    // The attribute columns' values of the rows in view, asked for as they come into view.
+    let controller = use_controller();
+    Effect::new(move |_| {
+        viewer.table_keys.track();
+        let spans: Vec<u32> = visible.with(|v| v.iter().map(|&(_, span)| span).collect());
+        controller.request_table_cells(&spans);
+    });
+    // Set through the CSSOM (a `style` attribute would be refused by the page's CSP).
+    let added = move || viewer.table_keys.with(Vec::len);
+    let columns = move || format!("{BASE_COLUMNS}{}", " minmax(8rem, 1fr)".repeat(added()));
+    let min_width = move || format!("{}rem", 52 + 9 * added());
     let ready = move || rows.with(Option::is_some).then_some("");
     // Which order the rows are in ("duration-desc"), once the worker's answer arrived.
     let order = move || {
@@ -117,7 +132,7 @@ fn TableBody(rows: Memo<Option<TableRows>>) -> impl IntoView {
     view! {
         <div class="span-table" role="table" aria-label="Spans" data-testid="span-table"
             aria-rowcount=move || count() + 1 aria-busy=move || rows.with(Option::is_none).to_string()
-            data-ready=ready data-order=order node_ref=scroller
+            data-ready=ready data-order=order node_ref=scroller style=("--st-cols", columns) style=("--st-min", min_width)
             on:scroll=move |_| if let Some(el) = scroller.get_untracked() { scroll_top.set(el.scroll_top() as f64) }>
             <HeaderRow/>
             <div class="st-body" role="rowgroup" style:height=move || format!("{}px", count() as f64 * ROW_H)>
@@ -155,10 +170,53 @@ fn HeaderRow() -> impl IntoView {
             </div>
         }
     };
+    let added = move || {
+        viewer.table_keys.get().into_iter().map(|key| {
+            let remove = key.clone();
+            view! {
+                <div role="columnheader" class="st-cell st-attr" data-testid="table-attr-header">
+                    <span title=key.clone()>{key.clone()}</span>
+                    <button type="button" class="linklike st-remove" aria-label=format!("Remove the column {key}")
+                        on:click=move |_| controller.remove_table_key(&remove)>"×"</button>
+                </div>
+            }
+        }).collect_view()
+    };
     view! {
         <div class="st-row st-head" role="row" aria-rowindex="1">
             {TableColumn::ALL.into_iter().map(header).collect_view()}
+            {added}
         </div>
+    }
+}
+
+/// A column of an attribute key, chosen from the keys the trace's spans carry.
+#[component]
+fn AddColumn() -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let keys = move || {
+        viewer.vocabulary.with(|v| {
+            v.as_ref().map_or_else(Vec::new, |v| {
+                v.keys.iter().map(|k| k.key.clone()).collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <label class="st-add">"Add column "
+            <select data-testid="table-add-column"
+                on:focus=move |_| controller.request_vocabulary()
+                on:pointerdown=move |_| controller.request_vocabulary()
+                on:change=move |ev| {
+                    controller.add_table_key(event_target_value(&ev));
+                    if let Some(el) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok()) {
+                        el.set_value("");
+                    }
+                }>
+                <option value="" selected>"attribute…"</option>
+                {move || keys().into_iter().map(|k| view! { <option value=k.clone()>{k.clone()}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
 
@@ -190,6 +248,10 @@ fn Row(index: usize, span: u32, open: Arc<OpenTrace>) -> impl IntoView {
             <div role="cell" class="st-cell st-self_time st-num">{format_duration(open.self_time(span))}</div>
             <div role="cell" class="st-cell st-status">{if failed { "error" } else { "" }}</div>
             <div role="cell" class="st-cell st-kind">{SpanKind::from_code(open.kind(span)).as_str()}</div>
+            {move || (0..viewer.table_keys.with(Vec::len)).map(|k| {
+                let text = move || viewer.table_cells.with(|c| c.get(span, k).map(str::to_string)).unwrap_or_default();
+                view! { <div role="cell" class="st-cell st-attr" data-testid="table-attr-cell" title=text>{text}</div> }
+            }).collect_view()}
         </div>
     }
 }

@@ -241,6 +241,9 @@ pub struct Viewer {
     pub table_sort: RwSignal<(TableColumn, bool)>,
     /// The open trace's spans in that order, from the worker (None until asked for).
     pub table_order: RwSignal<Option<Arc<OrderData>>>,
+    /// Attribute columns added to the span table, and their values for the rows seen so far.
+    pub table_keys: RwSignal<Vec<String>>,
+    pub table_cells: RwSignal<Arc<TableCells>>,
     /// The open trace's merged flame graph, from the worker (None until asked for).
     pub flame: RwSignal<Option<Arc<FlameData>>>,
     /// What the flame graph shows: fractions of its width, left and right.
@@ -281,6 +284,20 @@ pub struct Viewer {
     pub library_problem: RwSignal<Option<String>>,
     /// The library id (content hash) of the open file, which links to it carry.
     pub library_id: RwSignal<Option<String>>,
+}
+
+/// Values of the span table's attribute columns (`keys`), by span, as the worker sent them.
+#[derive(Debug, Default)]
+pub struct TableCells {
+    pub keys: Vec<String>,
+    pub by_span: std::collections::HashMap<u32, Vec<Option<String>>>,
+}
+
+impl TableCells {
+    /// The value of column `k` for `span`; None when not received yet or absent.
+    pub fn get(&self, span: u32, k: usize) -> Option<&str> {
+        self.by_span.get(&span)?.get(k)?.as_deref()
+    }
 }
 
 /// A search result: the matching spans as a list (for navigation) and a set (for drawing).
@@ -344,6 +361,8 @@ impl Viewer {
             stats: RwSignal::new(None),
             table_sort: RwSignal::new((TableColumn::Start, false)),
             table_order: RwSignal::new(None),
+            table_keys: RwSignal::new(Vec::new()),
+            table_cells: RwSignal::new(Arc::new(TableCells::default())),
             flame: RwSignal::new(None),
             flame_window: RwSignal::new((0.0, 1.0)),
             service_map: RwSignal::new(None),
@@ -491,6 +510,7 @@ impl Viewer {
         }
         // Skew correction moves start times: the order and the folds are asked for again.
         self.table_order.set(None);
+        self.table_cells.set(Arc::new(TableCells::default()));
         self.flame.set(None);
         self.flame_window.set((0.0, 1.0));
         self.service_map.set(None);

@@ -136,7 +136,13 @@ pub enum Request {
         column: crate::span_table::TableColumn,
         descending: bool,
         query: String,
+        /// Attribute columns added to the table, written after the fixed ones.
+        #[serde(default)]
+        keys: Vec<String>,
     },
+    /// The values of attribute columns `keys` for `spans` (the table's rows in view): answered
+    /// with `Response::TableCells`.
+    TableCells { spans: Vec<u32>, keys: Vec<String> },
 }
 
 /// Which spans a share link carries.
@@ -204,6 +210,12 @@ pub enum Response {
     Stats(Box<StatsView>),
     ServiceMap(Box<crate::service_map::ServiceMapView>),
     Compare(Box<crate::compare::CompareView>),
+    TableCells {
+        keys: Vec<String>,
+        spans: Vec<u32>,
+        /// Per span, per key: the value, or None when the span has no such attribute.
+        values: Vec<Vec<Option<String>>>,
+    },
     CompareDetails {
         trace: u32,
         details: Box<DetailsView>,

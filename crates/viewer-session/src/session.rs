@@ -506,6 +506,7 @@ impl Session {
         column: TableColumn,
         descending: bool,
         query: &str,
+        keys: &[String],
     ) -> Result<(String, Vec<u8>), String> {
         let matches = self.filter(query);
         if let Some(e) = matches.error {
@@ -513,7 +514,7 @@ impl Session {
         }
         let (t, open) = self.shown()?;
         let rows = span_table::order(t, &open.self_time, &matches.spans, column, descending);
-        let bytes = span_table::csv(t, &open.self_time, &rows)?;
+        let bytes = span_table::csv(t, &open.self_time, &rows, keys)?;
         Ok((
             format!("trace-{}-spans.csv", file_safe_id(t.trace_id())),
             bytes,
@@ -655,6 +656,16 @@ impl Session {
                 Ok((name, bytes)) => Outgoing::Export { name, bytes },
                 Err(message) => Outgoing::Json(Response::Error { message }),
             },
+            // The views beyond the timeline: table, flame graph, service map, comparison.
+            other => self.handle_view_request(other),
+        }
+    }
+}
+
+impl Session {
+    /// The requests of the views beyond the timeline.
+    fn handle_view_request(&mut self, req: Request) -> Outgoing {
+        match req {
             Request::SortSpans { column, descending } => {
                 match self.span_order(column, descending) {
                     Ok(spans) => Outgoing::Order(OrderData {
@@ -705,14 +716,30 @@ impl Session {
                 ))),
                 Err(message) => Outgoing::Json(Response::Error { message }),
             },
+            Request::TableCells { spans, keys } => Outgoing::Json(match self.shown() {
+                Ok((t, _)) => {
+                    let spans: Vec<u32> = spans.into_iter().filter(|&i| i < t.len()).collect();
+                    let values = span_table::attribute_cells(t, &spans, &keys);
+                    Response::TableCells {
+                        keys,
+                        spans,
+                        values,
+                    }
+                }
+                Err(message) => Response::Error { message },
+            }),
             Request::ExportTable {
                 column,
                 descending,
                 query,
-            } => match self.table_csv(column, descending, &query) {
+                keys,
+            } => match self.table_csv(column, descending, &query, &keys) {
                 Ok((name, bytes)) => Outgoing::Export { name, bytes },
                 Err(message) => Outgoing::Json(Response::Error { message }),
             },
+            other => Outgoing::Json(Response::Error {
+                message: format!("not a request for a view: {other:?}"),
+            }),
         }
     }
 }

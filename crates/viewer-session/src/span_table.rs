@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use trace_core::time::Nanos;
-use trace_core::{StatusCode, Trace};
+use trace_core::{SpanDetails, StatusCode, Trace, Value};
 
 /// A column of the span table that rows can be ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,13 +138,46 @@ fn status_rank(s: StatusCode) -> u8 {
     }
 }
 
+/// Attribute `key` of a span as a cell shows it (span attributes first, then the resource, as
+/// searches read them); None when the span has no such attribute.
+pub fn attribute_text(d: &SpanDetails, key: &str) -> Option<String> {
+    d.attributes
+        .iter()
+        .chain(&d.resource)
+        .find(|kv| kv.key == key)
+        .map(|kv| match &kv.value {
+            Value::Str(s) => s.clone(),
+            other => other.to_string(),
+        })
+}
+
+/// The cells of the attribute columns `keys` for `spans`: one details decode per span, so only
+/// for the rows in view (or a download).
+pub fn attribute_cells(t: &Trace, spans: &[u32], keys: &[String]) -> Vec<Vec<Option<String>>> {
+    spans.iter().map(|&i| attribute_row(t, i, keys)).collect()
+}
+
+fn attribute_row(t: &Trace, i: u32, keys: &[String]) -> Vec<Option<String>> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let d = t.span_details(i);
+    keys.iter().map(|k| attribute_text(&d, k)).collect()
+}
+
 /// The table's rows as CSV (RFC 4180, through the `csv` crate): ids, names, and times in
-/// nanoseconds from the trace's start, so a spreadsheet gets exact numbers.
-pub fn csv(t: &Trace, self_time: &[Nanos], rows: &[u32]) -> Result<Vec<u8>, String> {
+/// nanoseconds from the trace's start, so a spreadsheet gets exact numbers; then the attribute
+/// columns the person added.
+pub fn csv(
+    t: &Trace,
+    self_time: &[Nanos],
+    rows: &[u32],
+    keys: &[String],
+) -> Result<Vec<u8>, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let origin = t.trace_start_ns();
     let fail = |e: csv::Error| format!("could not write the table: {e}");
-    w.write_record([
+    let header = [
         "span_id",
         "parent_span_id",
         "service",
@@ -154,23 +187,33 @@ pub fn csv(t: &Trace, self_time: &[Nanos], rows: &[u32]) -> Result<Vec<u8>, Stri
         "self_time_ns",
         "status",
         "kind",
-    ])
+    ];
+    w.write_record(
+        header
+            .iter()
+            .copied()
+            .chain(keys.iter().map(String::as_str)),
+    )
     .map_err(fail)?;
     for &i in rows {
         let parent = t.parent(i).map(|p| t.span_id(p)).unwrap_or_default();
         let self_ns = self_time.get(i as usize).copied().unwrap_or(0);
-        w.write_record([
-            t.span_id(i).as_str(),
-            parent.as_str(),
-            t.service(i),
-            t.name(i),
-            &t.start_ns(i).saturating_sub(origin).to_string(),
-            &t.duration_ns(i).to_string(),
-            &self_ns.to_string(),
-            t.status(i).as_str(),
-            t.kind(i).as_str(),
-        ])
-        .map_err(fail)?;
+        let fixed = [
+            t.span_id(i),
+            parent,
+            t.service(i).to_string(),
+            t.name(i).to_string(),
+            t.start_ns(i).saturating_sub(origin).to_string(),
+            t.duration_ns(i).to_string(),
+            self_ns.to_string(),
+            t.status(i).as_str().to_string(),
+            t.kind(i).as_str().to_string(),
+        ];
+        let extra = attribute_row(t, i, keys)
+            .into_iter()
+            .map(Option::unwrap_or_default);
+        w.write_record(fixed.into_iter().chain(extra))
+            .map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| format!("could not write the table: {e}"))

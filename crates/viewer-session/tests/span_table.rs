@@ -30,6 +30,7 @@ fn csv_of(s: &mut Session, column: TableColumn, descending: bool, query: &str) -
         column,
         descending,
         query: query.to_string(),
+        keys: Vec::new(),
     };
     match s.handle(request) {
         Outgoing::Export { name, bytes } => {
@@ -149,6 +150,7 @@ fn a_bad_filter_or_no_open_trace_is_an_error_not_a_file() {
         column: TableColumn::Start,
         descending: false,
         query: "duration>".into(),
+        keys: Vec::new(),
     });
     assert!(
         matches!(bad, Outgoing::Json(Response::Error { .. })),
@@ -163,4 +165,53 @@ fn a_bad_filter_or_no_open_trace_is_an_error_not_a_file() {
         matches!(none, Outgoing::Json(Response::Error { .. })),
         "{none:?}"
     );
+}
+
+#[test]
+fn attribute_columns_read_span_then_resource_values_and_go_into_the_csv() {
+    let (mut s, v) = opened("graph-testTrace.json");
+    let keys = vec![
+        "span.kind".to_string(),
+        "hostname".to_string(),
+        "no.such.key".to_string(),
+    ];
+    let spans: Vec<u32> = (0..v.len() as u32).collect();
+    let answer = s.handle(Request::TableCells {
+        spans: spans.clone(),
+        keys: keys.clone(),
+    });
+    let Outgoing::Json(Response::TableCells {
+        keys: k,
+        spans: sp,
+        values,
+    }) = answer
+    else {
+        panic!("{answer:?}");
+    };
+    assert_eq!((k, sp), (keys.clone(), spans));
+    // Every span has a kind tag or not; the process tag hostname is the resource's.
+    assert!(values.iter().any(|row| row[0].as_deref() == Some("server")));
+    assert!(values
+        .iter()
+        .all(|row| row[1].as_deref() == Some("foobar.org")));
+    assert!(values.iter().all(|row| row[2].is_none()));
+
+    let csv = match s.handle(Request::ExportTable {
+        column: TableColumn::Start,
+        descending: false,
+        query: String::new(),
+        keys,
+    }) {
+        Outgoing::Export { bytes, .. } => String::from_utf8(bytes).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let header = r.headers().unwrap().clone();
+    assert_eq!(&header[9], "span.kind");
+    assert_eq!(&header[11], "no.such.key");
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert_eq!(&rec[10], "foobar.org");
+        assert_eq!(&rec[11], "");
+    }
 }
