@@ -111,6 +111,10 @@ pub fn pan(window: (f64, f64), by: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    fn rect(item: u32, x: f64, w: f64, depth: u16) -> FlameRect {
+        FlameRect { item, x, w, depth }
+    }
+
     #[test]
     fn wide_boxes_are_rects_clipped_to_the_canvas_and_thin_ones_merge_per_pixel() {
         // Units 0..1000 on 100 px: 10 units a pixel.
@@ -119,24 +123,8 @@ mod tests {
         let depth = [0, 1, 1, 1, 2, 1];
         let l = layout(&start, &len, &depth, 1000, (0.0, 1.0), 100.0);
         assert_eq!(l.rects.len(), 3);
-        assert_eq!(
-            l.rects[0],
-            FlameRect {
-                item: 0,
-                x: 0.0,
-                w: 100.0,
-                depth: 0
-            }
-        );
-        assert_eq!(
-            l.rects[1],
-            FlameRect {
-                item: 1,
-                x: 0.0,
-                w: 40.0,
-                depth: 1
-            }
-        );
+        assert_eq!(l.rects[0], rect(0, 0.0, 100.0, 0));
+        assert_eq!(l.rects[1], rect(1, 0.0, 40.0, 1));
         assert_eq!(l.rects[2].item, 5);
         // Items 2 and 3 share row 1 and column 50; item 4 is alone in row 2.
         assert_eq!(l.thin, vec![(1, 50), (2, 50)]);
@@ -152,24 +140,8 @@ mod tests {
         // The right half, 500 units on 100 px.
         let l = layout(&start, &len, &depth, 1000, (0.5, 1.0), 100.0);
         assert_eq!(l.rects.len(), 2, "item 1 is left of the window");
-        assert_eq!(
-            l.rects[0],
-            FlameRect {
-                item: 0,
-                x: 0.0,
-                w: 100.0,
-                depth: 0
-            }
-        );
-        assert_eq!(
-            l.rects[1],
-            FlameRect {
-                item: 2,
-                x: 20.0,
-                w: 20.0,
-                depth: 1
-            }
-        );
+        assert_eq!(l.rects[0], rect(0, 0.0, 100.0, 0));
+        assert_eq!(l.rects[1], rect(2, 20.0, 20.0, 1));
     }
 
     #[test]
