@@ -178,7 +178,7 @@ impl FlameState {
         let extent = match self.mode.get_untracked() {
             Mode::Merged => viewer
                 .flame
-                .with_untracked(|f| f.as_ref().map(|f| frame_extent(f, item))),
+                .with_untracked(|f| f.as_ref().and_then(|f| frame_extent(f, item))),
             Mode::TimeOrder => viewer
                 .open
                 .with_untracked(|o| o.as_ref().map(|o| span_extent(o, item))),
@@ -378,13 +378,13 @@ fn lit_items(
 }
 
 /// A frame's extent as a window, with a little room either side.
-fn frame_extent(f: &FlameData, frame: u32) -> (f64, f64) {
+fn frame_extent(f: &FlameData, frame: u32) -> Option<(f64, f64)> {
     let width = f.width().max(1) as f64;
-    let i = frame as usize;
-    padded(
-        f.start[i] as f64 / width,
-        (f.start[i] + f.total[i]) as f64 / width,
-    )
+    let fr = f.frame(frame)?;
+    Some(padded(
+        fr.start as f64 / width,
+        (fr.start + fr.total) as f64 / width,
+    ))
 }
 
 fn span_extent(open: &OpenTrace, pos: u32) -> (f64, f64) {
@@ -537,21 +537,16 @@ fn Tooltip(hover: Hover, mode: Mode) -> impl IntoView {
     let viewer = use_viewer();
     let lines = move || match mode {
         Mode::Merged => viewer.flame.with(|f| {
-            let f = f.as_ref()?;
-            let i = hover.item as usize;
+            let fr = f.as_ref()?.frame(hover.item)?;
             Some(vec![
-                f.string(*f.name.get(i)?).to_string(),
-                f.string(*f.service.get(i)?).to_string(),
+                fr.name.to_string(),
+                fr.service.to_string(),
                 format!(
                     "total {} · self {}",
-                    format_duration(f.total[i]),
-                    format_duration(f.self_time[i])
+                    format_duration(fr.total),
+                    format_duration(fr.self_time)
                 ),
-                format!(
-                    "{} span{}",
-                    f.count[i],
-                    if f.count[i] == 1 { "" } else { "s" }
-                ),
+                format!("{} span{}", fr.count, if fr.count == 1 { "" } else { "s" }),
             ])
         }),
         Mode::TimeOrder => viewer.open.with(|o| {
@@ -592,7 +587,7 @@ fn ChosenFrame(frame: u32) -> impl IntoView {
     move || {
         viewer.flame.with(|f| {
             let f = f.as_ref()?;
-            let i = frame as usize;
+            let fr = f.frame(frame)?;
             let spans: Vec<u32> = f
                 .span_frame
                 .iter()
@@ -601,7 +596,7 @@ fn ChosenFrame(frame: u32) -> impl IntoView {
                 .map(|(s, _)| s as u32)
                 .take(LISTED_SPANS)
                 .collect();
-            let count = f.count[i];
+            let count = fr.count;
             let more = (count as usize > spans.len()).then(|| format!("… and {} more", count as usize - spans.len()));
             let rows = viewer.open.with(|o| {
                 o.as_ref().map(|o| {
@@ -617,8 +612,8 @@ fn ChosenFrame(frame: u32) -> impl IntoView {
             });
             Some(view! {
                 <section class="flame-chosen" data-testid="flame-chosen" data-spans=count aria-label="Chosen frame">
-                    <h3>{f.string(f.name[i]).to_string()} <span class="muted">" (" {f.string(f.service[i]).to_string()} ")"</span></h3>
-                    <p class="muted">{format!("total {} · self {} · {count} span{}", format_duration(f.total[i]), format_duration(f.self_time[i]), if count == 1 { "" } else { "s" })}</p>
+                    <h3>{fr.name.to_string()} <span class="muted">" (" {fr.service.to_string()} ")"</span></h3>
+                    <p class="muted">{format!("total {} · self {} · {count} span{}", format_duration(fr.total), format_duration(fr.self_time), if count == 1 { "" } else { "s" })}</p>
                     <ul class="flame-spans">{rows}</ul>
                     {more.map(|m| view! { <p class="muted">{m}</p> })}
                 </section>

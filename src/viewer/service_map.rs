@@ -67,7 +67,8 @@ fn MapDrawing(map: std::sync::Arc<ServiceMapView>) -> impl IntoView {
         .map(|e| {
             let name_of = |k: u32| map.nodes.get(k as usize).map_or(String::new(), |n| n.name.clone());
             let query = format!("caller={} service={}", quoted(&name_of(e.from)), quoted(&name_of(e.to)));
-            view! { <Edge edge=e.clone() from=places[e.from as usize] to=places[e.to as usize] on_pick=move || search(query.clone())/> }
+            let (from, to) = (places.get(e.from as usize)?, places.get(e.to as usize)?);
+            Some(view! { <Edge edge=e.clone() from=*from to=*to on_pick=move || search(query.clone())/> })
         })
         .collect_view();
     let nodes = map

@@ -41,7 +41,32 @@ pub struct FlameData {
     pub span_frame: Vec<u32>,
 }
 
+/// One frame's numbers and names, read together.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame<'a> {
+    pub name: &'a str,
+    pub service: &'a str,
+    pub start: u64,
+    pub total: u64,
+    pub self_time: u64,
+    pub count: u32,
+}
+
 impl FlameData {
+    /// Frame `i`; None when out of range (an index kept from an earlier graph, or damaged data
+    /// whose columns disagree in length).
+    pub fn frame(&self, i: u32) -> Option<Frame<'_>> {
+        let i = i as usize;
+        Some(Frame {
+            name: self.string(*self.name.get(i)?),
+            service: self.string(*self.service.get(i)?),
+            start: *self.start.get(i)?,
+            total: *self.total.get(i)?,
+            self_time: *self.self_time.get(i)?,
+            count: *self.count.get(i)?,
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.parent.len()
     }
