@@ -106,8 +106,15 @@ fn calls_with_the_same_path_fold_into_one_frame_widest_first() {
     assert_eq!(f.string(f.service[db]), "s3");
     assert_eq!(f.width(), 100 * us);
     let read = f.frame(call as u32).expect("the call frame");
-    assert_eq!((read.name, read.service, read.count, read.total), ("call", "s2", 2, 50 * us));
-    assert_eq!(f.frame(f.len() as u32), None, "an index from an earlier graph reads nothing");
+    assert_eq!(
+        (read.name, read.service, read.count, read.total),
+        ("call", "s2", 2, 50 * us)
+    );
+    assert_eq!(
+        f.frame(f.len() as u32),
+        None,
+        "an index from an earlier graph reads nothing"
+    );
     let folded_into = |frame: usize| {
         f.span_frame
             .iter()
