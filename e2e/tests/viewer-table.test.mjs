@@ -118,7 +118,7 @@ test('the tab is listed with its key under ?', async () => {
   await page.context().close();
 });
 
-test('an attribute column shows each row\'s value and goes into the CSV', async () => {
+test('an attribute column shows each row\'s value, sorts, and goes into the CSV', async () => {
   const { page } = await openTable();
   const select = page.getByTestId('table-add-column');
   await select.focus();
@@ -132,7 +132,21 @@ test('an attribute column shows each row\'s value and goes into the CSV', async 
   const path = join(tmpdir(), `table-attr-${process.pid}.csv`);
   await file.saveAs(path);
   assert.ok(readFileSync(path, 'utf8').split('\n')[0].endsWith(`,${key}`), 'the column is in the header');
+  // Sorting by the attribute puts the spans that carry it first, in the order of its values.
+  await page.getByTestId('table-sort-attr').click();
+  const table = page.getByTestId('span-table');
+  await page.waitForFunction((k) => document.querySelector('[data-testid=span-table]').dataset.order === `attr:${k}`, key);
+  assert.equal(await page.getByTestId('table-attr-header').getAttribute('aria-sort'), 'ascending');
+  await page.waitForFunction(() => document.querySelector('[data-testid=table-attr-cell]')?.textContent.trim() !== '');
+  const cells = (await page.getByTestId('table-attr-cell').allTextContents()).map((c) => c.trim()).filter((c) => c !== '');
+  // Numbers compare as numbers when all of the trace's values are numbers, else as text.
+  const asText = cells.every((c, i) => i === 0 || cells[i - 1] <= c);
+  const asNumbers = cells.every((c, i) => i === 0 || Number(cells[i - 1]) <= Number(c));
+  const inOrder = asText || asNumbers;
+  assert.ok(inOrder, `the rows in view are in the attribute's order: ${cells.slice(0, 12)}`);
   await page.getByRole('button', { name: `Remove the column ${key}` }).click();
   assert.equal(await page.getByTestId('table-attr-header').count(), 0);
+  await page.waitForFunction(() => document.querySelector('[data-testid=span-table]').dataset.order === 'start');
+  assert.equal(await table.getAttribute('data-order'), 'start', 'removing the sorted column goes back to the start order');
   await page.context().close();
 });

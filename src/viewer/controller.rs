@@ -10,7 +10,7 @@ use viewer_session::compare::CompareView;
 use viewer_session::flame::FlameData;
 use viewer_session::library::{LibraryEntry, SourceKind};
 use viewer_session::protocol::{DetailsView, FileSummary, Request, Response, ShareScope};
-use viewer_session::span_table::TableColumn;
+use viewer_session::span_table::{SortBy, TableColumn};
 use viewer_session::wire::{OrderData, ViewData};
 
 use crate::viewer::library;
@@ -246,16 +246,16 @@ impl Controller {
         }
     }
 
-    /// Orders the span table by `column`; the rows shown keep their order until the worker's
+    /// Orders the span table by a column; the rows shown keep their order until the worker's
     /// answer arrives.
-    pub fn sort_table(&self, column: TableColumn, descending: bool) {
-        self.viewer.table_sort.set((column, descending));
+    pub fn sort_table(&self, by: SortBy, descending: bool) {
+        self.viewer.table_sort.set((by, descending));
         self.request_table_order();
     }
 
     fn request_table_order(&self) {
-        let (column, descending) = self.viewer.table_sort.get_untracked();
-        self.with_client(|c| c.send(Request::SortSpans { column, descending }));
+        let (by, descending) = self.viewer.table_sort.get_untracked();
+        self.with_client(|c| c.send(Request::SortSpans { by, descending }));
     }
 
     /// Compares traces `a` and `b` of the list.
@@ -291,9 +291,17 @@ impl Controller {
         viewer.table_cells.set(Arc::new(TableCells::default()));
     }
 
+    /// Removes an attribute column; a table sorted by it goes back to the start order.
     pub fn remove_table_key(&self, key: &str) {
         self.viewer.table_keys.update(|k| k.retain(|x| x != key));
         self.viewer.table_cells.set(Arc::new(TableCells::default()));
+        let sorted_by_it = self
+            .viewer
+            .table_sort
+            .with_untracked(|(by, _)| matches!(by, SortBy::Attribute(k) if k == key));
+        if sorted_by_it {
+            self.sort_table(SortBy::Column(TableColumn::Start), false);
+        }
     }
 
     /// Asks for the attribute columns' values of these rows, for those not received yet.
@@ -321,12 +329,12 @@ impl Controller {
 
     /// Downloads the span table as CSV: the rows the filter keeps, in the table's order.
     pub fn export_table(&self) {
-        let (column, descending) = self.viewer.table_sort.get_untracked();
+        let (by, descending) = self.viewer.table_sort.get_untracked();
         let query = self.viewer.query.get_untracked();
         let keys = self.viewer.table_keys.get_untracked();
         self.with_client(|c| {
             c.send(Request::ExportTable {
-                column,
+                by,
                 descending,
                 query,
                 keys,
@@ -484,8 +492,8 @@ impl Controller {
 impl Controller {
     /// The span table's order, when it answers the latest click.
     fn show_table_order(&self, order: OrderData) {
-        let (column, descending) = self.viewer.table_sort.get_untracked();
-        if order.column == column.as_str() && order.descending == descending {
+        let (by, descending) = self.viewer.table_sort.get_untracked();
+        if order.column == by.name() && order.descending == descending {
             self.viewer.table_order.set(Some(Arc::new(order)));
         }
     }

@@ -13,7 +13,7 @@ use viewer_core::rows::row_range;
 use viewer_core::share::ViewTab;
 use viewer_core::sort::{after_click, aria_sort};
 use viewer_core::trace_list::group_thousands;
-use viewer_session::span_table::TableColumn;
+use viewer_session::span_table::{SortBy, TableColumn};
 use viewer_session::wire::flag::ERROR;
 
 use crate::viewer::controller::use_controller;
@@ -152,40 +152,60 @@ fn TableBody(rows: Memo<Option<TableRows>>) -> impl IntoView {
 #[component]
 fn HeaderRow() -> impl IntoView {
     let viewer = use_viewer();
-    let controller = use_controller();
     let header = move |column: TableColumn| {
-        let click = move |_| {
-            let (c, d) = after_click(
-                viewer.table_sort.get_untracked(),
-                column,
-                column.descending_first(),
-            );
-            controller.sort_table(c, d);
-        };
         view! {
             <div role="columnheader" class=format!("st-cell st-{}", column.as_str())
-                aria-sort=move || viewer.table_sort.with(|s| aria_sort(s, &column))>
-                <button type="button" class="th-sort" data-testid=format!("table-sort-{}", column.as_str())
-                    on:click=click>{column.label()}</button>
+                aria-sort=move || viewer.table_sort.with(|s| aria_sort(s, &SortBy::Column(column)))>
+                <SortButton by=SortBy::Column(column) label=column.label().to_string()
+                    testid=format!("table-sort-{}", column.as_str())/>
             </div>
         }
     };
     let added = move || {
-        viewer.table_keys.get().into_iter().map(|key| {
-            let remove = key.clone();
-            view! {
-                <div role="columnheader" class="st-cell st-attr" data-testid="table-attr-header">
-                    <span title=key.clone()>{key.clone()}</span>
-                    <button type="button" class="linklike st-remove" aria-label=format!("Remove the column {key}")
-                        on:click=move |_| controller.remove_table_key(&remove)>"×"</button>
-                </div>
-            }
-        }).collect_view()
+        viewer
+            .table_keys
+            .get()
+            .into_iter()
+            .map(|key| view! { <AttributeHeader key/> })
+            .collect_view()
     };
     view! {
         <div class="st-row st-head" role="row" aria-rowindex="1">
             {TableColumn::ALL.into_iter().map(header).collect_view()}
             {added}
+        </div>
+    }
+}
+
+/// A column's name, as a button that sorts the table by it (again: the other direction).
+#[component]
+fn SortButton(by: SortBy, label: String, testid: String) -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let click = move |_| {
+        let first = by.descending_first();
+        let (by, descending) = after_click(viewer.table_sort.get_untracked(), by.clone(), first);
+        controller.sort_table(by, descending);
+    };
+    view! {
+        <button type="button" class="th-sort" data-testid=testid title=label.clone()
+            on:click=click>{label}</button>
+    }
+}
+
+/// The header of an added attribute column: sorts by the attribute, and removes the column.
+#[component]
+fn AttributeHeader(key: String) -> impl IntoView {
+    let viewer = use_viewer();
+    let controller = use_controller();
+    let by = SortBy::Attribute(key.clone());
+    let remove = key.clone();
+    view! {
+        <div role="columnheader" class="st-cell st-attr" data-testid="table-attr-header"
+            aria-sort={let by = by.clone(); move || viewer.table_sort.with(|s| aria_sort(s, &by))}>
+            <SortButton by label=key.clone() testid="table-sort-attr".to_string()/>
+            <button type="button" class="linklike st-remove" aria-label=format!("Remove the column {key}")
+                on:click=move |_| controller.remove_table_key(&remove)>"×"</button>
         </div>
     }
 }

@@ -19,7 +19,7 @@ use viewer_session::protocol::{
 };
 use viewer_session::service_map::ServiceMapView;
 use viewer_session::share_link::ShareChoice;
-use viewer_session::span_table::TableColumn;
+use viewer_session::span_table::{SortBy, TableColumn};
 use viewer_session::wire::{MatchData, OrderData, ViewData};
 
 /// What `data-app-state` says: tests and benchmarks wait on it, never on sleeps.
@@ -238,7 +238,7 @@ pub struct Viewer {
     pub tab: RwSignal<ViewTab>,
     pub stats: RwSignal<Option<Arc<StatsView>>>,
     /// The span table's order: the column and whether it runs largest first.
-    pub table_sort: RwSignal<(TableColumn, bool)>,
+    pub table_sort: RwSignal<(SortBy, bool)>,
     /// The open trace's spans in that order, from the worker (None until asked for).
     pub table_order: RwSignal<Option<Arc<OrderData>>>,
     /// Attribute columns added to the span table, and their values for the rows seen so far.
@@ -359,7 +359,7 @@ impl Viewer {
             window: RwSignal::new((0, 1)),
             tab: RwSignal::new(ViewTab::Timeline),
             stats: RwSignal::new(None),
-            table_sort: RwSignal::new((TableColumn::Start, false)),
+            table_sort: RwSignal::new((SortBy::Column(TableColumn::Start), false)),
             table_order: RwSignal::new(None),
             table_keys: RwSignal::new(Vec::new()),
             table_cells: RwSignal::new(Arc::new(TableCells::default())),

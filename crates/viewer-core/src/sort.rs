@@ -3,7 +3,7 @@
 
 /// The order after clicking column `clicked` of a table sorted by `current` (column, descending):
 /// the same column flips direction; another column starts in its natural direction.
-pub fn after_click<K: PartialEq + Copy>(
+pub fn after_click<K: PartialEq>(
     current: (K, bool),
     clicked: K,
     descending_by_default: bool,

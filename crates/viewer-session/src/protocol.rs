@@ -117,7 +117,7 @@ pub enum Request {
     /// The open trace's spans in the order of a span-table column: answered with an
     /// `OrderData` (binary).
     SortSpans {
-        column: crate::span_table::TableColumn,
+        by: crate::span_table::SortBy,
         descending: bool,
     },
     /// The open trace folded into a merged flame graph: answered with a `FlameData` (binary).
@@ -133,7 +133,7 @@ pub enum Request {
     /// The span table as CSV, in this order, restricted to the spans `query` matches (all when
     /// empty): answered with the file's bytes (see `Outgoing::Export`).
     ExportTable {
-        column: crate::span_table::TableColumn,
+        by: crate::span_table::SortBy,
         descending: bool,
         query: String,
         /// Attribute columns added to the table, written after the fixed ones.

@@ -84,8 +84,23 @@ impl SearchIndex {
         }
     }
 
-    fn text(&self, id: u32) -> &str {
+    /// The text with id `id` (a key, a value or a free text).
+    pub fn text(&self, id: u32) -> &str {
         self.texts.get(id as usize).map_or("", |t| t)
+    }
+
+    /// The id of attribute key `key`, if any span carries it.
+    pub fn key_id(&self, key: &str) -> Option<u32> {
+        self.key_ids.get(key).copied()
+    }
+
+    /// Span `i`'s value of the attribute with key id `key`, as a text id (the first pair with
+    /// the key, as searches and cells read it).
+    pub fn attribute(&self, i: u32, key: u32) -> Option<u32> {
+        self.span_pairs(i)
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value)
     }
 
     fn span_pairs(&self, i: u32) -> &[Pair] {
@@ -289,7 +304,7 @@ impl<'a> Search<'a> {
         if let Some((_, id)) = self.keys.borrow().iter().find(|(k, _)| k == key) {
             return *id;
         }
-        let id = self.index().key_ids.get(key).copied();
+        let id = self.index().key_id(key);
         self.keys.borrow_mut().push((key.to_string(), id));
         id
     }
@@ -344,10 +359,8 @@ impl SpanFields for IndexedSpan<'_, '_> {
         let key = self.search.key_id(key)?;
         let index = self.search.index();
         index
-            .span_pairs(self.i)
-            .iter()
-            .find(|p| p.key == key)
-            .map(|p| Cow::Borrowed(index.text(p.value)))
+            .attribute(self.i, key)
+            .map(|value| Cow::Borrowed(index.text(value)))
     }
     fn any_attr_value_contains(&self, needle_lowercase: &str) -> bool {
         let ids = self.search.index().span_free(self.i);

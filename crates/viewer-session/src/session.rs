@@ -11,7 +11,7 @@ use crate::protocol::{
 use crate::remote;
 use crate::search_index::{IndexState, Search};
 use crate::share_link::{self, CachedLink};
-use crate::span_table::{self, TableColumn};
+use crate::span_table::{self, SortBy};
 use crate::trace_pages::{TraceList, PAGE_ROWS};
 use crate::warning_groups::{WarningGroup, WarningGroups};
 use crate::wire::{flag, MatchData, OrderData, ViewData, NO_PARENT};
@@ -489,21 +489,30 @@ impl Session {
 
     /// Matches `query` against the open trace. Matches come in preorder (as drawn).
     /// The shown trace's spans in a span-table order.
-    pub fn span_order(&self, column: TableColumn, descending: bool) -> Result<Vec<u32>, String> {
+    pub fn span_order(&self, by: &SortBy, descending: bool) -> Result<Vec<u32>, String> {
+        let (_, open) = self.shown()?;
+        self.ordered(open.tree.preorder(), by, descending)
+    }
+
+    /// `rows` of the shown trace in the table's order. An attribute column reads the search
+    /// index (built now if it is not yet).
+    fn ordered(&self, rows: &[u32], by: &SortBy, descending: bool) -> Result<Vec<u32>, String> {
         let (t, open) = self.shown()?;
-        Ok(span_table::order(
-            t,
-            &open.self_time,
-            open.tree.preorder(),
-            column,
-            descending,
-        ))
+        Ok(match by {
+            SortBy::Column(column) => {
+                span_table::order(t, &open.self_time, rows, *column, descending)
+            }
+            SortBy::Attribute(key) => {
+                let index = open.search.borrow_mut().ready(t);
+                span_table::order_by_attribute(&index, rows, key, descending)
+            }
+        })
     }
 
     /// The span table as CSV: the spans `query` matches (all when empty), in a column's order.
     fn table_csv(
         &self,
-        column: TableColumn,
+        by: &SortBy,
         descending: bool,
         query: &str,
         keys: &[String],
@@ -513,7 +522,7 @@ impl Session {
             return Err(format!("the table's filter: {e}"));
         }
         let (t, open) = self.shown()?;
-        let rows = span_table::order(t, &open.self_time, &matches.spans, column, descending);
+        let rows = self.ordered(&matches.spans, by, descending)?;
         let bytes = span_table::csv(t, &open.self_time, &rows, keys)?;
         Ok((
             format!("trace-{}-spans.csv", file_safe_id(t.trace_id())),
@@ -666,16 +675,14 @@ impl Session {
     /// The requests of the views beyond the timeline.
     fn handle_view_request(&mut self, req: Request) -> Outgoing {
         match req {
-            Request::SortSpans { column, descending } => {
-                match self.span_order(column, descending) {
-                    Ok(spans) => Outgoing::Order(OrderData {
-                        column: column.as_str().to_string(),
-                        descending,
-                        spans,
-                    }),
-                    Err(message) => Outgoing::Json(Response::Error { message }),
-                }
-            }
+            Request::SortSpans { by, descending } => match self.span_order(&by, descending) {
+                Ok(spans) => Outgoing::Order(OrderData {
+                    column: by.name(),
+                    descending,
+                    spans,
+                }),
+                Err(message) => Outgoing::Json(Response::Error { message }),
+            },
             Request::Compare { a, b } => Outgoing::Json(
                 match (self.traces.get(a as usize), self.traces.get(b as usize)) {
                     (Some(ta), Some(tb)) => {
@@ -729,11 +736,11 @@ impl Session {
                 Err(message) => Response::Error { message },
             }),
             Request::ExportTable {
-                column,
+                by,
                 descending,
                 query,
                 keys,
-            } => match self.table_csv(column, descending, &query, &keys) {
+            } => match self.table_csv(&by, descending, &query, &keys) {
                 Ok((name, bytes)) => Outgoing::Export { name, bytes },
                 Err(message) => Outgoing::Json(Response::Error { message }),
             },

@@ -3,8 +3,11 @@
 //! in view from the columns it already holds. The table can be downloaded as CSV.
 
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use trace_core::time::Nanos;
 use trace_core::{SpanDetails, StatusCode, Trace, Value};
+
+use crate::search_index::SearchIndex;
 
 /// A column of the span table that rows can be ordered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,6 +62,31 @@ impl TableColumn {
     /// Numbers read best largest first; names and start times from the top.
     pub fn descending_first(self) -> bool {
         matches!(self, TableColumn::Duration | TableColumn::SelfTime)
+    }
+}
+
+/// What the table's rows are ordered by: a fixed column, or an attribute column the person added.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    Column(TableColumn),
+    Attribute(String),
+}
+
+impl SortBy {
+    /// How the table names its order (`data-order`): the column's name, or `attr:` and the key.
+    pub fn name(&self) -> String {
+        match self {
+            SortBy::Column(c) => c.as_str().to_string(),
+            SortBy::Attribute(key) => format!("attr:{key}"),
+        }
+    }
+
+    pub fn descending_first(&self) -> bool {
+        match self {
+            SortBy::Column(c) => c.descending_first(),
+            SortBy::Attribute(_) => false,
+        }
     }
 }
 
@@ -127,6 +155,58 @@ fn ranks(t: &Trace, id: impl Fn(u32) -> u32) -> Vec<u32> {
         }
     }
     rank
+}
+
+/// The spans `rows` ordered by their value of attribute `key` (as its cells show it, from the
+/// search index: span attributes, then resource). Values that all read as numbers compare as
+/// numbers (so 9 comes before 10), others as text; spans without the attribute come last in
+/// either direction, and equal values keep the preorder.
+pub fn order_by_attribute(
+    index: &SearchIndex,
+    rows: &[u32],
+    key: &str,
+    descending: bool,
+) -> Vec<u32> {
+    let mut out = rows.to_vec();
+    let Some(key) = index.key_id(key) else {
+        return out;
+    };
+    let value_of = |i: u32| index.attribute(i, key);
+    let rank = value_ranks(index, rows.iter().filter_map(|&i| value_of(i)));
+    let place = |i: u32| value_of(i).and_then(|v| rank.get(&v).copied());
+    if descending {
+        out.sort_by_key(|&i| place(i).map_or((1, 0), |p| (0, u32::MAX - p)));
+    } else {
+        out.sort_by_key(|&i| place(i).map_or((1, 0), |p| (0, p)));
+    }
+    out
+}
+
+/// For each distinct value text id, its place in the values' order.
+fn value_ranks(
+    index: &SearchIndex,
+    values: impl Iterator<Item = u32>,
+) -> std::collections::HashMap<u32, u32> {
+    let mut ids: Vec<u32> = values.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let numbers: Option<Vec<f64>> = ids.iter().map(|&v| number(index.text(v))).collect();
+    match numbers {
+        Some(numbers) => {
+            let mut by_number: Vec<(f64, u32)> = numbers.into_iter().zip(ids).collect();
+            by_number.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal));
+            ids = by_number.into_iter().map(|(_, id)| id).collect();
+        }
+        None => ids.sort_by(|&a, &b| index.text(a).cmp(index.text(b))),
+    }
+    ids.into_iter()
+        .enumerate()
+        .map(|(place, id)| (id, place as u32))
+        .collect()
+}
+
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 /// Errors first when sorted ascending: they are what a person sorts by status for.

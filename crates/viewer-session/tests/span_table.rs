@@ -2,7 +2,7 @@
 //! filter, and the CSV download.
 
 use viewer_session::protocol::{Request, Response};
-use viewer_session::span_table::TableColumn;
+use viewer_session::span_table::{SortBy, TableColumn};
 use viewer_session::wire::{OrderData, ViewData};
 use viewer_session::{Outgoing, Session};
 
@@ -19,15 +19,22 @@ fn opened(name: &str) -> (Session, ViewData) {
 }
 
 fn order(s: &mut Session, column: TableColumn, descending: bool) -> OrderData {
-    match s.handle(Request::SortSpans { column, descending }) {
+    sorted(s, SortBy::Column(column), descending)
+}
+
+fn sorted(s: &mut Session, by: SortBy, descending: bool) -> OrderData {
+    match s.handle(Request::SortSpans {
+        by: by.clone(),
+        descending,
+    }) {
         Outgoing::Order(o) => o,
-        other => panic!("{column:?}: {other:?}"),
+        other => panic!("{by:?}: {other:?}"),
     }
 }
 
 fn csv_of(s: &mut Session, column: TableColumn, descending: bool, query: &str) -> String {
     let request = Request::ExportTable {
-        column,
+        by: SortBy::Column(column),
         descending,
         query: query.to_string(),
         keys: Vec::new(),
@@ -147,7 +154,7 @@ fn csv_fields_with_commas_quotes_and_newlines_read_back_whole() {
 fn a_bad_filter_or_no_open_trace_is_an_error_not_a_file() {
     let (mut s, _) = opened("graph-testTrace.json");
     let bad = s.handle(Request::ExportTable {
-        column: TableColumn::Start,
+        by: SortBy::Column(TableColumn::Start),
         descending: false,
         query: "duration>".into(),
         keys: Vec::new(),
@@ -158,7 +165,7 @@ fn a_bad_filter_or_no_open_trace_is_an_error_not_a_file() {
     );
     let mut empty = Session::new();
     let none = empty.handle(Request::SortSpans {
-        column: TableColumn::Start,
+        by: SortBy::Column(TableColumn::Start),
         descending: false,
     });
     assert!(
@@ -197,7 +204,7 @@ fn attribute_columns_read_span_then_resource_values_and_go_into_the_csv() {
     assert!(values.iter().all(|row| row[2].is_none()));
 
     let csv = match s.handle(Request::ExportTable {
-        column: TableColumn::Start,
+        by: SortBy::Column(TableColumn::Start),
         descending: false,
         query: String::new(),
         keys,
@@ -214,4 +221,77 @@ fn attribute_columns_read_span_then_resource_values_and_go_into_the_csv() {
         assert_eq!(&rec[10], "foobar.org");
         assert_eq!(&rec[11], "");
     }
+}
+
+/// A Jaeger trace of five spans whose tag `n` is 9, 10, 2 and missing, and `word` is text.
+fn tagged_trace() -> Vec<u8> {
+    let span = |id: u32, tags: &str| {
+        format!(
+            r#"{{"traceID":"1","spanID":"{id}","operationName":"op{id}","startTime":{},"duration":5,"processID":"p","tags":[{tags}]}}"#,
+            1000 + id
+        )
+    };
+    let int = |v: i64| format!(r#"{{"key":"n","type":"int64","value":{v}}}"#);
+    let word = |w: &str| format!(r#"{{"key":"word","type":"string","value":"{w}"}}"#);
+    let spans = [
+        span(1, &format!("{},{}", int(9), word("pear"))),
+        span(2, &format!("{},{}", int(10), word("apple"))),
+        span(3, &int(2)),
+        span(4, &word("fig")),
+        span(5, &int(10)),
+    ];
+    format!(
+        r#"{{"data":[{{"traceID":"1","spans":[{}],"processes":{{"p":{{"serviceName":"s","tags":[]}}}}}}]}}"#,
+        spans.join(",")
+    )
+    .into_bytes()
+}
+
+#[test]
+fn an_attribute_column_sorts_numbers_as_numbers_text_as_text_and_missing_values_last() {
+    let mut s = Session::new();
+    match s.import(vec![("tagged.json".to_string(), tagged_trace())]) {
+        Response::Loaded { .. } => {}
+        other => panic!("import failed: {other:?}"),
+    }
+    let v = s.select(0).expect("select");
+    let op = |o: &OrderData| -> Vec<String> {
+        o.spans
+            .iter()
+            .map(|&i| v.string(v.name[i as usize]).to_string())
+            .collect()
+    };
+    let by_n = sorted(&mut s, SortBy::Attribute("n".into()), false);
+    assert_eq!(by_n.column, "attr:n");
+    // 2 < 9 < 10 (numbers, not text); the two tens keep the tree's order; op4 has no `n`.
+    assert_eq!(op(&by_n), ["op3", "op1", "op2", "op5", "op4"]);
+    let by_n_desc = sorted(&mut s, SortBy::Attribute("n".into()), true);
+    assert_eq!(op(&by_n_desc), ["op2", "op5", "op1", "op3", "op4"]);
+    let by_word = sorted(&mut s, SortBy::Attribute("word".into()), false);
+    assert_eq!(op(&by_word), ["op2", "op4", "op1", "op3", "op5"]);
+    let unknown = sorted(&mut s, SortBy::Attribute("nope".into()), false);
+    assert_eq!(
+        op(&unknown),
+        ["op1", "op2", "op3", "op4", "op5"],
+        "the tree's order"
+    );
+
+    let csv = match s.handle(Request::ExportTable {
+        by: SortBy::Attribute("n".into()),
+        descending: false,
+        query: "n>=9".into(),
+        keys: vec!["n".into()],
+    }) {
+        Outgoing::Export { bytes, .. } => String::from_utf8(bytes).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let values: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[9].to_string())
+        .collect();
+    assert_eq!(
+        values,
+        ["9", "10", "10"],
+        "the download keeps the filter and the order"
+    );
 }
