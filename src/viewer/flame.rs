@@ -512,8 +512,9 @@ impl Painter<'_> {
         }
         ctx.set_global_alpha(1.0);
         ctx.set_fill_style_str(&self.colours.muted);
-        for &(depth, x) in &l.thin {
-            ctx.fill_rect(x as f64, depth as f64 * ROW_H, 1.0, ROW_H - 1.0);
+        for run in &l.thin {
+            let y = run.depth as f64 * ROW_H;
+            ctx.fill_rect(run.x as f64, y, run.w as f64, ROW_H - 1.0);
         }
         if let Some(r) = chosen.and_then(|c| l.rects.iter().find(|r| r.item == c)) {
             outline(&ctx, r, &self.colours.accent);

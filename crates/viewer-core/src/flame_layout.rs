@@ -1,7 +1,7 @@
 //! Where a flame graph's boxes fall on a canvas, for the part of the graph in view. Boxes at
 //! least a pixel wide are drawn one by one; thinner ones are merged per pixel column and row
-//! (level of detail), so a million spans cost a pass over the columns and a few thousand
-//! rectangles, whatever the zoom.
+//! (level of detail) and neighbouring columns of a row into one run, so a million spans cost a
+//! pass over the columns and a few thousand rectangles, whatever the zoom.
 
 use crate::bitset::BitSet;
 
@@ -15,12 +15,23 @@ pub struct FlameRect {
     pub depth: u16,
 }
 
+/// Neighbouring pixel columns of one row where only boxes thinner than a pixel fall: drawn as
+/// one rectangle (a dense row zoomed in has thousands of such columns, and each call into the
+/// canvas costs more than the pixels it fills).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThinRun {
+    pub depth: u16,
+    /// The first column.
+    pub x: u32,
+    /// How many columns.
+    pub w: u32,
+}
+
 /// What to draw for one view of the graph.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FlameLayout {
     pub rects: Vec<FlameRect>,
-    /// Pixel columns (depth, x) where only boxes thinner than a pixel fall.
-    pub thin: Vec<(u16, u32)>,
+    pub thin: Vec<ThinRun>,
 }
 
 impl FlameLayout {
@@ -71,13 +82,22 @@ pub fn layout(
             thin.set((depth[i] as usize * columns + column) as u32, true);
         }
     }
-    out.thin = thin
-        .iter()
-        .map(|bit| {
-            let bit = bit as usize;
-            ((bit / columns) as u16, (bit % columns) as u32)
-        })
-        .collect();
+    out.thin = runs(&thin, columns);
+    out
+}
+
+/// The set cells of a rows × `columns` grid (row-major), as runs along each row.
+fn runs(cells: &BitSet, columns: usize) -> Vec<ThinRun> {
+    let mut out: Vec<ThinRun> = Vec::new();
+    for bit in cells.iter() {
+        let bit = bit as usize;
+        let depth = (bit / columns) as u16;
+        let x = (bit % columns) as u32;
+        match out.last_mut() {
+            Some(run) if run.depth == depth && run.x + run.w == x => run.w += 1,
+            _ => out.push(ThinRun { depth, x, w: 1 }),
+        }
+    }
     out
 }
 
@@ -127,9 +147,31 @@ mod tests {
         assert_eq!(l.rects[1], rect(1, 0.0, 40.0, 1));
         assert_eq!(l.rects[2].item, 5);
         // Items 2 and 3 share row 1 and column 50; item 4 is alone in row 2.
-        assert_eq!(l.thin, vec![(1, 50), (2, 50)]);
+        let cell = |depth, x| ThinRun { depth, x, w: 1 };
+        assert_eq!(l.thin, vec![cell(1, 50), cell(2, 50)]);
         assert_eq!(l.hit(20.0, 1).map(|r| r.item), Some(1));
         assert_eq!(l.hit(60.0, 1), None);
+    }
+
+    #[test]
+    fn thin_columns_side_by_side_in_a_row_are_one_run() {
+        // 100 units on 100 px; half-pixel boxes at columns 10-12 and 14 of row 1, 11 of row 2,
+        // and the last column of row 1 next to the first of row 2 (not one run: other rows).
+        let start = [10, 11, 12, 14, 11, 99, 0];
+        let len = [0, 0, 0, 0, 0, 0, 0];
+        let depth = [1, 1, 1, 1, 2, 1, 2];
+        let l = layout(&start, &len, &depth, 100, (0.0, 1.0), 100.0);
+        let run = |depth, x, w| ThinRun { depth, x, w };
+        assert_eq!(
+            l.thin,
+            vec![
+                run(1, 10, 3),
+                run(1, 14, 1),
+                run(1, 99, 1),
+                run(2, 0, 1),
+                run(2, 11, 1)
+            ]
+        );
     }
 
     #[test]
