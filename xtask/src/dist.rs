@@ -1,8 +1,10 @@
 //! The release build: Trunk, then one HTML file per route so that each URL's served HTML
 //! already carries its own title, description, Open Graph tags and a readable copy of the
-//! page (link previews and crawlers do not run JavaScript).
+//! page (link previews and crawlers do not run JavaScript), the hosts' `_headers`, and
+//! precompressed copies of every text and wasm file.
 
 use site::csp;
+use site::host_headers::{is_hashed_name, HostHeaders};
 use std::path::Path;
 
 use site::routes::{self, output_file, served_paths, Route};
@@ -60,40 +62,61 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
     }
     let headers = dir.join("_headers");
     let page_paths: Vec<String> = routes.iter().flat_map(served_paths).collect();
-    std::fs::write(
-        &headers,
-        csp::headers_file(&policy, &page_paths, routes::WORKER_FILES),
-    )
-    .map_err(|e| format!("cannot write {}: {e}", headers.display()))?;
+    let hashed_paths = hashed_files(dir)?;
+    let file = HostHeaders {
+        page_policy: &policy,
+        page_paths: &page_paths,
+        worker_path: routes::WORKER_FILES,
+        hashed_paths: &hashed_paths,
+    }
+    .file();
+    std::fs::write(&headers, file)
+        .map_err(|e| format!("cannot write {}: {e}", headers.display()))?;
     println!(
         "    wrote {} route pages and _headers into {}",
         routes.len(),
         dir.display()
     );
+    let sizes = crate::compress::precompress(dir)?;
+    println!(
+        "    precompressed {} files: {} KB raw, {} KB brotli, {} KB gzip",
+        sizes.files,
+        sizes.raw / 1024,
+        sizes.brotli / 1024,
+        sizes.gzip / 1024
+    );
     Ok(())
 }
 
-/// Size of the release wasm, raw and gzip-compressed (gzip via the system's gzip).
+/// The paths of the files Trunk named by their content's hash (all at the top of `dist`).
+fn hashed_files(dir: &Path) -> Result<Vec<String>> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut paths: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| is_hashed_name(name))
+        .map(|name| format!("/{name}"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Size of each release wasm: raw and its precompressed copies.
 pub fn report_wasm_size(dist: &Path) {
     let Ok(entries) = std::fs::read_dir(dist) else {
         return;
     };
+    let kb = |p: std::path::PathBuf| std::fs::metadata(p).map_or(0, |m| m.len()) / 1024;
     for e in entries.flatten() {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "wasm") {
-            let raw = e.metadata().map(|m| m.len()).unwrap_or(0);
-            let gz = cmd("gzip", &["-9", "-c"])
-                .arg(&p)
-                .output()
-                .map(|o| o.stdout.len())
-                .unwrap_or(0);
+            let name = e.file_name().to_string_lossy().to_string();
             println!(
-                "    {}: {:.0} KB raw, {:.0} KB gzip",
-                p.file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default(),
-                raw as f64 / 1024.0,
-                gz as f64 / 1024.0
+                "    {name}: {} KB raw, {} KB brotli, {} KB gzip",
+                kb(p.clone()),
+                kb(dist.join(format!("{name}.br"))),
+                kb(dist.join(format!("{name}.gz")))
             );
         }
     }

@@ -4,6 +4,7 @@
 
 mod bench;
 mod check;
+mod compress;
 mod dist;
 mod fuzz;
 mod run;

@@ -1,8 +1,7 @@
-//! The Content-Security-Policy of every page and of the trace worker, and the `_headers` file
-//! that static hosts (Netlify, Cloudflare Pages) read. Pages carry the policy in a `<meta>`
-//! element too, so it holds on any host; headers add what a `<meta>` cannot say
-//! (`frame-ancestors`) and give the worker its own policy (a worker takes its policy from its
-//! script's response, not from the page).
+//! The Content-Security-Policy of every page and of the trace worker. Pages carry the policy in
+//! a `<meta>` element, so it holds on any host; the `_headers` file (`host_headers`) adds what a
+//! `<meta>` cannot say (`frame-ancestors`) and gives the worker its own policy (a worker takes
+//! its policy from its script's response, not from the page).
 //!
 //! Choices:
 //! - Scripts: our own files, WebAssembly compilation, and the two inline scripts (the theme
@@ -100,52 +99,6 @@ pub fn insert_meta(html: &str, policy: &str) -> String {
     format!("{}\n  {}{}", &html[..at], meta_tag(policy), &html[at..])
 }
 
-/// The `_headers` file: for every path, no MIME sniffing and a referrer policy; for the pages
-/// (`page_paths`), their policy plus what only headers can say; for the worker's files
-/// (`worker_path`, e.g. `/trace_worker*`), the worker's policy. Page and worker rules never
-/// match the same path: hosts send every matching rule, and two policies both apply.
-pub fn headers_file(page_policy: &str, page_paths: &[String], worker_path: &str) -> String {
-    let mut out = String::from(
-        "# Security headers, in the format Netlify and Cloudflare Pages read; `cargo xtask serve`\n\
-         # sends the same. Written by `cargo xtask pages`: do not edit.\n\
-         /*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
-    );
-    for path in page_paths {
-        out.push_str(&format!(
-            "\n{path}\n  Content-Security-Policy: {page_policy}; frame-ancestors 'none'\n"
-        ));
-    }
-    out.push_str(&format!(
-        "\n{worker_path}\n  Content-Security-Policy: {}\n",
-        worker_policy()
-    ));
-    out
-}
-
-/// The headers `_headers` (as written above) gives a request path: every rule whose pattern is
-/// the path, or a prefix of it followed by `*`.
-pub fn headers_for<'a>(headers_file: &'a str, path: &str) -> Vec<(&'a str, &'a str)> {
-    let mut out = Vec::new();
-    let mut applies = false;
-    for line in headers_file.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !line.starts_with(' ') {
-            let pattern = line.trim();
-            applies = match pattern.strip_suffix('*') {
-                Some(prefix) => path.starts_with(prefix),
-                None => path == pattern,
-            };
-        } else if applies {
-            if let Some((name, value)) = line.trim().split_once(": ") {
-                out.push((name, value));
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,25 +138,5 @@ mod tests {
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("frame-src https://www.youtube-nocookie.com https://player.vimeo.com"));
         assert!(p.contains("object-src 'none'; base-uri 'none'; form-action 'none'"));
-    }
-
-    #[test]
-    fn headers_give_pages_and_the_worker_one_policy_each() {
-        let pages = ["/".to_string(), "/viewer".to_string()];
-        let h = headers_file(&page_policy(&[]), &pages, "/trace_worker*");
-        let csp = |path: &str| {
-            headers_for(&h, path)
-                .into_iter()
-                .filter(|(n, _)| *n == "Content-Security-Policy")
-                .map(|(_, v)| v.to_string())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(csp("/viewer").len(), 1);
-        assert!(csp("/viewer")[0].ends_with("frame-ancestors 'none'"));
-        assert_eq!(csp("/trace_worker_loader.js").len(), 1);
-        assert!(csp("/trace_worker.js")[0].contains("connect-src 'self' https: http:"));
-        assert!(csp("/samples/x.json").is_empty());
-        let all = headers_for(&h, "/samples/x.json");
-        assert!(all.contains(&("X-Content-Type-Options", "nosniff")));
     }
 }

@@ -15,6 +15,8 @@ pub mod csp;
 #[cfg(feature = "markdown")]
 pub mod front_matter;
 #[cfg(feature = "markdown")]
+pub mod host_headers;
+#[cfg(feature = "markdown")]
 pub mod load;
 
 pub use content::{Content, Event, Source, Speaker, Talk, Video};
