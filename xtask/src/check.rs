@@ -1,13 +1,16 @@
 //! `cargo xtask test [STEP...]`: every check CI runs, in order of cost, stopping at the first
 //! failure. With step names, runs only those (for iterating locally); CI runs them all.
 
-use crate::dist::{release_build, report_wasm_size, EXTRA_TALKS_ENV};
+use crate::dist::{release_build, report_wasm_size, EXTRA_TALKS_ENV, SITE_URL_ENV};
 use crate::run::{cmd, root, run, Result};
 use crate::serve;
 
 /// The end-to-end build adds the unlisted fixture talk that exercises the video embed.
 const E2E_DIST: &str = "dist-e2e";
 const E2E_EXTRA_TALKS: &str = "e2e/fixtures/talks";
+/// The address the e2e build is made for (its sitemap, canonical links and JSON-LD name it;
+/// the tests map it to the local server).
+const E2E_SITE_URL: &str = "https://gosf.example.org";
 
 const STEPS: [&str; 8] = [
     "fmt",
@@ -108,7 +111,13 @@ pub fn test_all(args: &[String]) -> Result {
         run("wasm-bindgen tests in headless Chromium", c)?;
     }
     if wanted("build") {
-        release_build(E2E_DIST, &[(EXTRA_TALKS_ENV, E2E_EXTRA_TALKS)])?;
+        release_build(
+            E2E_DIST,
+            &[
+                (EXTRA_TALKS_ENV, E2E_EXTRA_TALKS),
+                (SITE_URL_ENV, E2E_SITE_URL),
+            ],
+        )?;
         report_wasm_size(&root().join(E2E_DIST));
     }
     if wanted("e2e") {
@@ -122,7 +131,8 @@ pub fn test_all(args: &[String]) -> Result {
             .env("BASE_URL", format!("http://127.0.0.1:{port}"))
             .env("TRACECHECK", root().join("target/debug/tracecheck"))
             .env("TALKS_DIR", root().join("talks"))
-            .env("FIXTURE_TALKS_DIR", root().join(E2E_EXTRA_TALKS));
+            .env("FIXTURE_TALKS_DIR", root().join(E2E_EXTRA_TALKS))
+            .env("SITE_URL", E2E_SITE_URL);
         run("end-to-end tests in Chromium", c)?;
     }
     Ok(())

@@ -3,8 +3,8 @@
 //! page (link previews and crawlers do not run JavaScript), the hosts' `_headers`, and
 //! precompressed copies of every text and wasm file.
 
-use site::csp;
 use site::host_headers::{is_hashed_name, HostHeaders};
+use site::{csp, seo};
 use std::path::Path;
 
 use site::routes::{self, output_file, served_paths, Route};
@@ -13,6 +13,8 @@ use crate::run::{cmd, root, run, Result};
 
 /// `SITE_EXTRA_TALKS` adds test-only talks (read by build.rs and by `write_pages`).
 pub const EXTRA_TALKS_ENV: &str = "SITE_EXTRA_TALKS";
+/// The site's public address (see `site_url_of_env`).
+pub const SITE_URL_ENV: &str = "SITE_URL";
 
 pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
     let mut c = cmd("trunk", &["build", "--release", "--dist", dist]);
@@ -22,19 +24,34 @@ pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
         c.env(k, v);
     }
     run(&format!("trunk build --release --dist {dist}"), c)?;
-    let extra = env
-        .iter()
-        .find(|(k, _)| *k == EXTRA_TALKS_ENV)
-        .map(|(_, v)| *v);
-    write_pages_with(&root().join(dist), extra)
+    let given = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+    let site_url = given(SITE_URL_ENV)
+        .map(str::to_string)
+        .or_else(site_url_of_env);
+    write_pages_with(
+        &root().join(dist),
+        given(EXTRA_TALKS_ENV),
+        site_url.as_deref(),
+    )
 }
 
 pub fn write_pages(dir: &Path) -> Result {
     let extra = std::env::var(EXTRA_TALKS_ENV).ok();
-    write_pages_with(dir, extra.as_deref().filter(|v| !v.is_empty()))
+    let site_url = site_url_of_env();
+    write_pages_with(
+        dir,
+        extra.as_deref().filter(|v| !v.is_empty()),
+        site_url.as_deref(),
+    )
 }
 
-fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
+/// `SITE_URL` (e.g. https://gosf.example.org), set when deploying: it makes `og:url` and
+/// canonical links absolute and lets the build write `sitemap.xml`.
+fn site_url_of_env() -> Option<String> {
+    std::env::var(SITE_URL_ENV).ok().filter(|u| !u.is_empty())
+}
+
+fn write_pages_with(dir: &Path, extra_talks: Option<&str>, site_url: Option<&str>) -> Result {
     let template_path = dir.join("index.html");
     let template = std::fs::read_to_string(&template_path)
         .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
@@ -42,17 +59,16 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
     let extra: Vec<&Path> = extra_dir.iter().map(|p| p.as_path()).collect();
     let content =
         site::load::load_dirs(&root().join("talks"), &extra).map_err(|e| e.to_string())?;
-    // Set SITE_URL (e.g. https://gosf.example.org) when deploying to make og:url absolute.
-    let site_url = std::env::var("SITE_URL").ok().filter(|u| !u.is_empty());
 
     // One policy for every page: the template's inline scripts are the pages' inline scripts.
     let policy = csp::page_policy(&csp::inline_script_hashes(&template));
     let mut routes = vec![Route::Home, Route::Viewer, Route::NotFound];
     routes.extend(content.talks.iter().map(|t| Route::Talk(t.slug.clone())));
     for route in &routes {
-        let html = site::html::render_page(&template, route, &content, site_url.as_deref())
+        let html = site::html::render_page(&template, route, &content, site_url)
             .map_err(|e| e.to_string())?;
         let html = csp::insert_meta(&html, &policy);
+        let html = seo::insert_json_ld(&html, route, &content, site_url);
         let out = dir.join(output_file(route));
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)
@@ -60,6 +76,7 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
         }
         std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     }
+    write_crawler_files(dir, &content, site_url)?;
     let headers = dir.join("_headers");
     let page_paths: Vec<String> = routes.iter().flat_map(served_paths).collect();
     let hashed_paths = hashed_files(dir)?;
@@ -86,6 +103,27 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>) -> Result {
         sizes.gzip / 1024
     );
     Ok(())
+}
+
+/// `robots.txt`, and `sitemap.xml` when the site's address is known.
+fn write_crawler_files(dir: &Path, content: &site::Content, site_url: Option<&str>) -> Result {
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write("robots.txt", seo::robots_txt(site_url))?;
+    match site_url {
+        Some(url) => write(
+            "sitemap.xml",
+            seo::sitemap_xml(url, &seo::indexed_routes(content)),
+        ),
+        None => {
+            println!(
+                "    no sitemap.xml: set SITE_URL (e.g. https://gosf.example.org) to write one"
+            );
+            Ok(())
+        }
+    }
 }
 
 /// The paths of the files Trunk named by their content's hash (all at the top of `dist`).

@@ -18,5 +18,7 @@ pub mod front_matter;
 pub mod host_headers;
 #[cfg(feature = "markdown")]
 pub mod load;
+#[cfg(feature = "markdown")]
+pub mod seo;
 
 pub use content::{Content, Event, Source, Speaker, Talk, Video};
