@@ -94,6 +94,28 @@ test('the video host is contacted only after the click', async () => {
   await page.context().close();
 });
 
+test('a talk with slides and no video loads the deck only after the click, as the policy allows', async () => {
+  const talk = TALKS.find((t) => /dependencies/.test(t.slug));
+  assert.ok(talk, 'the dependencies talk exists');
+  const page = await freshPage(browser);
+  const deckRequests = [];
+  const refusals = [];
+  page.on('request', (r) => { if (new URL(r.url()).hostname.endsWith('speakerdeck.com')) deckRequests.push(r.url()); });
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) refusals.push(m.text()); });
+  await page.goto(`${BASE_URL}/talks/${talk.slug}`);
+  await waitForApp(page);
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(deckRequests, [], 'nothing requested from Speaker Deck before the click');
+  assert.equal(await page.locator('iframe').count(), 0);
+  const requested = page.waitForRequest((r) => new URL(r.url()).hostname === 'speakerdeck.com');
+  await page.getByTestId('slides-load').click();
+  const req = await requested;
+  assert.match(req.url(), /^https:\/\/speakerdeck\.com\/player\/[0-9a-f]{32}$/);
+  assert.equal(await page.getByTestId('slides').locator('iframe').getAttribute('src'), req.url());
+  assert.deepEqual(refusals, [], 'the policy frames the deck');
+  await page.context().close();
+});
+
 test('a talk without a known video says so and links the original recap', async () => {
   const page = await freshPage(browser);
   await page.goto(`${BASE_URL}/talks/${LISTED[0].slug}`);

@@ -5,6 +5,7 @@ use site::meta::page_meta;
 use site::routes::{talk_path, Route, HOME};
 
 use crate::browser::set_page_meta;
+use crate::components::slides::SlidesEmbed;
 use crate::components::video::VideoEmbed;
 use crate::content::content;
 use crate::pages::not_found::NotFound;
@@ -29,6 +30,7 @@ pub fn TalkPage() -> impl IntoView {
                     <p class="speaker">{talk.speaker_line()}</p>
                 </header>
                 <VideoEmbed video=&talk.video title=talk.title.clone() original_recap=c.event.original_recap.clone()/>
+                {talk.embedded_slides().map(|slides| view! { <SlidesEmbed slides title=talk.title.clone()/> })}
                 <div class="prose" inner_html=talk.body_html.clone()></div>
                 <section aria-labelledby="sources-heading" class="sources">
                     <h2 id="sources-heading">"Sources"</h2>

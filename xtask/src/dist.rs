@@ -61,7 +61,10 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>, site_url: Option<&str
         site::load::load_dirs(&root().join("talks"), &extra).map_err(|e| e.to_string())?;
 
     // One policy for every page: the template's inline scripts are the pages' inline scripts.
-    let policy = csp::page_policy(&csp::inline_script_hashes(&template));
+    let policy = csp::page_policy(
+        &csp::inline_script_hashes(&template),
+        &content.frame_hosts(),
+    );
     let mut routes = vec![Route::Home, Route::Viewer, Route::NotFound];
     routes.extend(content.talks.iter().map(|t| Route::Talk(t.slug.clone())));
     for route in &routes {

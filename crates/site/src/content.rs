@@ -33,6 +33,9 @@ pub struct Talk {
     pub summary: String,
     pub speakers: Vec<Speaker>,
     pub video: Video,
+    /// The speaker's deck, embedded where no video is.
+    #[serde(default)]
+    pub slides: Option<Slides>,
     pub sources: Vec<Source>,
     /// Reachable by its URL but absent from the home page and from previous/next links.
     pub unlisted: bool,
@@ -88,7 +91,59 @@ impl Video {
     }
 }
 
+impl Video {
+    /// The origin the embedded player is framed from (what the pages' `frame-src` allows).
+    pub fn frame_host(&self) -> Option<&'static str> {
+        match self {
+            Video::YouTube { .. } => Some("https://www.youtube-nocookie.com"),
+            Video::Vimeo { .. } => Some("https://player.vimeo.com"),
+            Video::None { .. } | Video::File { .. } => None,
+        }
+    }
+}
+
+/// Where a talk's slide deck lives. Ids are copied from the deck's public page, never guessed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Slides {
+    SpeakerDeck { id: String },
+}
+
+impl Slides {
+    /// The player, contacted only after the visitor asks for the slides.
+    pub fn embed_url(&self) -> String {
+        match self {
+            Slides::SpeakerDeck { id } => format!("https://speakerdeck.com/player/{id}"),
+        }
+    }
+
+    pub fn provider_label(&self) -> &'static str {
+        match self {
+            Slides::SpeakerDeck { .. } => "Speaker Deck",
+        }
+    }
+
+    pub fn frame_host(&self) -> &'static str {
+        match self {
+            Slides::SpeakerDeck { .. } => "https://speakerdeck.com",
+        }
+    }
+}
+
 impl Talk {
+    /// The slides to embed: only where there is no video to show.
+    pub fn embedded_slides(&self) -> Option<&Slides> {
+        match self.video {
+            Video::None { .. } => self.slides.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The origins this talk's page frames (its video's player, else its slides').
+    pub fn frame_hosts(&self) -> Vec<&'static str> {
+        let slides = self.embedded_slides().map(Slides::frame_host);
+        self.video.frame_host().into_iter().chain(slides).collect()
+    }
+
     /// "Name (Affiliation), Name" as shown under a title.
     pub fn speaker_line(&self) -> String {
         self.speakers
@@ -106,6 +161,15 @@ impl Content {
     /// Talks shown on the home page, in order.
     pub fn listed(&self) -> impl Iterator<Item = &Talk> {
         self.talks.iter().filter(|t| !t.unlisted)
+    }
+
+    /// Every origin a page of the site frames, once each: the pages' `frame-src` allows these
+    /// and nothing else.
+    pub fn frame_hosts(&self) -> Vec<&'static str> {
+        let mut hosts: Vec<&'static str> = self.talks.iter().flat_map(Talk::frame_hosts).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        hosts
     }
 
     pub fn talk(&self, slug: &str) -> Option<&Talk> {
@@ -155,6 +219,7 @@ pub(crate) mod tests {
                 affiliation: Some("B".into()),
             }],
             video: Video::None { note: None },
+            slides: None,
             sources: vec![],
             unlisted,
             body_html: "<p>x</p>".into(),
@@ -228,5 +293,36 @@ pub(crate) mod tests {
             url: "https://example.com/recap".into(),
         });
         assert_eq!(c.sources_for(&t).len(), 1);
+    }
+
+    #[test]
+    fn pages_frame_only_the_players_they_embed() {
+        let deck = Slides::SpeakerDeck {
+            id: "b3833dbadc644be0b3df3e0d6b0b5e56".into(),
+        };
+        let mut no_video = talk("a", 1, false);
+        no_video.slides = Some(deck.clone());
+        let mut with_video = talk("b", 2, true);
+        with_video.video = Video::YouTube { id: "x".into() };
+        with_video.slides = Some(deck.clone());
+        assert_eq!(no_video.embedded_slides(), Some(&deck));
+        assert_eq!(
+            with_video.embedded_slides(),
+            None,
+            "the video is shown instead"
+        );
+        assert_eq!(
+            deck.embed_url(),
+            "https://speakerdeck.com/player/b3833dbadc644be0b3df3e0d6b0b5e56"
+        );
+        let c = content(vec![no_video.clone(), with_video, no_video]);
+        assert_eq!(
+            c.frame_hosts(),
+            [
+                "https://speakerdeck.com",
+                "https://www.youtube-nocookie.com"
+            ]
+        );
+        assert!(content(vec![talk("c", 1, false)]).frame_hosts().is_empty());
     }
 }

@@ -12,16 +12,11 @@
 //! - The page connects only to its own origin (samples). Trace URLs (`#url=` links, Open from
 //!   URL) are fetched by the worker, whose policy allows any http(s) origin: a person can open a
 //!   trace from any server, and only when they ask.
-//! - Frames: the two video hosts the talks embed, only after a click.
+//! - Frames: only the players the talks embed (`Content::frame_hosts`: video or slide hosts),
+//!   and those only after a click.
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
-
-/// Hosts the click-to-load videos come from (see `Video::embed_url`).
-pub const FRAME_HOSTS: [&str; 2] = [
-    "https://www.youtube-nocookie.com",
-    "https://player.vimeo.com",
-];
 
 /// `'sha256-…'` source expressions of every inline `<script>` of `html`, in order.
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
@@ -48,7 +43,12 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
 }
 
 /// The pages' policy, allowing the inline scripts with these hashes.
-pub fn page_policy(script_hashes: &[String]) -> String {
+pub fn page_policy(script_hashes: &[String], frame_hosts: &[&str]) -> String {
+    let frames = if frame_hosts.is_empty() {
+        "'none'".to_string()
+    } else {
+        frame_hosts.join(" ")
+    };
     let scripts = std::iter::once("'self' 'wasm-unsafe-eval'".to_string())
         .chain(script_hashes.iter().cloned())
         .collect::<Vec<_>>()
@@ -62,7 +62,7 @@ pub fn page_policy(script_hashes: &[String]) -> String {
         "connect-src 'self'".into(),
         "worker-src 'self'".into(),
         "manifest-src 'self'".into(),
-        format!("frame-src {}", FRAME_HOSTS.join(" ")),
+        format!("frame-src {frames}"),
         "media-src 'self' https:".into(),
         "object-src 'none'".into(),
         "base-uri 'none'".into(),
@@ -130,7 +130,11 @@ mod tests {
 
     #[test]
     fn the_page_policy_allows_our_scripts_only_and_no_inline_styles() {
-        let p = page_policy(&["'sha256-abc='".into()]);
+        let hosts = [
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ];
+        let p = page_policy(&["'sha256-abc='".into()], &hosts);
         assert!(
             p.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='")
         );
@@ -138,5 +142,9 @@ mod tests {
         assert!(!p.contains("unsafe-inline"));
         assert!(p.contains("frame-src https://www.youtube-nocookie.com https://player.vimeo.com"));
         assert!(p.contains("object-src 'none'; base-uri 'none'; form-action 'none'"));
+        assert!(
+            page_policy(&[], &[]).contains("frame-src 'none';"),
+            "no embeds, no frames"
+        );
     }
 }

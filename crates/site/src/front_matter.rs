@@ -2,7 +2,7 @@
 //! Every error names the file and, where there is one, the field, so a broken talk fails the
 //! build with a message that says what to fix.
 
-use crate::content::{Source, Speaker, Talk, Video};
+use crate::content::{Slides, Source, Speaker, Talk, Video};
 use crate::routes::is_valid_slug;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,8 +119,8 @@ fn tables<'a>(
     }
 }
 
-const KNOWN_KEYS: [&str; 8] = [
-    "slug", "title", "order", "summary", "speakers", "video", "sources", "unlisted",
+const KNOWN_KEYS: [&str; 9] = [
+    "slug", "title", "order", "summary", "speakers", "video", "slides", "sources", "unlisted",
 ];
 
 /// Parses a talk file. `file` is only used in error messages.
@@ -227,6 +227,7 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
         .collect::<Result<Vec<_>, ContentError>>()?;
 
     let video = parse_video(file, front.get("video"))?;
+    let slides = parse_slides(file, front.get("slides"))?;
     let body_html = markdown_to_html(&body);
     Ok(Talk {
         slug,
@@ -235,10 +236,50 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
         summary,
         speakers,
         video,
+        slides,
         sources,
         unlisted,
         body_html,
     })
+}
+
+/// `[slides] provider = "speakerdeck"` with the deck's player id (32 hex digits, as in
+/// `speakerdeck.com/player/<id>`); the table is optional.
+fn parse_slides(file: &str, value: Option<&toml::Value>) -> Result<Option<Slides>, ContentError> {
+    let table = match value {
+        None => return Ok(None),
+        Some(toml::Value::Table(t)) => t,
+        Some(other) => {
+            return Err(err(
+                file,
+                Some("slides"),
+                format!("must be a table, found {}", other.type_str()),
+            ))
+        }
+    };
+    let with_field = |k: &'static str| {
+        move |mut e: ContentError| {
+            e.field = Some(format!("slides.{k}"));
+            e
+        }
+    };
+    let provider = required_str(file, table, "provider").map_err(with_field("provider"))?;
+    if provider != "speakerdeck" {
+        return Err(err(
+            file,
+            Some("slides.provider"),
+            format!("unknown provider `{provider}` (use speakerdeck)"),
+        ));
+    }
+    let id = required_str(file, table, "id").map_err(with_field("id"))?;
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(err(
+            file,
+            Some("slides.id"),
+            format!("`{id}` is not a Speaker Deck player id (32 hex digits)"),
+        ));
+    }
+    Ok(Some(Slides::SpeakerDeck { id }))
 }
 
 fn parse_video(file: &str, value: Option<&toml::Value>) -> Result<Video, ContentError> {
@@ -371,6 +412,30 @@ Some *text*.
         assert_eq!(parse_talk("a.md", &text).unwrap().slug, "a-talk");
     }
 
+    /// VALID's front matter with its closing `+++` and the body cut off, to append tables to.
+    fn front_of_valid() -> String {
+        VALID
+            .split("+++")
+            .nth(1)
+            .map(|f| format!("+++{f}"))
+            .unwrap()
+    }
+
+    #[test]
+    fn slides_are_optional_and_read_from_a_speakerdeck_table() {
+        assert_eq!(parse_talk("a.md", VALID).unwrap().slides, None);
+        let text = format!(
+            "{}\n[slides]\nprovider = \"speakerdeck\"\nid = \"b3833dbadc644be0b3df3e0d6b0b5e56\"\n+++\nBody\n",
+            front_of_valid()
+        );
+        assert_eq!(
+            parse_talk("a.md", &text).unwrap().slides,
+            Some(Slides::SpeakerDeck {
+                id: "b3833dbadc644be0b3df3e0d6b0b5e56".into()
+            })
+        );
+    }
+
     #[test]
     fn video_providers() {
         let with = |video: &str| VALID.replace("provider = \"youtube\"\nid = \"abc_DEF-1\"", video);
@@ -421,6 +486,10 @@ Some *text*.
                 "at least one",
             ),
             (VALID.replace("[video]\nprovider = \"youtube\"\nid = \"abc_DEF-1\"\n", ""), Some("video"), "missing"),
+            (VALID.replace("order = 2", "order = 2\nslides = 1"), Some("slides"), "must be a table"),
+            (format!("{}\n[slides]\nprovider = \"slideshare\"\nid = \"x\"\n+++\nBody\n", front_of_valid()), Some("slides.provider"), "unknown provider"),
+            (format!("{}\n[slides]\nprovider = \"speakerdeck\"\n+++\nBody\n", front_of_valid()), Some("slides.id"), "missing"),
+            (format!("{}\n[slides]\nprovider = \"speakerdeck\"\nid = \"b3833dba\"\n+++\nBody\n", front_of_valid()), Some("slides.id"), "32 hex digits"),
         ];
         for (text, field, message) in cases {
             let e = parse_talk("talks/x.md", &text).expect_err(message);

@@ -96,7 +96,7 @@ mod tests {
         let pages = ["/".to_string(), "/viewer".to_string()];
         let hashed = ["/main-0f1e2d3c4b5a6978.css".to_string()];
         HostHeaders {
-            page_policy: &page_policy(&[]),
+            page_policy: &page_policy(&[], &[]),
             page_paths: &pages,
             worker_path: "/trace_worker*",
             hashed_paths: &hashed,

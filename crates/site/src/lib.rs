@@ -21,4 +21,4 @@ pub mod load;
 #[cfg(feature = "markdown")]
 pub mod seo;
 
-pub use content::{Content, Event, Source, Speaker, Talk, Video};
+pub use content::{Content, Event, Slides, Source, Speaker, Talk, Video};
