@@ -17,6 +17,30 @@ pub fn remove_static_copy() {
     }
 }
 
+/// Loads `target` (a path with its query and fragment) from the server. When the address
+/// already names its path (the router wrote it), the page is reloaded with the target's fragment
+/// (changing only a fragment would not load anything); otherwise the target is opened.
+pub fn load_page(target: &str) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let (path, hash) = match target.find('#') {
+        Some(at) => target.split_at(at),
+        None => (target, ""),
+    };
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if here == path {
+        let _ = location.set_hash(hash);
+        let _ = location.reload();
+    } else {
+        let _ = location.assign(target);
+    }
+}
+
 /// Keeps the document title and description in step with in-app navigation.
 pub fn set_page_meta(meta: &PageMeta) {
     let Some(doc) = document() else { return };

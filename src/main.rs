@@ -1,3 +1,3 @@
 fn main() {
-    gosf_site::start();
+    gosf_site::start_recap();
 }

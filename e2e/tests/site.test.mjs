@@ -55,7 +55,7 @@ for (const talk of TALKS) {
     assert.equal((await page.locator('main h1').textContent()).trim(), talk.title);
     assert.ok((await page.title()).startsWith(talk.title));
     // Sources end with the original recap of the evening, listed once.
-    const recapLinks = page.locator('.sources a[href^="https://www.heavybit.com/"]');
+    const recapLinks = page.locator('.sources a[href^="https://www.heavybit.com/library/blog/gosf-"]');
     assert.equal(await recapLinks.count(), 1);
     assert.deepEqual(thirdParty, [], 'no third-party request before the visitor asks');
     assert.deepEqual(page.errors, []);

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use site::meta::page_meta;
 use site::routes::{Route, VIEWER};
 
@@ -28,7 +27,7 @@ pub fn Home() -> impl IntoView {
             <p>
                 "Ben Sigelman's talk was about tracing requests across services. Our trace viewer opens Jaeger, OpenTelemetry (OTLP), Zipkin and Chrome trace files right in your browser; nothing is uploaded."
             </p>
-            <p><A href=VIEWER attr:class="button" attr:data-testid="viewer-entry">"Open the trace viewer"</A></p>
+            <p><a href=VIEWER class="button" data-testid="viewer-entry" rel="external">"Open the trace viewer"</a></p>
         </section>
     }
 }

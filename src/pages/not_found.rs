@@ -18,7 +18,7 @@ pub fn NotFound() -> impl IntoView {
             <ul>
                 <li><A href=HOME>"The home page"</A></li>
                 {c.listed().map(|t| view! { <li><A href=talk_path(&t.slug)>{t.title.clone()}</A></li> }).collect_view()}
-                <li><A href=VIEWER>"The trace viewer"</A></li>
+                <li><a href=VIEWER rel="external">"The trace viewer"</a></li>
             </ul>
         </section>
     }

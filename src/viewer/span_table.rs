@@ -187,8 +187,9 @@ fn SortButton(by: SortBy, label: String, testid: String) -> impl IntoView {
         let (by, descending) = after_click(viewer.table_sort.get_untracked(), by.clone(), first);
         controller.sort_table(by, descending);
     };
+    let title = label.clone();
     view! {
-        <button type="button" class="th-sort" data-testid=testid title=label.clone()
+        <button type="button" class="th-sort" data-testid=testid title=title
             on:click=click>{label}</button>
     }
 }
@@ -199,10 +200,12 @@ fn AttributeHeader(key: String) -> impl IntoView {
     let viewer = use_viewer();
     let controller = use_controller();
     let by = SortBy::Attribute(key.clone());
+    let sorted_by = by.clone();
+    let aria = move || viewer.table_sort.with(|s| aria_sort(s, &sorted_by));
     let remove = key.clone();
     view! {
         <div role="columnheader" class="st-cell st-attr" data-testid="table-attr-header"
-            aria-sort={let by = by.clone(); move || viewer.table_sort.with(|s| aria_sort(s, &by))}>
+            aria-sort=aria>
             <SortButton by label=key.clone() testid="table-sort-attr".to_string()/>
             <button type="button" class="linklike st-remove" aria-label=format!("Remove the column {key}")
                 on:click=move |_| controller.remove_table_key(&remove)>"×"</button>

@@ -1,48 +1,96 @@
-//! The release build: Trunk, then one HTML file per route so that each URL's served HTML
+//! The release build: Trunk (twice: the recap app and the viewer app), then one HTML file per
+//! route so that each URL's served HTML
 //! already carries its own title, description, Open Graph tags and a readable copy of the
 //! page (link previews and crawlers do not run JavaScript), the hosts' `_headers`, and
 //! precompressed copies of every text and wasm file.
 
-use site::host_headers::{is_hashed_name, HostHeaders};
+use site::host_headers::{is_hashed_name, HostHeaders, PagePath};
+use site::routes::{self, output_file, served_paths, App, Route};
 use site::{csp, seo};
-use std::path::Path;
-
-use site::routes::{self, output_file, served_paths, Route};
+use std::path::{Path, PathBuf};
 
 use crate::run::{cmd, root, run, Result};
 
-/// `SITE_EXTRA_TALKS` adds test-only talks (read by build.rs and by `write_pages`).
+/// `SITE_EXTRA_TALKS` adds test-only talks (read by build.rs and by the page writer).
 pub const EXTRA_TALKS_ENV: &str = "SITE_EXTRA_TALKS";
 /// The site's public address (see `site_url_of_env`).
 pub const SITE_URL_ENV: &str = "SITE_URL";
+/// The viewer app's page, Trunk's input for the second build (`index.html` is the recap's).
+const VIEWER_HTML: &str = "src/viewer.html";
 
-pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
-    let mut c = cmd("trunk", &["build", "--release", "--dist", dist]);
-    // Build with exactly the given extra talks, never an inherited setting.
-    c.env_remove(EXTRA_TALKS_ENV);
-    for (k, v) in env {
-        c.env(k, v);
+/// The pages Trunk built, one per app, before each route's copy is written from them.
+struct Templates {
+    recap: String,
+    viewer: String,
+}
+
+impl Templates {
+    fn of(&self, app: App) -> &str {
+        match app {
+            App::Recap => &self.recap,
+            App::Viewer => &self.viewer,
+        }
     }
-    run(&format!("trunk build --release --dist {dist}"), c)?;
+}
+
+/// Both apps built by Trunk into `dist` (the viewer's first in a folder of its own, then its
+/// files moved in: they are named apart, by hash or as the worker's), then the pages.
+pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
+    let dir = root().join(dist);
+    let viewer_dir = root().join("target").join(format!("{dist}-viewer"));
+    trunk_build("index.html", &dir, env)?;
+    trunk_build(VIEWER_HTML, &viewer_dir, env)?;
+    let templates = Templates {
+        recap: read(&dir.join("index.html"))?,
+        viewer: read(&viewer_dir.join("index.html"))?,
+    };
+    move_files(&viewer_dir, &dir, &viewer_dir.join("index.html"))?;
     let given = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
     let site_url = given(SITE_URL_ENV)
         .map(str::to_string)
         .or_else(site_url_of_env);
-    write_pages_with(
-        &root().join(dist),
+    write_pages(
+        &dir,
+        &templates,
         given(EXTRA_TALKS_ENV),
         site_url.as_deref(),
     )
 }
 
-pub fn write_pages(dir: &Path) -> Result {
-    let extra = std::env::var(EXTRA_TALKS_ENV).ok();
-    let site_url = site_url_of_env();
-    write_pages_with(
-        dir,
-        extra.as_deref().filter(|v| !v.is_empty()),
-        site_url.as_deref(),
-    )
+fn trunk_build(html: &str, dist: &Path, env: &[(&str, &str)]) -> Result {
+    let dist = dist.display().to_string();
+    let mut c = cmd("trunk", &["build", html, "--release", "--dist", &dist]);
+    // Build with exactly the given extra talks, never an inherited setting.
+    c.env_remove(EXTRA_TALKS_ENV);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    run(&format!("trunk build {html} --release --dist {dist}"), c)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Moves every file under `from` but `except` to the same place under `to`.
+fn move_files(from: &Path, to: &Path, except: &Path) -> Result {
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))?;
+    for e in entries.flatten() {
+        let (source, target): (PathBuf, PathBuf) = (e.path(), to.join(e.file_name()));
+        if source == except {
+            continue;
+        }
+        if source.is_dir() {
+            std::fs::create_dir_all(&target)
+                .map_err(|e| format!("cannot create {}: {e}", target.display()))?;
+            move_files(&source, &target, except)?;
+        } else {
+            std::fs::rename(&source, &target)
+                .map_err(|e| format!("cannot move {}: {e}", source.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `SITE_URL` (e.g. https://gosf.example.org), set when deploying: it makes `og:url` and
@@ -51,24 +99,31 @@ fn site_url_of_env() -> Option<String> {
     std::env::var(SITE_URL_ENV).ok().filter(|u| !u.is_empty())
 }
 
-fn write_pages_with(dir: &Path, extra_talks: Option<&str>, site_url: Option<&str>) -> Result {
-    let template_path = dir.join("index.html");
-    let template = std::fs::read_to_string(&template_path)
-        .map_err(|e| format!("cannot read {}: {e}", template_path.display()))?;
+/// Each route's page from its app's template (title, meta tags, readable copy, policy,
+/// JSON-LD), the crawlers' files, the hosts' `_headers`, then the precompressed copies.
+fn write_pages(
+    dir: &Path,
+    templates: &Templates,
+    extra_talks: Option<&str>,
+    site_url: Option<&str>,
+) -> Result {
     let extra_dir = extra_talks.map(|e| root().join(e));
     let extra: Vec<&Path> = extra_dir.iter().map(|p| p.as_path()).collect();
     let content =
         site::load::load_dirs(&root().join("talks"), &extra).map_err(|e| e.to_string())?;
-
-    // One policy for every page: the template's inline scripts are the pages' inline scripts.
-    let policy = csp::page_policy(
-        &csp::inline_script_hashes(&template),
-        &content.frame_hosts(),
-    );
+    // Each app's policy: its template's inline scripts are its pages' inline scripts.
+    let policy = |app: App| {
+        csp::page_policy(
+            &csp::inline_script_hashes(templates.of(app)),
+            &content.frame_hosts(),
+        )
+    };
     let mut routes = vec![Route::Home, Route::Viewer, Route::NotFound];
     routes.extend(content.talks.iter().map(|t| Route::Talk(t.slug.clone())));
+    let mut pages = Vec::new();
     for route in &routes {
-        let html = site::html::render_page(&template, route, &content, site_url)
+        let policy = policy(route.app());
+        let html = site::html::render_page(templates.of(route.app()), route, &content, site_url)
             .map_err(|e| e.to_string())?;
         let html = csp::insert_meta(&html, &policy);
         let html = seo::insert_json_ld(&html, route, &content, site_url);
@@ -78,14 +133,16 @@ fn write_pages_with(dir: &Path, extra_talks: Option<&str>, site_url: Option<&str
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::write(&out, html).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        pages.extend(served_paths(route).into_iter().map(|path| PagePath {
+            path,
+            policy: policy.clone(),
+        }));
     }
     write_crawler_files(dir, &content, site_url)?;
     let headers = dir.join("_headers");
-    let page_paths: Vec<String> = routes.iter().flat_map(served_paths).collect();
     let hashed_paths = hashed_files(dir)?;
     let file = HostHeaders {
-        page_policy: &policy,
-        page_paths: &page_paths,
+        pages: &pages,
         worker_path: routes::WORKER_FILES,
         hashed_paths: &hashed_paths,
     }

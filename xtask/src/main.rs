@@ -23,8 +23,7 @@ commands:
   test [STEP]  setup, then every check, or only the named steps: fmt, tidy, clippy (native),
                clippy-wasm, native (tests), wasm (tests in headless Chromium),
                build (release), e2e (end-to-end tests in Chromium)
-  dist         release build into dist/ with one HTML file per route
-  pages DIR    write the per-route HTML files into an already built DIR
+  dist         release build into dist/: both apps, one HTML file per route, compressed copies
   bench [--quick]  parser bench (native + wasm), then viewer load bench in Chromium (figures only)
   fuzz [SECONDS] [TARGET...]  coverage-guided fuzzing (cargo-fuzz, nightly) of the importers,
                gzip, share links and the filter language; SECONDS per target (default 60)
@@ -42,10 +41,6 @@ fn main() -> ExitCode {
         Some("dist") => {
             setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
         }
-        Some("pages") => match args.get(1) {
-            Some(dir) => dist::write_pages(std::path::Path::new(dir)),
-            None => Err("pages needs the built folder, e.g. `cargo xtask pages dist`".into()),
-        },
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -17,11 +17,16 @@ pub const PAGE_CACHE: &str = "no-cache";
 /// Cache-Control of a file whose name carries its content's hash.
 pub const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 
+/// A path a page is served at (`/talks/a` and `/talks/a/` are two), and its page's policy (the
+/// recap pages and the viewer are different apps, with different inline scripts).
+pub struct PagePath {
+    pub path: String,
+    pub policy: String,
+}
+
 /// What the `_headers` file gives each kind of path.
 pub struct HostHeaders<'a> {
-    pub page_policy: &'a str,
-    /// Every path a page is served at (`/talks/a` and `/talks/a/`).
-    pub page_paths: &'a [String],
+    pub pages: &'a [PagePath],
     /// The worker's files, as a pattern (`/trace_worker*`).
     pub worker_path: &'a str,
     /// Paths of files named by their content's hash.
@@ -36,10 +41,10 @@ impl HostHeaders<'_> {
              # `cargo xtask serve` sends the same. Written by `cargo xtask dist`: do not edit.\n\
              /*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
         );
-        for path in self.page_paths {
+        for page in self.pages {
             out.push_str(&format!(
-                "\n{path}\n  Content-Security-Policy: {}; frame-ancestors 'none'\n  Cache-Control: {PAGE_CACHE}\n",
-                self.page_policy
+                "\n{}\n  Content-Security-Policy: {}; frame-ancestors 'none'\n  Cache-Control: {PAGE_CACHE}\n",
+                page.path, page.policy
             ));
         }
         out.push_str(&format!(
@@ -93,11 +98,13 @@ mod tests {
     use crate::csp::page_policy;
 
     fn example() -> String {
-        let pages = ["/".to_string(), "/viewer".to_string()];
+        let pages = ["/", "/viewer"].map(|path| PagePath {
+            path: path.to_string(),
+            policy: page_policy(&[], &[]),
+        });
         let hashed = ["/main-0f1e2d3c4b5a6978.css".to_string()];
         HostHeaders {
-            page_policy: &page_policy(&[], &[]),
-            page_paths: &pages,
+            pages: &pages,
             worker_path: "/trace_worker*",
             hashed_paths: &hashed,
         }

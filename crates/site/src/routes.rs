@@ -53,6 +53,24 @@ impl Route {
     }
 }
 
+/// The two web apps of the site. The recap pages load a small app; the viewer, with its worker
+/// client, charts and canvases, loads only on its own page. Moving between them is a page load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum App {
+    Recap,
+    Viewer,
+}
+
+impl Route {
+    /// The app that renders the route.
+    pub fn app(&self) -> App {
+        match self {
+            Route::Viewer => App::Viewer,
+            Route::Home | Route::Talk(_) | Route::NotFound => App::Recap,
+        }
+    }
+}
+
 /// Path of a bundled sample trace file (`name` is a file name from the samples list).
 pub fn sample_path(name: &str) -> String {
     format!("{SAMPLES_DIR}/{name}")
@@ -142,6 +160,15 @@ mod tests {
         assert!(is_valid_slug("a-b-1"));
         for bad in ["", "-a", "a-", "a--b", "A", "a_b", "a/b", "é"] {
             assert!(!is_valid_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_the_viewer_loads_the_viewer_app() {
+        assert_eq!(Route::parse("/viewer/").app(), App::Viewer);
+        assert_eq!(Route::parse("/viewer/index.html").app(), App::Viewer);
+        for path in ["/", "/talks/a", "/nope", "/viewerx"] {
+            assert_eq!(Route::parse(path).app(), App::Recap, "{path}");
         }
     }
 

@@ -1,0 +1,3 @@
+fn main() {
+    gosf_site::start_viewer();
+}
