@@ -11,6 +11,7 @@ use leptos_router::{ParamSegment, StaticSegment};
 use site::routes::{App, HOME, TALKS_SEGMENT, VIEWER, VIEWER_SEGMENT};
 
 use crate::components::theme_toggle::{CurrentTheme, ThemeToggle};
+use crate::components::update_notice::UpdateNotice;
 use crate::content::content;
 use crate::pages::{home::Home, not_found::NotFound, talk::TalkPage, viewer::ViewerPage};
 
@@ -51,6 +52,7 @@ fn Shell(app: App, children: Children) -> impl IntoView {
                 <SiteNav app/>
                 <ThemeToggle/>
             </header>
+            <UpdateNotice/>
             <main id="main" tabindex="-1">{children()}</main>
             <footer class="site-footer">
                 <p>

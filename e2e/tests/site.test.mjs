@@ -29,7 +29,27 @@ test('home lists exactly the talks in talks/, in order', async () => {
   // The entry into the trace viewer.
   const entry = page.getByTestId('viewer-entry');
   assert.equal(await entry.getAttribute('href'), '/viewer');
+  // Each talk at a glance: its speaker, its one line, and its own sources.
+  const cards = page.getByTestId('talk-card');
+  for (let i = 0; i < LISTED.length; i++) {
+    const card = cards.nth(i);
+    assert.equal((await card.locator('.summary').textContent()).trim(), LISTED[i].summary);
+    assert.ok((await card.locator('.speaker').textContent()).trim().length > 0);
+    const sources = await card.getByTestId('talk-sources').locator('a').evaluateAll((as) => as.map((a) => a.href));
+    assert.ok(sources.length >= 1 && sources.every((h) => h.startsWith('https://')), `${LISTED[i].slug}: ${sources}`);
+  }
   assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the home page opens a trace like the one in the OpenTracing demo', async () => {
+  const page = await freshPage(browser);
+  await page.goto(`${BASE_URL}/`);
+  await waitForApp(page);
+  await page.getByTestId('demo-trace').click();
+  await page.waitForURL(/\/viewer\/?#/);
+  await page.locator('[data-testid=viewer][data-app-state=idle]').waitFor();
+  assert.match(await page.getByTestId('header-file').textContent(), /Appdash JSON/);
   await page.context().close();
 });
 

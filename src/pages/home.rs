@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use site::meta::page_meta;
-use site::routes::{Route, VIEWER};
+use site::routes::{Route, DEMO_SAMPLE, VIEWER};
+use viewer_core::share::{encode, ViewState};
 
 use crate::browser::set_page_meta;
 use crate::components::talk_card::TalkCard;
@@ -27,7 +28,19 @@ pub fn Home() -> impl IntoView {
             <p>
                 "Ben Sigelman's talk was about tracing requests across services. Our trace viewer opens Jaeger, OpenTelemetry (OTLP), Zipkin and Chrome trace files right in your browser; nothing is uploaded."
             </p>
-            <p><a href=VIEWER class="button" data-testid="viewer-entry" rel="external">"Open the trace viewer"</a></p>
+            <p class="entry-links">
+                <a href=VIEWER class="button" data-testid="viewer-entry" rel="external">"Open the trace viewer"</a>
+                <a href=demo_link() data-testid="demo-trace" rel="external">"Open a trace like the one in the OpenTracing demo"</a>
+            </p>
         </section>
     }
+}
+
+/// The viewer opening the bundled Appdash sample.
+fn demo_link() -> String {
+    let state = ViewState {
+        sample: Some(DEMO_SAMPLE.to_string()),
+        ..ViewState::default()
+    };
+    format!("{VIEWER}#{}", encode(&state))
 }

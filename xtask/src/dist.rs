@@ -139,11 +139,14 @@ fn write_pages(
         }));
     }
     write_crawler_files(dir, &content, site_url)?;
+    let home = site::meta::page_meta(&Route::Home, &content);
+    crate::offline::write(dir, &home.title, &home.description)?;
     let headers = dir.join("_headers");
     let hashed_paths = hashed_files(dir)?;
     let file = HostHeaders {
         pages: &pages,
         worker_path: routes::WORKER_FILES,
+        service_worker_path: &format!("/{}", crate::offline::WORKER_FILE),
         hashed_paths: &hashed_paths,
     }
     .file();

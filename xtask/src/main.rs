@@ -7,6 +7,7 @@ mod check;
 mod compress;
 mod dist;
 mod fuzz;
+mod offline;
 mod run;
 mod serve;
 mod setup;

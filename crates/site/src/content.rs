@@ -190,6 +190,15 @@ impl Content {
         sources
     }
 
+    /// A talk's own sources (slides, write-ups, code), without the evening's recap that every
+    /// talk shares: what the home page lists under each talk.
+    pub fn own_sources<'a>(&self, talk: &'a Talk) -> Vec<&'a Source> {
+        talk.sources
+            .iter()
+            .filter(|s| s.url != self.event.original_recap)
+            .collect()
+    }
+
     /// Previous and next listed talk around `slug`. An unlisted talk has neighbours of its own
     /// only if it is listed, so it gets none.
     pub fn neighbours(&self, slug: &str) -> (Option<&Talk>, Option<&Talk>) {
@@ -293,6 +302,12 @@ pub(crate) mod tests {
             url: "https://example.com/recap".into(),
         });
         assert_eq!(c.sources_for(&t).len(), 1);
+        t.sources.push(Source {
+            title: "Slides".into(),
+            url: "https://example.com/slides".into(),
+        });
+        let own: Vec<&str> = c.own_sources(&t).iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(own, ["Slides"], "the evening's recap is not the talk's own");
     }
 
     #[test]

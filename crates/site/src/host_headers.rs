@@ -24,11 +24,16 @@ pub struct PagePath {
     pub policy: String,
 }
 
+/// The service worker fetches the site's own files and nothing else.
+pub const SERVICE_WORKER_POLICY: &str = "default-src 'none'; connect-src 'self'";
+
 /// What the `_headers` file gives each kind of path.
 pub struct HostHeaders<'a> {
     pub pages: &'a [PagePath],
     /// The worker's files, as a pattern (`/trace_worker*`).
     pub worker_path: &'a str,
+    /// The service worker's script (`/sw.js`): always revalidated, so a deploy reaches it.
+    pub service_worker_path: &'a str,
     /// Paths of files named by their content's hash.
     pub hashed_paths: &'a [String],
 }
@@ -51,6 +56,10 @@ impl HostHeaders<'_> {
             "\n{}\n  Content-Security-Policy: {}\n",
             self.worker_path,
             worker_policy()
+        ));
+        out.push_str(&format!(
+            "\n{}\n  Content-Security-Policy: {SERVICE_WORKER_POLICY}\n  Cache-Control: {PAGE_CACHE}\n",
+            self.service_worker_path
         ));
         for path in self.hashed_paths {
             out.push_str(&format!("\n{path}\n  Cache-Control: {HASHED_CACHE}\n"));
@@ -106,6 +115,7 @@ mod tests {
         HostHeaders {
             pages: &pages,
             worker_path: "/trace_worker*",
+            service_worker_path: "/sw.js",
             hashed_paths: &hashed,
         }
         .file()
@@ -141,6 +151,15 @@ mod tests {
         assert_eq!(cache("/main-0f1e2d3c4b5a6978.css"), [HASHED_CACHE]);
         assert!(cache("/samples/x.json").is_empty(), "the host's default");
         assert!(cache("/trace_worker.js").is_empty());
+        assert_eq!(
+            cache("/sw.js"),
+            [PAGE_CACHE],
+            "a deploy reaches the service worker"
+        );
+        assert_eq!(
+            values(&h, "/sw.js", "Content-Security-Policy"),
+            [SERVICE_WORKER_POLICY]
+        );
     }
 
     #[test]

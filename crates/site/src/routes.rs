@@ -13,6 +13,9 @@ pub const WORKER_SCRIPT: &str = "/trace_worker_loader.js";
 /// Every file of the worker (loader, its JS glue and wasm): the headers file gives them the
 /// worker's Content-Security-Policy.
 pub const WORKER_FILES: &str = "/trace_worker*";
+/// The bundled sample in the shape Appdash's OpenTracing recorder writes, like the trace of the
+/// OpenTracing talk's demo (linked from that talk and from the home page).
+pub const DEMO_SAMPLE: &str = "appdash-opentracing.json";
 /// First segment of a talk page's path.
 pub const TALKS_SEGMENT: &str = "talks";
 /// The viewer's single path segment (`VIEWER` without the slash), for the router.
