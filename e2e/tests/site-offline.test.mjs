@@ -5,6 +5,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, freshPage, waitForApp, BASE_URL, TALKS } from '../lib/browser.mjs';
 import { ViewerPage, fixture } from '../lib/viewer.mjs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DIST = process.env.DIST_DIR ?? new URL('../../dist-e2e', import.meta.url).pathname;
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -69,5 +73,28 @@ test('a trace fetched by #url= is not kept by the service worker', async () => {
     return false;
   }, url);
   assert.equal(cached, false);
+  await page.context().close();
+});
+
+test('a new version takes over, and the page says so', async () => {
+  const page = await visitedOnce();
+  await page.reload();
+  await waitForApp(page);
+  assert.equal(await page.getByTestId('update-notice').count(), 0, 'nothing new yet');
+  // Deploy a new version: the same worker with another version (its compressed copies moved
+  // aside, so the server sends the new script).
+  const sw = join(DIST, 'sw.js');
+  const original = readFileSync(sw, 'utf8');
+  const copies = ['.br', '.gz'].map((ext) => sw + ext).filter((p) => existsSync(p));
+  try {
+    for (const p of copies) renameSync(p, `${p}.aside`);
+    writeFileSync(sw, original.replace(/const VERSION = "([0-9a-f]+)"/, 'const VERSION = "$1-next"'));
+    await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+    await page.getByTestId('update-notice').waitFor();
+    assert.match(await page.getByTestId('update-notice').textContent(), /new version/);
+  } finally {
+    writeFileSync(sw, original);
+    for (const p of copies) renameSync(`${p}.aside`, p);
+  }
   await page.context().close();
 });
