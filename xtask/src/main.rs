@@ -7,6 +7,7 @@ mod check;
 mod compress;
 mod dist;
 mod fuzz;
+mod lighthouse;
 mod offline;
 mod run;
 mod serve;
@@ -28,7 +29,9 @@ commands:
   bench [--quick]  parser bench (native + wasm), then viewer load bench in Chromium (figures only)
   fuzz [SECONDS] [TARGET...]  coverage-guided fuzzing (cargo-fuzz, nightly) of the importers,
                gzip, share links and the filter language; SECONDS per target (default 60)
-  tidy         check ARCHITECTURE.md's invariants in the sources (also a step of test)";
+  tidy         check ARCHITECTURE.md's invariants in the sources (also a step of test)
+  lighthouse   Lighthouse 12.2.3 (mobile defaults) on every page of the release build: the four
+               scores and LCP (figures only; not part of test)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("tidy") => tidy::tidy(),
+        Some("lighthouse") => lighthouse::lighthouse(),
         Some("dist") => {
             setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
         }
