@@ -1,3 +1,4 @@
+pub mod load_button;
 pub mod slides;
 pub mod talk_card;
 pub mod theme_toggle;

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use site::Slides;
 
+use crate::components::load_button::LoadButton;
+
 #[component]
 pub fn SlidesEmbed(slides: &'static Slides, title: String) -> impl IntoView {
     let loaded = RwSignal::new(false);
@@ -15,12 +17,7 @@ pub fn SlidesEmbed(slides: &'static Slides, title: String) -> impl IntoView {
             <Show
                 when=move || loaded.get()
                 fallback=move || view! {
-                    <button type="button" class="video-poster" data-testid="slides-load"
-                        on:click=move |_| loaded.set(true)>
-                        <span class="play" aria-hidden="true">"▤"</span>
-                        <span>"Show the slides"</span>
-                        <small>"Loads the deck from " {provider} " only when you click."</small>
-                    </button>
+                    <LoadButton testid="slides-load" icon="▤" label="Show the slides" provider loaded/>
                 }
             >
                 <iframe

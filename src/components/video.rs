@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use site::Video;
 
+use crate::components::load_button::LoadButton;
+
 #[component]
 pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) -> impl IntoView {
     let loaded = RwSignal::new(false);
@@ -27,12 +29,7 @@ pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) 
                     <Show
                         when=move || loaded.get()
                         fallback=move || view! {
-                            <button type="button" class="video-poster" data-testid="video-load"
-                                on:click=move |_| loaded.set(true)>
-                                <span class="play" aria-hidden="true">"▶"</span>
-                                <span>"Play video"</span>
-                                <small>"Loads the player from " {provider} " only when you click."</small>
-                            </button>
+                            <LoadButton testid="video-load" icon="▶" label="Play video" provider loaded/>
                         }
                     >
                         {

@@ -6,6 +6,7 @@ mod bench;
 mod check;
 mod compress;
 mod dist;
+mod files;
 mod fuzz;
 mod lighthouse;
 mod offline;

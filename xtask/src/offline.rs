@@ -13,8 +13,9 @@
 //!   names, is never cached: it goes to the network as if there were no worker. Cross-origin
 //!   requests are not touched.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::files::files_under;
 use crate::run::Result;
 
 /// Served at the root, so its scope is the whole site.
@@ -156,24 +157,6 @@ self.addEventListener('fetch', (event) => {
   }).catch(() => caches.match(key).then((hit) => hit ?? Response.error())));
 });
 "#;
-
-fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        let entries =
-            std::fs::read_dir(&d).map_err(|e| format!("cannot list {}: {e}", d.display()))?;
-        for e in entries.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    Ok(out)
-}
 
 #[cfg(test)]
 mod tests {
