@@ -58,6 +58,23 @@ test('the sitemap is valid XML listing every page worth finding, each served wit
   }
 });
 
+test('every page names the link-preview card, which is served', async () => {
+  for (const path of ['/', `/talks/${TALKS[0].slug}`, '/viewer']) {
+    const { body } = await text(path);
+    const image = body.match(/<meta property="og:image" content="([^"]+)">/)?.[1];
+    assert.equal(image, `${SITE_URL}/og-card.png`, path);
+    assert.match(body, /<meta name="twitter:card" content="summary_large_image">/);
+  }
+  const res = await fetch(local(`${SITE_URL}/og-card.png`));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  const png = new Uint8Array(await res.arrayBuffer());
+  // PNG signature, then the IHDR chunk's width and height.
+  assert.deepEqual([...png.slice(1, 4)], [0x50, 0x4e, 0x47]);
+  const view = new DataView(png.buffer);
+  assert.deepEqual([view.getUint32(16), view.getUint32(20)], [1200, 630]);
+});
+
 test('the home page describes the evening as a schema.org Event holding its talks', async () => {
   const { body } = await text('/');
   const event = jsonLd(body);

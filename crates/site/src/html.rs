@@ -4,7 +4,13 @@
 
 use crate::content::{Content, Talk};
 use crate::meta::{page_meta, PageMeta};
-use crate::routes::{talk_path, Route, VIEWER};
+use crate::routes::{talk_path, Route, OG_IMAGE, VIEWER};
+
+/// The link-preview card (`public/og-card.png`, made from `public/og-card.html`), the same for
+/// every page: the evening and its three talks.
+const OG_IMAGE_WIDTH: u32 = 1200;
+const OG_IMAGE_HEIGHT: u32 = 630;
+const OG_IMAGE_ALT: &str = "GoSF at Heavybit, June 2016: the three talks of the evening";
 
 /// Id of the element holding the no-JavaScript copy of the page; the app removes it on start.
 pub const STATIC_PAGE_ID: &str = "static-page";
@@ -36,8 +42,9 @@ impl std::fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
-/// The head tags of a page. `site_url` (e.g. `https://gosf.example.org`) makes `og:url`
-/// absolute; without it the tag is left out rather than written wrong.
+/// The head tags of a page. `site_url` (e.g. `https://gosf.example.org`) makes `og:url`, the
+/// canonical link and the card image absolute; without it they are left out rather than
+/// written wrong (link previews need absolute URLs).
 pub fn head_tags(meta: &PageMeta, site_name: &str, site_url: Option<&str>) -> String {
     let mut tags = format!(
         "<title>{title}</title>\n\
@@ -45,19 +52,28 @@ pub fn head_tags(meta: &PageMeta, site_name: &str, site_url: Option<&str>) -> St
          <meta property=\"og:title\" content=\"{title}\">\n\
          <meta property=\"og:description\" content=\"{desc}\">\n\
          <meta property=\"og:type\" content=\"{og_type}\">\n\
-         <meta property=\"og:site_name\" content=\"{site}\">\n\
-         <meta name=\"twitter:card\" content=\"summary\">\n",
+         <meta property=\"og:site_name\" content=\"{site}\">\n",
         title = escape(&meta.title),
         desc = escape(&meta.description),
         og_type = meta.og_type,
         site = escape(site_name),
     );
-    if let Some(url) = site_url {
-        let url = format!("{}{}", url.trim_end_matches('/'), meta.path);
-        tags.push_str(&format!(
-            "<meta property=\"og:url\" content=\"{u}\">\n<link rel=\"canonical\" href=\"{u}\">\n",
-            u = escape(&url)
-        ));
+    match site_url {
+        Some(site) => {
+            let site = site.trim_end_matches('/');
+            tags.push_str(&format!(
+                "<meta property=\"og:url\" content=\"{u}\">\n<link rel=\"canonical\" href=\"{u}\">\n\
+                 <meta property=\"og:image\" content=\"{image}\">\n\
+                 <meta property=\"og:image:width\" content=\"{OG_IMAGE_WIDTH}\">\n\
+                 <meta property=\"og:image:height\" content=\"{OG_IMAGE_HEIGHT}\">\n\
+                 <meta property=\"og:image:alt\" content=\"{alt}\">\n\
+                 <meta name=\"twitter:card\" content=\"summary_large_image\">\n",
+                u = escape(&format!("{site}{}", meta.path)),
+                image = escape(&format!("{site}{OG_IMAGE}")),
+                alt = escape(OG_IMAGE_ALT),
+            ));
+        }
+        None => tags.push_str("<meta name=\"twitter:card\" content=\"summary\">\n"),
     }
     tags
 }
@@ -198,6 +214,8 @@ mod tests {
         assert!(html.contains("<meta property=\"og:title\" content=\"Tom &amp; &lt;Jerry&gt;"));
         assert!(html.contains("<meta property=\"og:type\" content=\"article\">"));
         assert!(html.contains("<meta property=\"og:url\" content=\"https://s.org/talks/a\">"));
+        assert!(html.contains("<meta property=\"og:image\" content=\"https://s.org/og-card.png\">"));
+        assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
         assert!(html.contains("<meta name=\"description\" content=\"Summary a\">"));
         // The static copy sits inside the body, before the app's script, and carries the recap.
         let body = html.find("<body class=\"x\">").unwrap();
@@ -211,6 +229,11 @@ mod tests {
         let c = content(vec![]);
         let html = render_page(TEMPLATE, &Route::Home, &c, None).unwrap();
         assert!(!html.contains("og:url"));
+        assert!(
+            !html.contains("og:image"),
+            "a relative image is no use to a preview"
+        );
+        assert!(html.contains("<meta name=\"twitter:card\" content=\"summary\">"));
         assert!(html.contains("og:description"));
     }
 

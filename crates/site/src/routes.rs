@@ -16,6 +16,8 @@ pub const WORKER_FILES: &str = "/trace_worker*";
 /// The bundled sample in the shape Appdash's OpenTracing recorder writes, like the trace of the
 /// OpenTracing talk's demo (linked from that talk and from the home page).
 pub const DEMO_SAMPLE: &str = "appdash-opentracing.json";
+/// The link-preview image (`public/og-card.png`, copied by Trunk).
+pub const OG_IMAGE: &str = "/og-card.png";
 /// First segment of a talk page's path.
 pub const TALKS_SEGMENT: &str = "talks";
 /// The viewer's single path segment (`VIEWER` without the slash), for the router.
