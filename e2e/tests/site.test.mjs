@@ -216,3 +216,23 @@ test('phone width: no horizontal scrolling', async () => {
   }
   await page.context().close();
 });
+
+test('the HTML copy lays its text out as the app does, so the app paints nothing larger', async () => {
+  const box = (el, selector) => {
+    const p = el.querySelector(selector);
+    const r = p.getBoundingClientRect();
+    return { width: Math.round(r.width), height: Math.round(r.height), font: getComputedStyle(p).fontSize };
+  };
+  for (const [path, selector] of [['/', '.hero .intro p'], [`/talks/${LISTED[0].slug}`, '.prose p']]) {
+    const copy = await freshPage(browser, { javaScriptEnabled: false, viewport: { width: 412, height: 823 } });
+    await copy.goto(BASE_URL + path);
+    const before = await copy.locator('#static-page').evaluate(box, selector);
+    await copy.context().close();
+    const app = await freshPage(browser, { viewport: { width: 412, height: 823 } });
+    await app.goto(BASE_URL + path);
+    await waitForApp(app);
+    const after = await app.locator('main#main').evaluate(box, selector);
+    await app.context().close();
+    assert.deepEqual(before, after, `${path}: the first paragraph's box`);
+  }
+});

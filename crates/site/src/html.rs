@@ -112,7 +112,9 @@ pub fn render_page(
     Ok(out)
 }
 
-/// The page's text as plain HTML, readable without scripts or styles.
+/// The page's text as plain HTML, readable without scripts or styles. Where styles load, it
+/// carries the app's classes so its text is laid out as the app lays it out (the app's first
+/// render then paints nothing larger: see `.static-page` in the stylesheet).
 pub fn static_copy(route: &Route, content: &Content) -> String {
     let event = &content.event;
     let nav = format!(
@@ -134,9 +136,9 @@ pub fn static_copy(route: &Route, content: &Content) -> String {
                 })
                 .collect();
             format!(
-                "<h1>{}</h1><p>{}</p>{}<h2>Talks</h2><ul>{cards}</ul>",
-                escape(&event.title),
+                "<section class=\"hero\"><p class=\"eyebrow\">{}</p><h1>{}</h1><div class=\"intro\">{}</div></section><h2>Talks</h2><ul>{cards}</ul>",
                 escape(&event.byline()),
+                escape(&event.title),
                 event.intro_html
             )
         }
@@ -147,7 +149,12 @@ pub fn static_copy(route: &Route, content: &Content) -> String {
         Route::Viewer => "<h1>Trace viewer</h1><p>Open Jaeger, OpenTelemetry (OTLP), Zipkin or Chrome trace files as an interactive timeline. The viewer runs in your browser and needs JavaScript and WebAssembly; your files are never uploaded.</p>".to_string(),
         Route::NotFound => not_found_copy(),
     };
-    format!("{nav}<main>{main}</main>")
+    // The app's footer, word for word (on short pages it is the largest text).
+    let footer = format!(
+        "<footer class=\"site-footer\"><p>Recaps written by us from the <a href=\"{}\">original Heavybit recap</a> and the speakers' public material. The trace viewer runs in your browser: files you open are never uploaded.</p></footer>",
+        escape(&event.original_recap)
+    );
+    format!("{nav}<main>{main}</main>{footer}")
 }
 
 fn talk_copy(t: &Talk, content: &Content) -> String {
@@ -163,10 +170,10 @@ fn talk_copy(t: &Talk, content: &Content) -> String {
         })
         .collect();
     format!(
-        "<article><h1>{}</h1><p>{}</p><p>{}</p>{}<h2>Sources</h2><ul>{sources}</ul></article>",
+        "<article class=\"talk\"><header><p class=\"eyebrow\">{}</p><h1>{}</h1><p class=\"speaker\">{}</p></header><div class=\"prose\">{}</div><h2>Sources</h2><ul>{sources}</ul></article>",
+        escape(&content.event.byline()),
         escape(&t.title),
         escape(&t.speaker_line()),
-        escape(&content.event.byline()),
         t.body_html,
     )
 }
