@@ -33,24 +33,58 @@ pub struct Sizes {
     pub gzip: u64,
 }
 
-/// Writes `.br` and `.gz` beside every compressible file under `dir` (replacing older ones). A
-/// copy no smaller than its file is not kept. (Trunk empties `dist` before each build, so no
-/// copy outlives its file.)
+/// Writes `.br` and `.gz` beside every compressible file under `dir` (replacing older ones), on
+/// every core (brotli's best quality takes most of a minute for the build on one). A copy no
+/// smaller than its file is not kept. (Trunk empties `dist` before each build, so no copy
+/// outlives its file.)
 pub fn precompress(dir: &Path) -> Result<Sizes> {
-    let mut sizes = Sizes::default();
-    for file in files_under(dir)?.iter().filter(|f| is_compressible(f)) {
-        let bytes =
-            std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let br = brotli_bytes(&bytes)?;
-        let gz = gzip_bytes(&bytes)?;
-        keep_if_smaller(file, "br", &br, bytes.len())?;
-        keep_if_smaller(file, "gz", &gz, bytes.len())?;
-        sizes.files += 1;
-        sizes.raw += bytes.len() as u64;
-        sizes.brotli += br.len().min(bytes.len()) as u64;
-        sizes.gzip += gz.len().min(bytes.len()) as u64;
+    let files: Vec<PathBuf> = files_under(dir)?
+        .into_iter()
+        .filter(|f| is_compressible(f))
+        .collect();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shares: Vec<Result<Sizes>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|k| {
+                let share: Vec<&PathBuf> = files.iter().skip(k).step_by(workers).collect();
+                scope.spawn(move || share.into_iter().map(|f| compress_one(f)).sum())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("a compression thread failed".into()))
+            })
+            .collect()
+    });
+    shares.into_iter().sum()
+}
+
+/// One file's copies, and its sizes.
+fn compress_one(file: &Path) -> Result<Sizes> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let br = brotli_bytes(&bytes)?;
+    let gz = gzip_bytes(&bytes)?;
+    keep_if_smaller(file, "br", &br, bytes.len())?;
+    keep_if_smaller(file, "gz", &gz, bytes.len())?;
+    Ok(Sizes {
+        files: 1,
+        raw: bytes.len() as u64,
+        brotli: br.len().min(bytes.len()) as u64,
+        gzip: gz.len().min(bytes.len()) as u64,
+    })
+}
+
+impl std::iter::Sum for Sizes {
+    fn sum<I: Iterator<Item = Sizes>>(iter: I) -> Sizes {
+        iter.fold(Sizes::default(), |a, b| Sizes {
+            files: a.files + b.files,
+            raw: a.raw + b.raw,
+            brotli: a.brotli + b.brotli,
+            gzip: a.gzip + b.gzip,
+        })
     }
-    Ok(sizes)
 }
 
 fn is_compressible(path: &Path) -> bool {
