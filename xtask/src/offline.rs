@@ -103,13 +103,17 @@ fn version(dist: &Path, urls: &[String]) -> Result<String> {
 
 fn worker_script(version: &str, urls: &[String]) -> String {
     let list = serde_json::to_string(urls).unwrap_or_else(|_| "[]".into());
-    format!("// Written by `cargo xtask dist` (xtask/src/offline.rs): do not edit.\nconst VERSION = \"{version}\";\nconst PRECACHE = {list};\n{SW_BODY}")
+    // The files named by hash, by the same rule as the hosts' caching headers.
+    let hashed: Vec<&String> = urls
+        .iter()
+        .filter(|u| site::host_headers::is_hashed_name(u.rsplit('/').next().unwrap_or("")))
+        .collect();
+    let hashed = serde_json::to_string(&hashed).unwrap_or_else(|_| "[]".into());
+    format!("// Written by `cargo xtask dist` (xtask/src/offline.rs): do not edit.\nconst VERSION = \"{version}\";\nconst PRECACHE = {list};\nconst HASHED = new Set({hashed});\n{SW_BODY}")
 }
 
 const SW_BODY: &str = r#"const CACHE = `gosf-${VERSION}`;
 const PRECACHED = new Set(PRECACHE);
-// Trunk names these by their content's hash: a name never changes content.
-const HASHED = /-[0-9a-f]{12,}(_bg)?\.[a-z]+$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -144,7 +148,8 @@ self.addEventListener('fetch', (event) => {
     }
     return;
   }
-  if (HASHED.test(key)) {
+  // Named by their content's hash: a name never changes content.
+  if (HASHED.has(key)) {
     event.respondWith(caches.match(key).then((hit) => hit ?? fetch(request)));
     return;
   }
@@ -204,6 +209,9 @@ mod tests {
         assert_eq!(manifest["icons"][0]["src"], "/favicon-0123456789abcdef.svg");
         let script = std::fs::read_to_string(dir.join(WORKER_FILE)).unwrap();
         assert!(script.contains("const PRECACHE = [\"/\",\"/404.html\","));
+        assert!(script.contains(
+            "const HASHED = new Set([\"/app-0123456789abcdef_bg.wasm\",\"/favicon-0123456789abcdef.svg\"]);"
+        ));
         assert!(!precached(&dir).unwrap().contains(&"/sw.js".to_string()));
         std::fs::remove_dir_all(&dir).unwrap();
     }

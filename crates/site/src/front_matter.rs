@@ -243,20 +243,29 @@ pub fn parse_talk(file: &str, text: &str) -> Result<Talk, ContentError> {
     })
 }
 
+/// The front matter's table `field` (`[video]`, `[slides]`).
+fn as_table<'a>(
+    file: &str,
+    field: &str,
+    value: &'a toml::Value,
+) -> Result<&'a toml::value::Table, ContentError> {
+    match value {
+        toml::Value::Table(t) => Ok(t),
+        other => Err(err(
+            file,
+            Some(field),
+            format!("must be a table, found {}", other.type_str()),
+        )),
+    }
+}
+
 /// `[slides] provider = "speakerdeck"` with the deck's player id (32 hex digits, as in
 /// `speakerdeck.com/player/<id>`); the table is optional.
 fn parse_slides(file: &str, value: Option<&toml::Value>) -> Result<Option<Slides>, ContentError> {
-    let table = match value {
-        None => return Ok(None),
-        Some(toml::Value::Table(t)) => t,
-        Some(other) => {
-            return Err(err(
-                file,
-                Some("slides"),
-                format!("must be a table, found {}", other.type_str()),
-            ))
-        }
+    let Some(value) = value else {
+        return Ok(None);
     };
+    let table = as_table(file, "slides", value)?;
     let with_field = |k: &'static str| {
         move |mut e: ContentError| {
             e.field = Some(format!("slides.{k}"));
@@ -283,23 +292,14 @@ fn parse_slides(file: &str, value: Option<&toml::Value>) -> Result<Option<Slides
 }
 
 fn parse_video(file: &str, value: Option<&toml::Value>) -> Result<Video, ContentError> {
-    let table = match value {
-        None => {
-            return Err(err(
-                file,
-                Some("video"),
-                "missing (use `[video] provider = \"none\"` when no recording is known)",
-            ))
-        }
-        Some(toml::Value::Table(t)) => t,
-        Some(other) => {
-            return Err(err(
-                file,
-                Some("video"),
-                format!("must be a table, found {}", other.type_str()),
-            ))
-        }
+    let Some(value) = value else {
+        return Err(err(
+            file,
+            Some("video"),
+            "missing (use `[video] provider = \"none\"` when no recording is known)",
+        ));
     };
+    let table = as_table(file, "video", value)?;
     let field = |k: &str| format!("video.{k}");
     let with_field = |k: &str| {
         let f = field(k);
