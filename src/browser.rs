@@ -5,8 +5,18 @@ use site::meta::PageMeta;
 use site::theme::{Theme, STORAGE_KEY};
 use wasm_bindgen::JsCast;
 
+/// The browser's window: none in the build's native render of the recap pages (feature `ssr`),
+/// where every call below is then a no-op (calling into JavaScript there would abort).
+fn window() -> Option<web_sys::Window> {
+    if cfg!(feature = "ssr") {
+        None
+    } else {
+        web_sys::window()
+    }
+}
+
 fn document() -> Option<web_sys::Document> {
-    web_sys::window()?.document()
+    window()?.document()
 }
 
 /// The build writes a plain copy of each page for visitors without JavaScript; once the app
@@ -17,11 +27,59 @@ pub fn remove_static_copy() {
     }
 }
 
+/// The address's path (`location.pathname`).
+pub fn location_path() -> String {
+    window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// The path the page's HTML was rendered for by the build (`site::html::RENDERED_PATH_META`).
+pub fn rendered_path() -> Option<String> {
+    let selector = format!("meta[name='{}']", site::html::RENDERED_PATH_META);
+    document()?
+        .query_selector(&selector)
+        .ok()??
+        .get_attribute("content")
+}
+
+/// Rewrites the address to `path`, keeping its query and fragment, without loading anything.
+pub fn replace_path(path: &str) {
+    let Some(w) = window() else { return };
+    let location = w.location();
+    if location.pathname().ok().as_deref() == Some(path) {
+        return;
+    }
+    let target = format!(
+        "{path}{}{}",
+        location.search().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    );
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&target));
+    }
+}
+
+/// Marks `<html>` with `data-app-started` once an app is attached to the page: a hydrated page
+/// looks the same before and after, so this is how a test (or a script) knows it is live.
+pub fn mark_app_started() {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-app-started", "");
+    }
+}
+
+/// Empties `<body>`, for an app that renders afresh in place of the page's HTML.
+pub fn clear_body() {
+    if let Some(body) = document().and_then(|d| d.body()) {
+        body.set_text_content(None);
+    }
+}
+
 /// Loads `target` (a path with its query and fragment) from the server. When the address
 /// already names its path (the router wrote it), the page is reloaded with the target's fragment
 /// (changing only a fragment would not load anything); otherwise the target is opened.
 pub fn load_page(target: &str) {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
+    let Some(location) = window().map(|w| w.location()) else {
         return;
     };
     let (path, hash) = match target.find('#') {
@@ -57,7 +115,7 @@ pub fn set_page_meta(meta: &PageMeta) {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    window()?.local_storage().ok().flatten()
 }
 
 /// localStorage key of the trace library's settings (JSON).
@@ -103,7 +161,7 @@ pub fn stored_theme() -> Option<Theme> {
 }
 
 pub fn system_prefers_dark() -> bool {
-    web_sys::window()
+    window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())
 }
@@ -125,8 +183,8 @@ pub fn apply_theme(theme: Theme, remember: bool) {
 pub fn on_system_theme_change(f: impl Fn(bool) + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let Some(query) = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+    let Some(query) =
+        window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
     else {
         return;
     };
@@ -172,7 +230,7 @@ pub fn download(name: &str, bytes: &js_sys::Uint8Array) -> Result<(), String> {
 
 /// Runs `f` once the page is idle (browsers without `requestIdleCallback` wait 200 ms).
 pub fn when_idle(f: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
+    let Some(window) = window() else {
         return;
     };
     let callback = wasm_bindgen::closure::Closure::once_into_js(f);
@@ -184,7 +242,7 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
 
 /// Runs `f` once, `ms` milliseconds from now.
 pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) {
-    if let Some(window) = web_sys::window() {
+    if let Some(window) = window() {
         let callback = wasm_bindgen::closure::Closure::once_into_js(f);
         let _ = window
             .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
@@ -193,7 +251,7 @@ pub fn after_ms(ms: i32, f: impl FnOnce() + 'static) {
 
 /// Milliseconds on the page's monotonic clock (`performance.now()`), for timing a draw.
 pub fn now_ms() -> f64 {
-    web_sys::window()
+    window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }

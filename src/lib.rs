@@ -1,7 +1,11 @@
-//! The site: meetup talk pages and the trace viewer, rendered client-side with Leptos.
+//! The site: meetup talk pages and the trace viewer, with Leptos. The recap pages are rendered
+//! at build time by the same components (feature `ssr`, `bin/render_pages.rs`) and hydrated.
 //! Two apps share this library: `main.rs` calls [`start_recap`] (the recap pages) and
 //! `bin/viewer.rs` calls [`start_viewer`]; each wasm keeps only what its app reaches. The
 //! modules live here so wasm-bindgen tests can mount them.
+// The native render of the pages (`ssr`) resolves the viewer's deeply nested view types
+// (async `into_any`), past the default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod app;
 pub mod browser;
@@ -13,11 +17,42 @@ pub mod pages;
 pub mod viewer;
 pub mod worker_client;
 
-/// Mounts the recap app (home, talks, 404) in place of the page's no-JavaScript copy.
+/// Starts the recap app (home, talks, 404) on the page the build rendered with the same
+/// components ([`render_recap_page`]): hydration keeps the page's nodes and attaches the app to
+/// them, so nothing is painted twice. Where the app would render other HTML than the page's
+/// (`site::hydration`), it renders afresh in the page's place.
+#[cfg(feature = "hydrate")]
 pub fn start_recap() {
+    use site::hydration::{recap_start, RecapStart};
     console_error_panic_hook::set_once();
-    browser::remove_static_copy();
-    leptos::mount::mount_to_body(app::RecapApp);
+    let here = browser::location_path();
+    match recap_start(
+        &here,
+        browser::rendered_path().as_deref(),
+        content::content(),
+    ) {
+        RecapStart::Hydrate { path } => {
+            browser::replace_path(&path);
+            leptos::mount::hydrate_body(app::RecapApp);
+        }
+        RecapStart::Mount => {
+            browser::clear_body();
+            leptos::mount::mount_to_body(app::RecapApp);
+        }
+    }
+    browser::mark_app_started();
+}
+
+/// The recap app's HTML at `path` (e.g. `/talks/x`; an unknown path renders the 404 page), as
+/// the build writes it into the page's `<body>` for [`start_recap`] to hydrate.
+#[cfg(feature = "ssr")]
+pub fn render_recap_page(path: &str) -> String {
+    use leptos::prelude::*;
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(leptos_router::location::RequestUrl::new(path));
+        view! { <app::RecapApp/> }.to_html()
+    })
 }
 
 /// Mounts the trace viewer's app in place of the page's no-JavaScript copy.
@@ -25,4 +60,5 @@ pub fn start_viewer() {
     console_error_panic_hook::set_once();
     browser::remove_static_copy();
     leptos::mount::mount_to_body(app::ViewerApp);
+    browser::mark_app_started();
 }

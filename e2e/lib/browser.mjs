@@ -58,7 +58,9 @@ export const FIXTURE_TALKS = readTalks(
 
 /** Waits until the app has mounted (the build-time static copy is gone and main has content). */
 export async function waitForApp(page) {
-  await page.waitForFunction(() => !document.getElementById('static-page') && document.querySelector('main#main h1'));
+  // A hydrated page looks the same before the app is attached: the app marks <html> when it is.
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-app-started')
+    && !document.getElementById('static-page') && document.querySelector('main#main h1'));
 }
 
 /** Runs axe-core on the page and returns the serious and critical violations. */

@@ -41,6 +41,11 @@ pub fn use_theme() -> RwSignal<Theme> {
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let current = use_theme();
+    // The build renders the page knowing no visitor's theme: the button first shows what it
+    // rendered (light), so hydration finds the same markup, then the visitor's once mounted.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let dark = move || mounted.get() && current.get() == Theme::Dark;
     let toggle = move |_| {
         let next = current.get_untracked().toggled();
         browser::apply_theme(next, true);
@@ -52,10 +57,10 @@ pub fn ThemeToggle() -> impl IntoView {
             class="theme-toggle"
             data-testid="theme-toggle"
             title="Dark mode"
-            aria-pressed=move || (current.get() == Theme::Dark).to_string()
+            aria-pressed=move || dark().to_string()
             on:click=toggle
         >
-            <span aria-hidden="true">{move || if current.get() == Theme::Dark { "☾" } else { "☀" }}</span>
+            <span aria-hidden="true">{move || if dark() { "☾" } else { "☀" }}</span>
             <span class="theme-toggle-label">" Dark mode"</span>
         </button>
     }

@@ -126,7 +126,15 @@ pub fn test_all(args: &[String]) -> Result {
             cmd("cargo", &["build", "-p", "tracecheck"]),
         )?;
         let port = serve::spawn(root().join(E2E_DIST))?;
-        let mut c = cmd("npm", &["test"]);
+        // `E2E_ONLY="tests/a.test.mjs tests/b.test.mjs"` runs only those files.
+        let only = std::env::var("E2E_ONLY").unwrap_or_default();
+        let mut c = if only.trim().is_empty() {
+            cmd("npm", &["test"])
+        } else {
+            let mut args = vec!["--test", "--test-concurrency=1"];
+            args.extend(only.split_whitespace());
+            cmd("node", &args)
+        };
         c.current_dir(root().join("e2e"))
             .env("BASE_URL", format!("http://127.0.0.1:{port}"))
             .env("TRACECHECK", root().join("target/debug/tracecheck"))

@@ -5,6 +5,7 @@
 //! precompressed copies of every text and wasm file.
 
 use site::host_headers::{is_hashed_name, HostHeaders, PagePath};
+use site::html::{render_page, viewer_copy, PageBody};
 use site::routes::{self, output_file, served_paths, App, Route};
 use site::{csp, seo};
 use std::path::{Path, PathBuf};
@@ -120,10 +121,15 @@ fn write_pages(
     };
     let mut routes = vec![Route::Home, Route::Viewer, Route::NotFound];
     routes.extend(content.talks.iter().map(|t| Route::Talk(t.slug.clone())));
+    let bodies = page_bodies(&routes, &content, extra_talks)?;
     let mut pages = Vec::new();
-    for route in &routes {
+    for (route, body) in routes.iter().zip(&bodies) {
         let policy = policy(route.app());
-        let html = site::html::render_page(templates.of(route.app()), route, &content, site_url)
+        let body = match body {
+            Body::Rendered(html) => PageBody::Rendered(html),
+            Body::Copy(copy) => PageBody::Copy(copy),
+        };
+        let html = render_page(templates.of(route.app()), route, &content, site_url, body)
             .map_err(|e| e.to_string())?;
         let html = csp::insert_meta(&html, &policy);
         let html = seo::insert_json_ld(&html, route, &content, site_url);
@@ -166,6 +172,36 @@ fn write_pages(
         sizes.gzip / 1024
     );
     Ok(())
+}
+
+/// A page's body as written: owned, for `PageBody` to borrow.
+enum Body {
+    Rendered(String),
+    Copy(String),
+}
+
+/// Each route's body: the recap app's pages rendered by its components, the viewer's copy.
+fn page_bodies(
+    routes: &[Route],
+    content: &site::Content,
+    extra_talks: Option<&str>,
+) -> Result<Vec<Body>> {
+    let recap_paths: Vec<String> = routes
+        .iter()
+        .filter(|r| r.app() == App::Recap)
+        .map(Route::path)
+        .collect();
+    let mut rendered = crate::render::recap_pages(&recap_paths, extra_talks)?.into_iter();
+    routes
+        .iter()
+        .map(|route| match route.app() {
+            App::Recap => rendered
+                .next()
+                .map(Body::Rendered)
+                .ok_or_else(|| "a recap page was not rendered".to_string()),
+            App::Viewer => Ok(Body::Copy(viewer_copy(content))),
+        })
+        .collect()
 }
 
 /// `robots.txt`, and `sitemap.xml` when the site's address is known.

@@ -10,6 +10,7 @@ mod files;
 mod fuzz;
 mod lighthouse;
 mod offline;
+mod render;
 mod run;
 mod serve;
 mod setup;

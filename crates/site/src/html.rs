@@ -1,10 +1,11 @@
 //! Writes the per-route HTML files: Trunk's `index.html` with the page's own title, meta
-//! description and Open Graph tags, plus a readable copy of the page's text for visitors and
-//! crawlers without JavaScript. The app replaces that copy when it starts.
+//! description and Open Graph tags, and a body that reads without JavaScript: the recap app's
+//! own HTML for the route, rendered at build time and hydrated by the app, or (the viewer) a
+//! readable copy that the app replaces when it starts.
 
-use crate::content::{Content, Talk};
+use crate::content::Content;
 use crate::meta::{page_meta, PageMeta};
-use crate::routes::{talk_path, Route, OG_IMAGE, VIEWER};
+use crate::routes::{Route, HOME, OG_IMAGE, VIEWER};
 
 /// The link-preview card (`public/og-card.png`, made from `public/og-card.html`), the same for
 /// every page: the evening and its three talks.
@@ -14,6 +15,20 @@ const OG_IMAGE_ALT: &str = "GoSF at Heavybit, June 2016: the three talks of the 
 
 /// Id of the element holding the no-JavaScript copy of the page; the app removes it on start.
 pub const STATIC_PAGE_ID: &str = "static-page";
+
+/// Name of the `<meta>` giving the path a page's HTML was rendered for: the app hydrates that
+/// HTML only where it would render the same (see `crate::hydration`).
+pub const RENDERED_PATH_META: &str = "rendered-path";
+
+/// What a page's `<body>` holds before its app starts.
+#[derive(Debug, Clone, Copy)]
+pub enum PageBody<'a> {
+    /// The app's HTML for the route, rendered at build time by the app's own components (the
+    /// recap pages). It must start right after `<body>`: hydration walks the body's children.
+    Rendered(&'a str),
+    /// A readable copy of the page (`viewer_copy`), which the app replaces when it starts.
+    Copy(&'a str),
+}
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
@@ -78,12 +93,13 @@ pub fn head_tags(meta: &PageMeta, site_name: &str, site_url: Option<&str>) -> St
     tags
 }
 
-/// Puts a page's head tags and static copy into Trunk's built `index.html`.
+/// Puts a page's head tags and body into Trunk's built `index.html`.
 pub fn render_page(
     template: &str,
     route: &Route,
     content: &Content,
     site_url: Option<&str>,
+    body: PageBody,
 ) -> Result<String, TemplateError> {
     let meta = page_meta(route, content);
     let title_start = template
@@ -103,87 +119,39 @@ pub fn render_page(
     let mut out = String::with_capacity(template.len() + 4096);
     out.push_str(&template[..title_start]);
     out.push_str(&head_tags(&meta, &content.event.name, site_url));
+    if let PageBody::Rendered(_) = body {
+        out.push_str(&format!(
+            "<meta name=\"{RENDERED_PATH_META}\" content=\"{}\">\n",
+            escape(&route.path())
+        ));
+    }
     out.push_str(&template[title_end..body_open]);
-    out.push_str(&format!(
-        "\n<div id=\"{STATIC_PAGE_ID}\" class=\"static-page\">\n{}\n</div>\n",
-        static_copy(route, content)
-    ));
+    match body {
+        PageBody::Rendered(html) => out.push_str(html),
+        PageBody::Copy(copy) => out.push_str(&format!(
+            "\n<div id=\"{STATIC_PAGE_ID}\" class=\"static-page\">\n{copy}\n</div>\n"
+        )),
+    }
     out.push_str(&template[body_open..]);
     Ok(out)
 }
 
-/// The page's text as plain HTML, readable without scripts or styles. Where styles load, it
-/// carries the app's classes so its text is laid out as the app lays it out (the app's first
-/// render then paints nothing larger: see `.static-page` in the stylesheet).
-pub fn static_copy(route: &Route, content: &Content) -> String {
+/// The viewer page's text as plain HTML, readable without scripts or styles (the recap pages
+/// are rendered by their app instead). Where styles load, it carries the app's classes, so its
+/// text is laid out as the app lays it out (see `.static-page` in the stylesheet).
+pub fn viewer_copy(content: &Content) -> String {
     let event = &content.event;
     let nav = format!(
-        "<nav><a href=\"/\">{}</a> · <a href=\"{VIEWER}\">Trace viewer</a></nav>",
+        "<nav><a href=\"{HOME}\">{}</a> · <a href=\"{VIEWER}\">Trace viewer</a></nav>",
         escape(&event.name)
     );
-    let main = match route {
-        Route::Home => {
-            let cards: String = content
-                .listed()
-                .map(|t| {
-                    format!(
-                        "<li><a href=\"{}\">{}</a> — {}<br>{}</li>",
-                        talk_path(&t.slug),
-                        escape(&t.title),
-                        escape(&t.speaker_line()),
-                        escape(&t.summary)
-                    )
-                })
-                .collect();
-            format!(
-                "<section class=\"hero\"><p class=\"eyebrow\">{}</p><h1>{}</h1><div class=\"intro\">{}</div></section><h2>Talks</h2><ul>{cards}</ul>",
-                escape(&event.byline()),
-                escape(&event.title),
-                event.intro_html
-            )
-        }
-        Route::Talk(slug) => match content.talk(slug) {
-            Some(t) => talk_copy(t, content),
-            None => not_found_copy(),
-        },
-        Route::Viewer => "<h1>Trace viewer</h1><p>Open Jaeger, OpenTelemetry (OTLP), Zipkin or Chrome trace files as an interactive timeline. The viewer runs in your browser and needs JavaScript and WebAssembly; your files are never uploaded.</p>".to_string(),
-        Route::NotFound => not_found_copy(),
-    };
+    let main = "<h1>Trace viewer</h1><p>Open Jaeger, OpenTelemetry (OTLP), Zipkin or Chrome trace files as an interactive timeline. The viewer runs in your browser and needs JavaScript and WebAssembly; your files are never uploaded.</p>";
     // The app's footer, word for word (on short pages it is the largest text).
     let footer = format!(
         "<footer class=\"site-footer\"><p>Recaps written by us from the <a href=\"{}\">original Heavybit recap</a> and the speakers' public material. The trace viewer runs in your browser: files you open are never uploaded.</p></footer>",
         escape(&event.original_recap)
     );
     format!("{nav}<main>{main}</main>{footer}")
-}
-
-fn talk_copy(t: &Talk, content: &Content) -> String {
-    let sources: String = content
-        .sources_for(t)
-        .iter()
-        .map(|s| {
-            format!(
-                "<li><a href=\"{}\">{}</a></li>",
-                escape(&s.url),
-                escape(&s.title)
-            )
-        })
-        .collect();
-    format!(
-        "<article class=\"talk\"><header><p class=\"eyebrow\">{}</p><h1>{}</h1><p class=\"speaker\">{}</p></header><div class=\"prose\">{}</div><h2>Sources</h2><ul>{sources}</ul></article>",
-        escape(&content.event.byline()),
-        escape(&t.title),
-        escape(&t.speaker_line()),
-        t.body_html,
-    )
-}
-
-fn not_found_copy() -> String {
-    format!(
-        "<h1>Page not found</h1><p>There is no page at this address. Try the <a href=\"{}\">home page</a> or the <a href=\"{}\">trace viewer</a>.</p>",
-        crate::routes::HOME,
-        crate::routes::VIEWER
-    )
 }
 
 #[cfg(test)]
@@ -211,6 +179,7 @@ mod tests {
             &Route::Talk("a".into()),
             &c,
             Some("https://s.org/"),
+            PageBody::Rendered("<main><p>x</p></main>"),
         )
         .unwrap();
         assert!(
@@ -224,17 +193,31 @@ mod tests {
         assert!(html.contains("<meta property=\"og:image\" content=\"https://s.org/og-card.png\">"));
         assert!(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
         assert!(html.contains("<meta name=\"description\" content=\"Summary a\">"));
-        // The static copy sits inside the body, before the app's script, and carries the recap.
+        // The rendered HTML is the body's first child (hydration starts there), and the head
+        // says which path it was rendered for.
+        assert!(html.contains("<body class=\"x\"><main><p>x</p></main><script"));
+        assert!(html.contains("<meta name=\"rendered-path\" content=\"/talks/a\">"));
+        assert!(!html.contains(STATIC_PAGE_ID));
+    }
+
+    #[test]
+    fn a_copy_is_wrapped_for_the_app_to_remove_and_claims_no_render() {
+        let c = content(vec![]);
+        let copy = viewer_copy(&c);
+        let html = render_page(TEMPLATE, &Route::Viewer, &c, None, PageBody::Copy(&copy)).unwrap();
         let body = html.find("<body class=\"x\">").unwrap();
-        let copy = html.find("id=\"static-page\"").unwrap();
-        assert!(copy > body && copy < html.find("<script").unwrap());
-        assert!(html.contains("<p>x</p>"));
+        let wrapper = html
+            .find("<div id=\"static-page\" class=\"static-page\">")
+            .unwrap();
+        assert!(wrapper > body && wrapper < html.find("<script").unwrap());
+        assert!(html.contains("<h1>Trace viewer</h1>"));
+        assert!(!html.contains(RENDERED_PATH_META));
     }
 
     #[test]
     fn og_url_is_omitted_without_site_url() {
         let c = content(vec![]);
-        let html = render_page(TEMPLATE, &Route::Home, &c, None).unwrap();
+        let html = render_page(TEMPLATE, &Route::Home, &c, None, PageBody::Rendered("")).unwrap();
         assert!(!html.contains("og:url"));
         assert!(
             !html.contains("og:image"),
@@ -248,29 +231,28 @@ mod tests {
     fn broken_templates_are_errors() {
         let c = content(vec![]);
         assert_eq!(
-            render_page("<html><body></body></html>", &Route::Home, &c, None),
+            render_page(
+                "<html><body></body></html>",
+                &Route::Home,
+                &c,
+                None,
+                PageBody::Rendered("")
+            ),
             Err(TemplateError("no <title> element"))
         );
         assert_eq!(
-            render_page("<title>x", &Route::Home, &c, None),
+            render_page("<title>x", &Route::Home, &c, None, PageBody::Rendered("")),
             Err(TemplateError("<title> is not closed"))
         );
         assert_eq!(
-            render_page("<title>x</title>", &Route::Home, &c, None),
+            render_page(
+                "<title>x</title>",
+                &Route::Home,
+                &c,
+                None,
+                PageBody::Rendered("")
+            ),
             Err(TemplateError("no <body> element"))
         );
-    }
-
-    #[test]
-    fn home_copy_links_every_listed_talk() {
-        let c = content(vec![
-            talk("a", 1, false),
-            talk("b", 2, false),
-            talk("h", 3, true),
-        ]);
-        let copy = static_copy(&Route::Home, &c);
-        assert!(copy.contains("href=\"/talks/a\""));
-        assert!(copy.contains("href=\"/talks/b\""));
-        assert!(!copy.contains("href=\"/talks/h\""));
     }
 }
