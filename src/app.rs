@@ -1,55 +1,68 @@
-//! The two apps' shell: skip link, header with navigation and theme toggle, the routed page,
-//! footer. The recap app routes the home, talk and 404 pages; the viewer app routes /viewer.
-//! A link to the other app's page is a page load (`rel="external"`: the router leaves it to the
-//! browser), and a navigation the router still makes there (a link in a talk's Markdown, Back)
-//! loads that page from the server.
+//! The two apps' shell: skip link, header with navigation and theme toggle, the page, footer.
+//! The recap app shows one page per load (home, a talk, 404): its pages are rendered at build
+//! time and links between them are page loads, so it carries no router. The viewer app routes
+//! /viewer; a link from it to a recap page is a page load (`rel="external"`: the router leaves
+//! it to the browser), and a navigation its router still makes there (Back) loads that page.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route as RouterRoute, Router, Routes, A};
 use leptos_router::hooks::use_location;
-use leptos_router::{ParamSegment, StaticSegment};
-use site::routes::{App, HOME, TALKS_SEGMENT, VIEWER, VIEWER_SEGMENT};
+use leptos_router::StaticSegment;
+use site::routes::{App, Route, HOME, VIEWER, VIEWER_SEGMENT};
 
 use crate::components::theme_toggle::{CurrentTheme, ThemeToggle};
 use crate::components::update_notice::UpdateNotice;
 use crate::content::content;
 use crate::pages::{home::Home, not_found::NotFound, talk::TalkPage, viewer::ViewerPage};
 
-/// Home, talks and the 404 page.
+/// Home, a talk, or the 404 page: the page of `route` (see `site::hydration::recap_route`).
 #[component]
-pub fn RecapApp() -> impl IntoView {
-    view! {
-        <Shell app=App::Recap>
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=StaticSegment("") view=Home/>
-                <Route path=(StaticSegment(TALKS_SEGMENT), ParamSegment("slug")) view=TalkPage/>
-                <Route path=StaticSegment(VIEWER_SEGMENT) view=OtherApp/>
-            </Routes>
-        </Shell>
-    }
+pub fn RecapApp(route: Route) -> impl IntoView {
+    let nav = if route == Route::Home {
+        NavAt::RecapHome
+    } else {
+        NavAt::RecapPage
+    };
+    let page = match route {
+        Route::Home => EitherOf3::A(view! { <Home/> }),
+        Route::Talk(slug) => EitherOf3::B(view! { <TalkPage slug/> }),
+        Route::Viewer | Route::NotFound => EitherOf3::C(view! { <NotFound/> }),
+    };
+    view! { <Shell nav>{page}</Shell> }
 }
 
 /// The trace viewer.
 #[component]
 pub fn ViewerApp() -> impl IntoView {
     view! {
-        <Shell app=App::Viewer>
-            <Routes fallback=|| view! { <ViewerOrOtherApp/> }>
-                <Route path=StaticSegment(VIEWER_SEGMENT) view=ViewerPage/>
-            </Routes>
-        </Shell>
+        <Router>
+            <Shell nav=NavAt::Viewer>
+                <Routes fallback=|| view! { <ViewerOrOtherApp/> }>
+                    <RouterRoute path=StaticSegment(VIEWER_SEGMENT) view=ViewerPage/>
+                </Routes>
+            </Shell>
+        </Router>
     }
 }
 
+/// Where the site's links are shown from: they mark the page they lead to as current, and
+/// only the viewer's own link goes through its router.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NavAt {
+    RecapHome,
+    RecapPage,
+    Viewer,
+}
+
 #[component]
-fn Shell(app: App, children: Children) -> impl IntoView {
+fn Shell(nav: NavAt, children: Children) -> impl IntoView {
     let event = &content().event;
     provide_context(CurrentTheme::new());
     view! {
-        <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
-                <SiteNav app/>
+                <SiteNav at=nav/>
                 <ThemeToggle/>
             </header>
             <UpdateNotice/>
@@ -61,28 +74,34 @@ fn Shell(app: App, children: Children) -> impl IntoView {
                     " and the speakers' public material. The trace viewer runs in your browser: files you open are never uploaded."
                 </p>
             </footer>
-        </Router>
     }
 }
 
-/// The site's links: within the app through the router, to the other app as a page load.
+/// The site's links: page loads, but the viewer's own link in the viewer (through its router,
+/// which leaves `rel="external"` links to the browser).
 #[component]
-fn SiteNav(app: App) -> impl IntoView {
+fn SiteNav(at: NavAt) -> impl IntoView {
     let event = &content().event;
     let brand = format!("{} · {}", event.name, event.date_human());
-    let links = match app {
-        App::Recap => view! {
-            <A href=HOME attr:class="brand">{brand}</A>
-            <a href=VIEWER rel="external">"Trace viewer"</a>
-        }
-        .into_any(),
-        App::Viewer => view! {
-            <a href=HOME class="brand" rel="external">{brand}</a>
-            <A href=VIEWER>"Trace viewer"</A>
-        }
-        .into_any(),
+    let in_viewer = at == NavAt::Viewer;
+    let viewer_link = if in_viewer {
+        Either::Left(view! { <A href=VIEWER>"Trace viewer"</A> })
+    } else {
+        Either::Right(view! { <a href=VIEWER>"Trace viewer"</a> })
     };
-    view! { <nav class="site-nav" aria-label="Site">{links}</nav> }
+    view! {
+        <nav class="site-nav" aria-label="Site">
+            <a
+                href=HOME
+                class="brand"
+                rel=in_viewer.then_some("external")
+                aria-current=(at == NavAt::RecapHome).then_some("page")
+            >
+                {brand}
+            </a>
+            {viewer_link}
+        </nav>
+    }
 }
 
 /// The viewer at any address the host serves it at (`/viewer/`, `/viewer/index.html`); any
@@ -90,7 +109,7 @@ fn SiteNav(app: App) -> impl IntoView {
 #[component]
 fn ViewerOrOtherApp() -> impl IntoView {
     let path = use_location().pathname.get_untracked();
-    match site::routes::Route::parse(&path).app() {
+    match Route::parse(&path).app() {
         App::Viewer => view! { <ViewerPage/> }.into_any(),
         App::Recap => view! { <OtherApp/> }.into_any(),
     }

@@ -43,23 +43,6 @@ pub fn rendered_path() -> Option<String> {
         .get_attribute("content")
 }
 
-/// Rewrites the address to `path`, keeping its query and fragment, without loading anything.
-pub fn replace_path(path: &str) {
-    let Some(w) = window() else { return };
-    let location = w.location();
-    if location.pathname().ok().as_deref() == Some(path) {
-        return;
-    }
-    let target = format!(
-        "{path}{}{}",
-        location.search().unwrap_or_default(),
-        location.hash().unwrap_or_default()
-    );
-    if let Ok(history) = w.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&target));
-    }
-}
-
 /// Marks `<html>` with `data-app-started` once an app is attached to the page: a hydrated page
 /// looks the same before and after, so this is how a test (or a script) knows it is live.
 pub fn mark_app_started() {

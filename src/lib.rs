@@ -3,6 +3,7 @@
 //! Two apps share this library: `main.rs` calls [`start_recap`] (the recap pages) and
 //! `bin/viewer.rs` calls [`start_viewer`]; each wasm keeps only what its app reaches. The
 //! modules live here so wasm-bindgen tests can mount them.
+
 // The native render of the pages (`ssr`) resolves the viewer's deeply nested view types
 // (async `into_any`), past the default limit of 128.
 #![recursion_limit = "256"]
@@ -23,21 +24,18 @@ pub mod worker_client;
 /// (`site::hydration`), it renders afresh in the page's place.
 #[cfg(feature = "hydrate")]
 pub fn start_recap() {
-    use site::hydration::{recap_start, RecapStart};
+    use leptos::prelude::*;
+    use site::hydration::{recap_route, recap_start, RecapStart};
     console_error_panic_hook::set_once();
-    let here = browser::location_path();
-    match recap_start(
-        &here,
-        browser::rendered_path().as_deref(),
-        content::content(),
-    ) {
-        RecapStart::Hydrate { path } => {
-            browser::replace_path(&path);
-            leptos::mount::hydrate_body(app::RecapApp);
-        }
+    let content = content::content();
+    let route = recap_route(&browser::location_path(), content);
+    let start = recap_start(&route, browser::rendered_path().as_deref(), content);
+    let app = move || view! { <app::RecapApp route/> };
+    match start {
+        RecapStart::Hydrate => leptos::mount::hydrate_body(app),
         RecapStart::Mount => {
             browser::clear_body();
-            leptos::mount::mount_to_body(app::RecapApp);
+            leptos::mount::mount_to_body(app);
         }
     }
     browser::mark_app_started();
@@ -48,11 +46,8 @@ pub fn start_recap() {
 #[cfg(feature = "ssr")]
 pub fn render_recap_page(path: &str) -> String {
     use leptos::prelude::*;
-    let owner = Owner::new();
-    owner.with(|| {
-        provide_context(leptos_router::location::RequestUrl::new(path));
-        view! { <app::RecapApp/> }.to_html()
-    })
+    let route = site::hydration::recap_route(path, content::content());
+    Owner::new().with(|| view! { <app::RecapApp route/> }.to_html())
 }
 
 /// Mounts the trace viewer's app in place of the page's no-JavaScript copy.

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use site::routes::talk_path;
 use site::Talk;
 
@@ -12,7 +11,7 @@ pub fn TalkCard(talk: &'static Talk) -> impl IntoView {
     view! {
         <li class="card talk-card" data-testid="talk-card">
             <h3>
-                <A href=talk_path(&talk.slug)>{talk.title.clone()}</A>
+                <a href=talk_path(&talk.slug)>{talk.title.clone()}</a>
             </h3>
             <p class="speaker">{talk.speaker_line()}</p>
             <p class="summary">{talk.summary.clone()}</p>

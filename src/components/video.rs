@@ -1,5 +1,6 @@
 //! Click-to-load video: until the visitor asks, nothing is requested from the video host.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use site::Video;
 
@@ -9,7 +10,7 @@ use crate::components::load_button::LoadButton;
 pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) -> impl IntoView {
     let loaded = RwSignal::new(false);
     match video {
-        Video::None { note } => view! {
+        Video::None { note } => Either::Left(view! {
             <div class="video video-none" data-testid="video-unavailable">
                 <p>
                     <strong>"No video to show. "</strong>
@@ -17,14 +18,13 @@ pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) 
                 </p>
                 <p><a href=original_recap>"See the original recap of the evening"</a></p>
             </div>
-        }
-        .into_any(),
+        }),
         _ => {
             let src = video.embed_url().unwrap_or_default();
             let provider = video.provider_label();
             let is_file = matches!(video, Video::File { .. });
             let frame_title = format!("Video: {title}");
-            view! {
+            Either::Right(view! {
                 <div class="video" data-testid="video">
                     <Show
                         when=move || loaded.get()
@@ -36,9 +36,9 @@ pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) 
                             let src = src.clone();
                             let frame_title = frame_title.clone();
                             if is_file {
-                                view! { <video controls autoplay src=src title=frame_title></video> }.into_any()
+                                Either::Left(view! { <video controls autoplay src=src title=frame_title></video> })
                             } else {
-                                view! {
+                                Either::Right(view! {
                                     <iframe
                                         src=src
                                         title=frame_title
@@ -50,13 +50,12 @@ pub fn VideoEmbed(video: &'static Video, title: String, original_recap: String) 
                                         referrerpolicy="strict-origin-when-cross-origin"
                                         allowfullscreen=true
                                     ></iframe>
-                                }.into_any()
+                                })
                             }
                         }
                     </Show>
                 </div>
-            }
-            .into_any()
+            })
         }
     }
 }

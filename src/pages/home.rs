@@ -29,8 +29,8 @@ pub fn Home() -> impl IntoView {
                 "Ben Sigelman's talk was about tracing requests across services. Our trace viewer opens Jaeger, OpenTelemetry (OTLP), Zipkin and Chrome trace files right in your browser; nothing is uploaded."
             </p>
             <p class="entry-links">
-                <a href=VIEWER class="button" data-testid="viewer-entry" rel="external">"Open the trace viewer"</a>
-                <a href=demo_link() data-testid="demo-trace" rel="external">"Open a trace like the one in the OpenTracing demo"</a>
+                <a href=VIEWER class="button" data-testid="viewer-entry">"Open the trace viewer"</a>
+                <a href=demo_link() data-testid="demo-trace">"Open a trace like the one in the OpenTracing demo"</a>
             </p>
         </section>
     }

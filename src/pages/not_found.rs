@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use site::meta::page_meta;
 use site::routes::{talk_path, Route, HOME, VIEWER};
 
@@ -16,9 +15,9 @@ pub fn NotFound() -> impl IntoView {
             <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
             <p>"You might be looking for:"</p>
             <ul>
-                <li><A href=HOME>"The home page"</A></li>
-                {c.listed().map(|t| view! { <li><A href=talk_path(&t.slug)>{t.title.clone()}</A></li> }).collect_view()}
-                <li><a href=VIEWER rel="external">"The trace viewer"</a></li>
+                <li><a href=HOME>"The home page"</a></li>
+                {c.listed().map(|t| view! { <li><a href=talk_path(&t.slug)>{t.title.clone()}</a></li> }).collect_view()}
+                <li><a href=VIEWER>"The trace viewer"</a></li>
             </ul>
         </section>
     }
