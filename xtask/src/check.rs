@@ -60,6 +60,26 @@ pub fn test_all(args: &[String]) -> Result {
                 ],
             ),
         )?;
+        // The build-time render of the recap pages: the app with feature `ssr` only.
+        run(
+            "clippy (native, ssr render)",
+            cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "-p",
+                    "gosf-site",
+                    "--no-default-features",
+                    "--features",
+                    "ssr",
+                    "--bin",
+                    "gosf-render",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ),
+        )?;
     }
     if wanted("clippy-wasm") {
         // The app with its tests; the pure crates' libraries (their dev-dependencies, such as
@@ -78,6 +98,21 @@ pub fn test_all(args: &[String]) -> Result {
                     "-p",
                     "gosf-site",
                     "--all-targets",
+                ],
+            ),
+            (
+                "clippy (wasm32, viewer app: feature csr)",
+                vec![
+                    "clippy",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "-p",
+                    "gosf-site",
+                    "--no-default-features",
+                    "--features",
+                    "csr",
+                    "--bin",
+                    "gosf-viewer",
                 ],
             ),
             ("clippy (wasm32, libraries)", libs),
