@@ -150,6 +150,22 @@ test('a talk without a known video says so and links the original recap', async 
   await page.context().close();
 });
 
+test('every page paints before its app is requested', async () => {
+  for (const path of ['/', `/talks/${LISTED[0].slug}`, '/viewer']) {
+    const page = await freshPage(browser);
+    await page.goto(BASE_URL + path);
+    await page.waitForFunction(() => document.documentElement.hasAttribute('data-app-started'));
+    const t = await page.evaluate(() => ({
+      paint: performance.getEntriesByName('first-paint')[0]?.startTime,
+      wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('_bg.wasm'))?.startTime,
+    }));
+    assert.ok(t.paint !== undefined && t.wasm !== undefined, `${path}: ${JSON.stringify(t)}`);
+    assert.ok(t.wasm >= t.paint, `${path}: the wasm was requested at ${t.wasm} ms, before the first paint at ${t.paint} ms`);
+    assert.deepEqual(page.errors, [], path);
+    await page.context().close();
+  }
+});
+
 test('a host that answers every address with the home page still shows the page asked for', async () => {
   const talk = LISTED[0];
   const home = await (await fetch(`${BASE_URL}/`)).text();

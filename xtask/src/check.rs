@@ -61,25 +61,10 @@ pub fn test_all(args: &[String]) -> Result {
             ),
         )?;
         // The build-time render of the recap pages: the app with feature `ssr` only.
-        run(
-            "clippy (native, ssr render)",
-            cmd(
-                "cargo",
-                &[
-                    "clippy",
-                    "-p",
-                    "gosf-site",
-                    "--no-default-features",
-                    "--features",
-                    "ssr",
-                    "--bin",
-                    "gosf-render",
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-            ),
-        )?;
+        let mut args = vec!["clippy"];
+        args.extend(crate::render::RENDERER);
+        args.extend(["--", "-D", "warnings"]);
+        run("clippy (native, ssr render)", cmd("cargo", &args))?;
     }
     if wanted("clippy-wasm") {
         // The app with its tests; the pure crates' libraries (their dev-dependencies, such as

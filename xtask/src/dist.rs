@@ -41,9 +41,13 @@ pub fn release_build(dist: &str, env: &[(&str, &str)]) -> Result {
     let viewer_dir = root().join("target").join(format!("{dist}-viewer"));
     trunk_build("index.html", &dir, env)?;
     trunk_build(VIEWER_HTML, &viewer_dir, env)?;
+    // Each page is readable before its app runs: the app loads after the page's first paint.
+    let template = |path: &Path| {
+        site::loader::start_app_after_first_paint(&read(path)?).map_err(|e| e.to_string())
+    };
     let templates = Templates {
-        recap: read(&dir.join("index.html"))?,
-        viewer: read(&viewer_dir.join("index.html"))?,
+        recap: template(&dir.join("index.html"))?,
+        viewer: template(&viewer_dir.join("index.html"))?,
     };
     move_files(&viewer_dir, &dir, &viewer_dir.join("index.html"))?;
     let given = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);

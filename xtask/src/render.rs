@@ -8,24 +8,26 @@ use std::time::Instant;
 use crate::dist::EXTRA_TALKS_ENV;
 use crate::run::{cmd, Result};
 
+/// Cargo's selection of the renderer: the site crate with feature `ssr` only, its binary.
+pub const RENDERER: [&str; 7] = [
+    "--package",
+    "gosf-site",
+    "--no-default-features",
+    "--features",
+    "ssr",
+    "--bin",
+    "gosf-render",
+];
+
 /// The HTML of each of `paths`, in order. `extra_talks` must be what the wasm build compiled
 /// in (build.rs reads it), or the app would hydrate other markup than it renders.
 pub fn recap_pages(paths: &[String], extra_talks: Option<&str>) -> Result<Vec<String>> {
     let label = "render the recap pages (gosf-render, ssr)";
     println!("==> {label}");
     let started = Instant::now();
-    let mut args = vec![
-        "run",
-        "--quiet",
-        "--package",
-        "gosf-site",
-        "--no-default-features",
-        "--features",
-        "ssr",
-        "--bin",
-        "gosf-render",
-        "--",
-    ];
+    let mut args = vec!["run", "--quiet"];
+    args.extend(RENDERER);
+    args.push("--");
     args.extend(paths.iter().map(String::as_str));
     let mut command = cmd("cargo", &args);
     command.env_remove(EXTRA_TALKS_ENV);

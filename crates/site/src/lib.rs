@@ -7,6 +7,7 @@
 pub mod content;
 pub mod html;
 pub mod hydration;
+pub mod loader;
 pub mod meta;
 pub mod routes;
 pub mod theme;
