@@ -46,68 +46,10 @@ pub fn test_all(args: &[String]) -> Result {
         crate::tidy::tidy()?;
     }
     if wanted("clippy") {
-        run(
-            "clippy (native)",
-            cmd(
-                "cargo",
-                &[
-                    "clippy",
-                    "--workspace",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-            ),
-        )?;
-        // The build-time render of the recap pages: the app with feature `ssr` only.
-        let mut args = vec!["clippy"];
-        args.extend(crate::render::RENDERER);
-        args.extend(["--", "-D", "warnings"]);
-        run("clippy (native, ssr render)", cmd("cargo", &args))?;
+        clippy_native()?;
     }
     if wanted("clippy-wasm") {
-        // The app with its tests; the pure crates' libraries (their dev-dependencies, such as
-        // proptest, are native-only).
-        let mut libs = vec!["clippy", "--target", "wasm32-unknown-unknown", "--lib"];
-        for lib in WASM_LIBS {
-            libs.extend(["-p", lib]);
-        }
-        for (label, args) in [
-            (
-                "clippy (wasm32, app)",
-                vec![
-                    "clippy",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "-p",
-                    "gosf-site",
-                    "--all-targets",
-                ],
-            ),
-            (
-                "clippy (wasm32, viewer app: feature csr)",
-                vec![
-                    "clippy",
-                    "--target",
-                    "wasm32-unknown-unknown",
-                    "-p",
-                    "gosf-site",
-                    "--no-default-features",
-                    "--features",
-                    "csr",
-                    "--bin",
-                    "gosf-viewer",
-                ],
-            ),
-            ("clippy (wasm32, libraries)", libs),
-        ] {
-            let mut args = args;
-            args.extend(["--", "-D", "warnings"]);
-            let mut c = cmd("cargo", &args);
-            c.env("CLIPPY_CONF_DIR", root().join("xtask/clippy-wasm"));
-            run(label, c)?;
-        }
+        clippy_wasm()?;
     }
     if wanted("native") {
         // The app itself is tested in the browser (step `wasm`), not natively.
@@ -162,6 +104,76 @@ pub fn test_all(args: &[String]) -> Result {
             .env("FIXTURE_TALKS_DIR", root().join(E2E_EXTRA_TALKS))
             .env("SITE_URL", E2E_SITE_URL);
         run("end-to-end tests in Chromium", c)?;
+    }
+    Ok(())
+}
+
+/// Clippy on every native target, and on the build-time render of the recap pages.
+fn clippy_native() -> Result {
+    run(
+        "clippy (native)",
+        cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    )?;
+    // The build-time render of the recap pages: the app with feature `ssr` only.
+    let mut args = vec!["clippy"];
+    args.extend(crate::render::RENDERER);
+    args.extend(["--", "-D", "warnings"]);
+    run("clippy (native, ssr render)", cmd("cargo", &args))?;
+    Ok(())
+}
+
+/// Clippy for wasm32: the app (both feature sets) and the libraries the browser runs.
+fn clippy_wasm() -> Result {
+    // The app with its tests; the pure crates' libraries (their dev-dependencies, such as
+    // proptest, are native-only).
+    let mut libs = vec!["clippy", "--target", "wasm32-unknown-unknown", "--lib"];
+    for lib in WASM_LIBS {
+        libs.extend(["-p", lib]);
+    }
+    for (label, args) in [
+        (
+            "clippy (wasm32, app)",
+            vec![
+                "clippy",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "gosf-site",
+                "--all-targets",
+            ],
+        ),
+        (
+            "clippy (wasm32, viewer app: feature csr)",
+            vec![
+                "clippy",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "gosf-site",
+                "--no-default-features",
+                "--features",
+                "csr",
+                "--bin",
+                "gosf-viewer",
+            ],
+        ),
+        ("clippy (wasm32, libraries)", libs),
+    ] {
+        let mut args = args;
+        args.extend(["--", "-D", "warnings"]);
+        let mut c = cmd("cargo", &args);
+        c.env("CLIPPY_CONF_DIR", root().join("xtask/clippy-wasm"));
+        run(label, c)?;
     }
     Ok(())
 }
