@@ -60,20 +60,20 @@ fn Shell(nav: NavAt, children: Children) -> impl IntoView {
     let event = &content().event;
     provide_context(CurrentTheme::new());
     view! {
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="site-header">
-                <SiteNav at=nav/>
-                <ThemeToggle/>
-            </header>
-            <UpdateNotice/>
-            <main id="main" tabindex="-1">{children()}</main>
-            <footer class="site-footer">
-                <p>
-                    "Recaps written by us from the "
-                    <a href=event.original_recap.clone()>"original Heavybit recap"</a>
-                    " and the speakers' public material. The trace viewer runs in your browser: files you open are never uploaded."
-                </p>
-            </footer>
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <SiteNav at=nav/>
+            <ThemeToggle/>
+        </header>
+        <UpdateNotice/>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>
+                "Recaps written by us from the "
+                <a href=event.original_recap.clone()>"original Heavybit recap"</a>
+                " and the speakers' public material. The trace viewer runs in your browser: files you open are never uploaded."
+            </p>
+        </footer>
     }
 }
 
