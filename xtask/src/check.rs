@@ -140,32 +140,29 @@ fn clippy_wasm() -> Result {
     for lib in WASM_LIBS {
         libs.extend(["-p", lib]);
     }
+    // The app's two browser builds: the default features with the tests, and the viewer's.
+    let app = |rest: &[&'static str]| {
+        let mut args = vec![
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "gosf-site",
+        ];
+        args.extend(rest);
+        args
+    };
     for (label, args) in [
-        (
-            "clippy (wasm32, app)",
-            vec![
-                "clippy",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "gosf-site",
-                "--all-targets",
-            ],
-        ),
+        ("clippy (wasm32, app)", app(&["--all-targets"])),
         (
             "clippy (wasm32, viewer app: feature csr)",
-            vec![
-                "clippy",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "gosf-site",
+            app(&[
                 "--no-default-features",
                 "--features",
                 "csr",
                 "--bin",
                 "gosf-viewer",
-            ],
+            ]),
         ),
         ("clippy (wasm32, libraries)", libs),
     ] {
