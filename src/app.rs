@@ -1,15 +1,13 @@
 //! The two apps' shell: skip link, header with navigation and theme toggle, the page, footer.
-//! The recap app shows one page per load (home, a talk, 404): its pages are rendered at build
-//! time and links between them are page loads, so it carries no router. The viewer app routes
-//! /viewer; a link from it to a recap page is a page load (`rel="external"`: the router leaves
-//! it to the browser), and a navigation its router still makes there (Back) loads that page.
+//! Neither app has a router: each shows the one page of its address. The recap pages are
+//! rendered at build time and links between them are page loads; the viewer is one page whose
+//! state lives in the URL fragment (`viewer::url_state`). A router would cost the viewer code
+//! to download and compile, and work before its first paint, for no navigation it needs.
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::EitherOf3;
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use leptos_router::components::{Route as RouterRoute, Router, Routes, A};
-use leptos_router::hooks::use_location;
-use leptos_router::StaticSegment;
-use site::routes::{App, Route, HOME, VIEWER, VIEWER_SEGMENT};
+use site::routes::{Route, HOME, VIEWER};
 
 use crate::components::theme_toggle::{CurrentTheme, ThemeToggle};
 use crate::components::update_notice::UpdateNotice;
@@ -32,22 +30,17 @@ pub fn RecapApp(route: Route) -> impl IntoView {
     view! { <Shell nav>{page}</Shell> }
 }
 
-/// The trace viewer.
+/// The trace viewer, at whichever address its page is served from.
 #[component]
 pub fn ViewerApp() -> impl IntoView {
     view! {
-        <Router>
-            <Shell nav=NavAt::Viewer>
-                <Routes fallback=|| view! { <ViewerOrOtherApp/> }>
-                    <RouterRoute path=StaticSegment(VIEWER_SEGMENT) view=ViewerPage/>
-                </Routes>
-            </Shell>
-        </Router>
+        <Shell nav=NavAt::Viewer>
+            <ViewerPage/>
+        </Shell>
     }
 }
 
-/// Where the site's links are shown from: they mark the page they lead to as current, and
-/// only the viewer's own link goes through its router.
+/// Where the site's links are shown from: they mark the page they lead to as current.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum NavAt {
     RecapHome,
@@ -77,57 +70,34 @@ fn Shell(nav: NavAt, children: Children) -> impl IntoView {
     }
 }
 
-/// The site's links: page loads, but the viewer's own link in the viewer (through its router,
-/// which leaves `rel="external"` links to the browser).
+/// The site's links: page loads, but the viewer's own link in the viewer.
 #[component]
 fn SiteNav(at: NavAt) -> impl IntoView {
     let event = &content().event;
     let brand = format!("{} · {}", event.name, event.date_human());
     let in_viewer = at == NavAt::Viewer;
-    let viewer_link = if in_viewer {
-        Either::Left(view! { <A href=VIEWER>"Trace viewer"</A> })
-    } else {
-        Either::Right(view! { <a href=VIEWER>"Trace viewer"</a> })
-    };
     view! {
         <nav class="site-nav" aria-label="Site">
-            <a
-                href=HOME
-                class="brand"
-                rel=in_viewer.then_some("external")
-                aria-current=(at == NavAt::RecapHome).then_some("page")
-            >
+            <a href=HOME class="brand" aria-current=(at == NavAt::RecapHome).then_some("page")>
                 {brand}
             </a>
-            {viewer_link}
+            <a href=VIEWER aria-current=in_viewer.then_some("page") on:click=move |click| {
+                if in_viewer {
+                    stay_on_page(click)
+                }
+            }>
+                "Trace viewer"
+            </a>
         </nav>
     }
 }
 
-/// The viewer at any address the host serves it at (`/viewer/`, `/viewer/index.html`); any
-/// other page belongs to the recap app.
-#[component]
-fn ViewerOrOtherApp() -> impl IntoView {
-    let path = use_location().pathname.get_untracked();
-    match Route::parse(&path).app() {
-        App::Viewer => view! { <ViewerPage/> }.into_any(),
-        App::Recap => view! { <OtherApp/> }.into_any(),
+/// The viewer's link to itself: reloading the page would close the trace the person has open,
+/// so a plain click stays; a click asking for a new tab or window still gets one.
+fn stay_on_page(click: MouseEvent) {
+    let new_tab_or_window =
+        click.ctrl_key() || click.meta_key() || click.shift_key() || click.button() != 0;
+    if !new_tab_or_window {
+        click.prevent_default();
     }
-}
-
-/// A page the other app renders: loaded from the server. The router may not have written the
-/// address yet when this runs, so the page is asked for by the router's own location.
-#[component]
-fn OtherApp() -> impl IntoView {
-    let location = use_location();
-    Effect::new(move |_| {
-        let target = format!(
-            "{}{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked(),
-            location.hash.get_untracked()
-        );
-        crate::browser::load_page(&target);
-    });
-    view! { <p class="muted" data-testid="loading-page">"Loading the page…"</p> }
 }

@@ -58,30 +58,6 @@ pub fn clear_body() {
     }
 }
 
-/// Loads `target` (a path with its query and fragment) from the server. When the address
-/// already names its path (the router wrote it), the page is reloaded with the target's fragment
-/// (changing only a fragment would not load anything); otherwise the target is opened.
-pub fn load_page(target: &str) {
-    let Some(location) = window().map(|w| w.location()) else {
-        return;
-    };
-    let (path, hash) = match target.find('#') {
-        Some(at) => target.split_at(at),
-        None => (target, ""),
-    };
-    let here = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    if here == path {
-        let _ = location.set_hash(hash);
-        let _ = location.reload();
-    } else {
-        let _ = location.assign(target);
-    }
-}
-
 /// Keeps the document title and description in step with in-app navigation.
 pub fn set_page_meta(meta: &PageMeta) {
     let Some(doc) = document() else { return };
@@ -221,6 +197,14 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     if window.request_idle_callback(callback).is_err() {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, 200);
     }
+}
+
+/// Runs `f` in a task of its own after the current one (and its microtasks). Start-up work
+/// split this way keeps each task short: the browser can paint and answer input in between,
+/// where one long task would block it (Lighthouse's Total Blocking Time counts every task's
+/// time past 50 ms).
+pub fn in_next_task(f: impl FnOnce() + 'static) {
+    after_ms(0, f);
 }
 
 /// Runs `f` once, `ms` milliseconds from now.

@@ -176,6 +176,26 @@ test('several traces: the list opens one with a click', async () => {
   await page.context().close();
 });
 
+test("the site menu's link to the viewer keeps the open trace; Ctrl+click opens a new tab", async () => {
+  const page = await freshPage(browser);
+  const viewer = new ViewerPage(page);
+  await viewer.open();
+  await viewer.pick(fixture('jaeger/ok/02_graph-testTrace.json'));
+  const before = await viewer.header();
+  // Marks this document: a page load would lose the mark.
+  await page.evaluate(() => { window.sameDocument = true; });
+  const link = page.locator('.site-nav a[aria-current=page]');
+  assert.equal(await link.getAttribute('href'), '/viewer');
+  await link.click();
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'no page load');
+  assert.deepEqual(await viewer.header(), before);
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click({ modifiers: ['Control'] })]);
+  await tab.waitForURL(/\/viewer$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a bundled sample opens from the empty state', async () => {
   const page = await freshPage(browser);
   const viewer = new ViewerPage(page);

@@ -11,7 +11,8 @@ const WORKER_URL: &str = "/sw.js";
 #[component]
 pub fn UpdateNotice() -> impl IntoView {
     let updated = RwSignal::new(false);
-    Effect::new(move |_| register(updated));
+    // Not part of showing the page: after its first task.
+    crate::browser::in_next_task(move || register(updated));
     view! {
         <Show when=move || updated.get()>
             <div class="update-notice" role="status" data-testid="update-notice">

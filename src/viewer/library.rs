@@ -183,7 +183,8 @@ fn set_settings(viewer: Viewer, settings: LibrarySettings) {
 pub fn Library() -> impl IntoView {
     let viewer = use_viewer();
     let controller = use_controller();
-    refresh(viewer);
+    // Opening IndexedDB is the slowest part of showing the start page: in a task of its own.
+    crate::browser::in_next_task(move || refresh(viewer));
     let settings = move || viewer.library_settings.get();
     let used = Memo::new(move |_| viewer.library.with(|e| usage(e)));
     view! {

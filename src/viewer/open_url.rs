@@ -10,6 +10,22 @@ use crate::viewer::controller::use_controller;
 
 #[component]
 pub fn OpenFromUrl() -> impl IntoView {
+    // The forms are built the first time the panel opens: most visits never open it, and the
+    // page's first task stays shorter without them.
+    let opened = RwSignal::new(false);
+    view! {
+        <details class="open-url" data-testid="open-url" on:toggle=move |_| opened.set(true)>
+            <summary>"Open from URL…"</summary>
+            <Show when=move || opened.get()>
+                <UrlForms/>
+            </Show>
+        </details>
+    }
+}
+
+/// A trace file's address, or a Jaeger or Tempo server and a trace id.
+#[component]
+fn UrlForms() -> impl IntoView {
     let controller = use_controller();
     let url = RwSignal::new(String::new());
     let backend = RwSignal::new(Backend::Jaeger);
@@ -34,9 +50,7 @@ pub fn OpenFromUrl() -> impl IntoView {
         open(b.trace_url(&base.get_untracked(), &trace_id.get_untracked()));
     };
     view! {
-        <details class="open-url" data-testid="open-url">
-            <summary>"Open from URL…"</summary>
-            <div class="popover-panel">
+        <div class="popover-panel">
             <form novalidate on:submit=open_file>
                 <label>"Trace file URL "
                     <input type="url" data-testid="url-input" placeholder="https://example.com/trace.json"
@@ -72,7 +86,6 @@ pub fn OpenFromUrl() -> impl IntoView {
             </form>
             <p class="muted">"The server must allow cross-origin reads. Nothing is sent anywhere else."</p>
             {move || problem.get().map(|p| view! { <p class="search-error" role="alert" data-testid="url-error">{p}</p> })}
-            </div>
-        </details>
+        </div>
     }
 }

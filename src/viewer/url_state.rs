@@ -18,16 +18,7 @@ fn location_hash() -> String {
 
 /// Reads the link the page was opened with; opens its sample, if it names one.
 pub fn restore_on_mount(viewer: Viewer, controller: Controller) {
-    // The router's location (the viewer is always rendered inside the app's router): when a
-    // link on another page of the site leads here, the viewer is built before the browser's
-    // address shows the new fragment.
-    let hash = leptos_router::hooks::use_location().hash.get_untracked();
-    let hash = if hash.is_empty() {
-        location_hash()
-    } else {
-        hash
-    };
-    restore_from(&hash, viewer, controller);
+    restore_from(&location_hash(), viewer, controller);
 }
 
 /// Reads the link in the address bar; opens its sample, if it names one.

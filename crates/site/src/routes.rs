@@ -1,5 +1,5 @@
-//! The one place that spells the site's URLs. The app's router, its links and the per-route
-//! HTML files written at build time all go through here.
+//! The one place that spells the site's URLs. The apps' links, the page each app shows at an
+//! address and the per-route HTML files written at build time all go through here.
 
 /// Path of the home page.
 pub const HOME: &str = "/";
@@ -20,7 +20,7 @@ pub const DEMO_SAMPLE: &str = "appdash-opentracing.json";
 pub const OG_IMAGE: &str = "/og-card.png";
 /// First segment of a talk page's path.
 pub const TALKS_SEGMENT: &str = "talks";
-/// The viewer's single path segment (`VIEWER` without the slash), for the router.
+/// The viewer's single path segment (`VIEWER` without the slash).
 pub const VIEWER_SEGMENT: &str = "viewer";
 
 /// A page of the site.
