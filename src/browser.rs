@@ -58,17 +58,23 @@ pub fn clear_body() {
     }
 }
 
-/// Keeps the document title and description in step with in-app navigation.
+/// Sets the document's title and description: a page rendered where the build wrote another
+/// page's HTML, and the viewer once a trace closes. Only what differs is written: the build
+/// wrote each page's own, and a title write during the page's first task is not free.
 pub fn set_page_meta(meta: &PageMeta) {
     let Some(doc) = document() else { return };
-    doc.set_title(&meta.title);
+    if doc.title() != meta.title {
+        doc.set_title(&meta.title);
+    }
     for (selector, value) in [
         ("meta[name=description]", &meta.description),
         ("meta[property='og:title']", &meta.title),
         ("meta[property='og:description']", &meta.description),
     ] {
         if let Ok(Some(el)) = doc.query_selector(selector) {
-            let _ = el.set_attribute("content", value);
+            if el.get_attribute("content").as_ref() != Some(value) {
+                let _ = el.set_attribute("content", value);
+            }
         }
     }
 }
