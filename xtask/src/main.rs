@@ -32,8 +32,9 @@ commands:
   fuzz [SECONDS] [TARGET...]  coverage-guided fuzzing (cargo-fuzz, nightly) of the importers,
                gzip, share links and the filter language; SECONDS per target (default 60)
   tidy         check ARCHITECTURE.md's invariants in the sources (also a step of test)
-  lighthouse   Lighthouse 12.2.3 (mobile defaults) on every page of the release build: the four
-               scores and LCP (figures only; not part of test)";
+  lighthouse [RUNS]  Lighthouse 12.2.3 (mobile defaults) on every page of the release build:
+               the four scores, LCP and blocking time, RUNS times per page (default 1; scores
+               move from run to run); figures only, not part of test";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +45,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("tidy") => tidy::tidy(),
-        Some("lighthouse") => lighthouse::lighthouse(),
+        Some("lighthouse") => lighthouse::lighthouse(&args[1..]),
         Some("dist") => {
             setup::setup(setup::Needs::Build).and_then(|()| dist::release_build("dist", &[]))
         }
